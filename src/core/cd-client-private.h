@@ -1,0 +1,95 @@
+/* cd-client-private.h: what the cd-client-*.c files share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "cd-client.h"
+
+G_BEGIN_DECLS
+
+struct _CdClient
+{
+  GObject         parent_instance;
+
+  /* Owned References */
+  SoupSession    *session;
+  CdIdKeyContext *context;
+  char           *host;                  /* "scheme://host[:port]", no slash */
+  char           *le_version;            /* (nullable) */
+  char           *lp_version;            /* (nullable) */
+  GPtrArray      *discovery_waiters;     /* (element-type GTask) */
+  GCancellable   *discovery_cancellable; /* (nullable): set while discovering */
+
+  guint           max_attempts;
+  guint           base_delay_ms;
+  guint           max_delay_ms;
+
+  guint           le_overridden : 1;
+  guint           lp_overridden : 1;
+};
+
+typedef enum {
+  CD_REQUEST_SIGNED     = 1 << 0,
+  CD_REQUEST_IDEMPOTENT = 1 << 1,
+} CdRequestFlags;
+
+/* cd-client-request.c: one logical request with its re-signing, skew
+ * recovery and retries.  @route is already expanded. */
+void          _cd_client_request_async        (CdClient             *self,
+                                               const char           *method,
+                                               const char           *route,
+                                               GBytes               *body,
+                                               CdRequestFlags        flags,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+JsonNode     *_cd_client_request_finish       (CdClient             *self,
+                                               GAsyncResult         *result,
+                                               GError              **error);
+/* Also gives the Retry-After of the last reply, in ms (0 if none), for
+ * callers that pace themselves, such as import status polling. */
+JsonNode     *_cd_client_request_finish_full  (CdClient             *self,
+                                               GAsyncResult         *result,
+                                               guint                *retry_after_ms,
+                                               GError              **error);
+
+/* cd-client.c */
+void          _cd_client_skew_changed         (CdClient             *self);
+void          _cd_client_set_version          (CdClient             *self,
+                                               const char           *product,
+                                               const char           *version);
+
+/* cd-client-host.c */
+char         *_cd_client_normalize_host       (const char           *host_url,
+                                               GError              **error);
+
+/* cd-client-versions.c */
+gboolean      _cd_client_version_is_valid     (const char           *version);
+gboolean      _cd_client_route_needs_discovery (CdClient            *self,
+                                                const char          *route);
+char         *_cd_client_expand_known         (CdClient             *self,
+                                               const char           *route);
+
+/* cd-client-errors.c: turning HTTP and GIO outcomes into CD_CLIENT_ERROR. */
+gboolean      _cd_client_error_from_status    (const char           *host,
+                                               const char           *route,
+                                               guint                 status,
+                                               GBytes               *body,
+                                               GError              **error);
+GError       *_cd_client_error_from_transport (const char           *host,
+                                               SoupMessage          *message,
+                                               const GError         *error);
+gboolean      _cd_client_error_is_transient   (const GError         *error);
+guint         _cd_client_retry_after_ms       (SoupMessage          *message);
+JsonNode     *_cd_client_parse_json           (GBytes               *body,
+                                               GError              **error);
+char         *_cd_client_body_excerpt         (GBytes               *body,
+                                               gsize                 max_chars);
+
+/* cd-client-tls.c: the session's trust store. */
+GTlsDatabase *_cd_client_tls_database_new     (const char           *pem_path,
+                                               GError              **error);
+
+G_END_DECLS

@@ -1,0 +1,354 @@
+/* cd-client-request.c: one signed request, re-signed on every attempt
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "cd-client-private.h"
+
+/* A Retry-After beyond this is not worth waiting for inside one call. */
+#define MAX_RETRY_AFTER_MS (60 * 1000)
+
+typedef struct
+{
+  char           *method;
+  char           *route;
+  GBytes         *body;          /* (nullable) */
+  CdRequestFlags  flags;
+  SoupMessage    *message;       /* (nullable): the attempt in flight */
+  char           *log_target;    /* path and query, x_* redacted */
+  GSource        *wait_source;   /* (nullable): backoff timer */
+  GSource        *cancel_source; /* (nullable): cancels the backoff */
+  gint64          started_us;
+  guint           retry_after_ms; /* of the last reply */
+  guint           attempt;       /* 1-based; the skew retry does not count */
+  guint           skew_retried : 1;
+} Request;
+
+static void
+request_clear_wait (Request *req)
+{
+  if (req->wait_source != NULL)
+    g_source_destroy (req->wait_source);
+  g_clear_pointer (&req->wait_source, g_source_unref);
+  if (req->cancel_source != NULL)
+    g_source_destroy (req->cancel_source);
+  g_clear_pointer (&req->cancel_source, g_source_unref);
+}
+
+static void
+request_free (Request *req)
+{
+  request_clear_wait (req);
+  g_clear_pointer (&req->method, g_free);
+  g_clear_pointer (&req->route, g_free);
+  g_clear_pointer (&req->body, g_bytes_unref);
+  g_clear_object (&req->message);
+  g_clear_pointer (&req->log_target, g_free);
+  g_free (req);
+}
+
+static guint
+elapsed_ms (Request *req)
+{
+  return (guint) ((g_get_monotonic_time () - req->started_us) / 1000);
+}
+
+static void request_send (GTask *task);
+
+static gboolean
+request_wait_done_cb (gpointer user_data)
+{
+  g_autoptr(GTask) task = g_object_ref (G_TASK (user_data));
+  Request *req = g_task_get_task_data (task);
+
+  request_clear_wait (req);
+  request_send (task);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+request_wait_cancelled_cb (GCancellable *cancellable,
+                           gpointer      user_data)
+{
+  g_autoptr(GTask) task = g_object_ref (G_TASK (user_data));
+  Request *req = g_task_get_task_data (task);
+
+  request_clear_wait (req);
+  g_debug ("%s %s: cancelled while waiting to retry", req->method, req->log_target);
+  g_task_return_error_if_cancelled (task);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Returns FALSE when the caller should give up with its error instead. */
+static gboolean
+request_schedule_retry (GTask *task,
+                        guint  retry_after_ms)
+{
+  CdClient *self = g_task_get_source_object (task);
+  Request *req = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  guint64 delay_ms;
+
+  if ((req->flags & CD_REQUEST_IDEMPOTENT) == 0 || req->attempt >= self->max_attempts)
+    return FALSE;
+
+  /* The server told us how long: waiting less only earns another 429, and
+   * waiting minutes inside one call is worse than telling the user. */
+  if (retry_after_ms > MAX_RETRY_AFTER_MS)
+    return FALSE;
+
+  delay_ms = (guint64) self->base_delay_ms << MIN (req->attempt - 1, 16);
+  delay_ms = MIN (delay_ms, self->max_delay_ms);
+  /* Jitter keeps many clients that failed together from retrying together. */
+  delay_ms += g_random_int_range (0, (gint32) (delay_ms / 10) + 1);
+  delay_ms = MAX (delay_ms, retry_after_ms);
+  delay_ms = MIN (delay_ms, MAX_RETRY_AFTER_MS);
+
+  req->attempt++;
+  g_debug ("%s %s: attempt %u of %u in %u ms", req->method, req->log_target,
+           req->attempt, self->max_attempts, (guint) delay_ms);
+
+  req->wait_source = g_timeout_source_new ((guint) delay_ms);
+  g_source_set_static_name (req->wait_source, "[coursedrop] retry backoff");
+  g_source_set_callback (req->wait_source, request_wait_done_cb,
+                         g_object_ref (task), g_object_unref);
+  g_source_attach (req->wait_source, g_task_get_context (task));
+
+  /* A GCancellableSource rather than g_cancellable_connect(): it runs in
+   * the task's context even when the cancel comes from another thread. */
+  if (cancellable != NULL)
+    {
+      req->cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_static_name (req->cancel_source, "[coursedrop] retry cancel");
+      g_source_set_callback (req->cancel_source, G_SOURCE_FUNC (request_wait_cancelled_cb),
+                             g_object_ref (task), g_object_unref);
+      g_source_attach (req->cancel_source, g_task_get_context (task));
+    }
+
+  return TRUE;
+}
+
+static gboolean
+request_handle_skew (GTask      *task,
+                     guint       status,
+                     GBytes     *body)
+{
+  CdClient *self = g_task_get_source_object (task);
+  Request *req = g_task_get_task_data (task);
+  g_autofree char *text = NULL;
+  gint64 server_time = 0;
+  gint64 local_time;
+
+  if (status != SOUP_STATUS_FORBIDDEN || (req->flags & CD_REQUEST_SIGNED) == 0)
+    return FALSE;
+
+  text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  if (!cd_idkey_parse_timestamp_error (text, &server_time))
+    return FALSE;
+
+  if (req->skew_retried)
+    {
+      g_task_return_new_error (task, CD_CLIENT_ERROR, CD_CLIENT_ERROR_TIMESTAMP,
+                               _("Brightspace keeps rejecting the time of the request, "
+                                 "even after adjusting to the server’s clock. Check that "
+                                 "the date, time and time zone of this computer are set "
+                                 "automatically."));
+      return TRUE;
+    }
+
+  /* The server refused before acting on anything, so even a POST can be
+   * sent again.  The skew stays in the context for later calls. */
+  local_time = g_get_real_time () / G_USEC_PER_SEC;
+  cd_idkey_context_set_skew (self->context, server_time - local_time);
+  _cd_client_skew_changed (self);
+  req->skew_retried = TRUE;
+
+  g_debug ("Clock skew against %s is %" G_GINT64_FORMAT " s; signing again",
+           self->host, server_time - local_time);
+  request_send (task);
+
+  return TRUE;
+}
+
+static void
+request_sent_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CdClient *self = g_task_get_source_object (task);
+  Request *req = g_task_get_task_data (task);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  guint status;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  if (body == NULL)
+    {
+      g_autoptr(GError) mapped = NULL;
+      g_autofree char *reason = cd_idkey_redact (error->message);
+
+      g_debug ("%s %s → %s (%u ms)", req->method, req->log_target, reason, elapsed_ms (req));
+
+      mapped = _cd_client_error_from_transport (self->host, req->message, error);
+      if (_cd_client_error_is_transient (mapped) && request_schedule_retry (task, 0))
+        return;
+
+      g_task_return_error (task, g_steal_pointer (&mapped));
+      return;
+    }
+
+  status = soup_message_get_status (req->message);
+  req->retry_after_ms = _cd_client_retry_after_ms (req->message);
+  g_debug ("%s %s → %u (%u ms, %" G_GSIZE_FORMAT " bytes)", req->method, req->log_target,
+           status, elapsed_ms (req), g_bytes_get_size (body));
+
+  if (request_handle_skew (task, status, body))
+    return;
+
+  if (!_cd_client_error_from_status (self->host, req->route, status, body, &error))
+    {
+      /* Error bodies are plain text or small JSON; bodies of successful
+       * replies may hold personal data and are never logged. */
+      g_autofree char *excerpt = _cd_client_body_excerpt (body, 200);
+
+      if (excerpt != NULL)
+        g_debug ("%s %s: %s", req->method, req->log_target, excerpt);
+
+      if (_cd_client_error_is_transient (error) &&
+          request_schedule_retry (task, req->retry_after_ms))
+        return;
+
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  node = _cd_client_parse_json (body, &error);
+  if (node == NULL)
+    {
+      /* A truncated reply to a GET is worth another try; proxies and
+       * overloaded front ends cut bodies short. */
+      if (request_schedule_retry (task, 0))
+        return;
+
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&node), (GDestroyNotify) json_node_unref);
+}
+
+static void
+request_send (GTask *task)
+{
+  CdClient *self = g_task_get_source_object (task);
+  Request *req = g_task_get_task_data (task);
+  g_autofree char *url = NULL;
+  g_autofree char *target = NULL;
+  SoupMessageHeaders *headers;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  /* A fresh timestamp, hence fresh signatures, for every attempt. */
+  if (req->flags & CD_REQUEST_SIGNED)
+    url = cd_idkey_context_build_url (self->context, self->host, req->method, req->route,
+                                      cd_idkey_context_now (self->context));
+  else
+    url = g_strconcat (self->host, req->route, NULL);
+
+  g_clear_object (&req->message);
+  req->retry_after_ms = 0;
+  if (url != NULL)
+    req->message = soup_message_new (req->method, url);
+  if (req->message == NULL)
+    {
+      g_autofree char *path = g_strndup (req->route, strcspn (req->route, "?"));
+
+      g_task_return_new_error (task, CD_CLIENT_ERROR, CD_CLIENT_ERROR_BAD_REQUEST,
+                               _("“%s” is not a valid Brightspace route."), path);
+      return;
+    }
+
+  /* Redirects are not followed: a signed request is only valid for its
+   * own path, and a redirect usually means the site address is wrong. */
+  soup_message_add_flags (req->message, SOUP_MESSAGE_NO_REDIRECT);
+  headers = soup_message_get_request_headers (req->message);
+  soup_message_headers_replace (headers, "Accept", "application/json");
+  if (req->body != NULL)
+    soup_message_set_request_body_from_bytes (req->message, "application/json", req->body);
+
+  target = g_str_has_prefix (url, self->host) ? g_strdup (url + strlen (self->host))
+                                                : g_strdup (url);
+  g_free (req->log_target);
+  req->log_target = cd_idkey_redact (target);
+  req->started_us = g_get_monotonic_time ();
+  g_debug ("%s %s", req->method, req->log_target);
+
+  soup_session_send_and_read_async (self->session, req->message, G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (task), request_sent_cb,
+                                    g_object_ref (task));
+}
+
+void
+_cd_client_request_async (CdClient            *self,
+                          const char          *method,
+                          const char          *route,
+                          GBytes              *body,
+                          CdRequestFlags       flags,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Request *req;
+
+  g_assert (CD_IS_CLIENT (self));
+  g_assert (route != NULL && route[0] == '/');
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, _cd_client_request_async);
+
+  req = g_new0 (Request, 1);
+  req->method = g_strdup (method);
+  req->route = g_strdup (route);
+  req->body = body != NULL ? g_bytes_ref (body) : NULL;
+  req->flags = flags;
+  req->attempt = 1;
+  g_task_set_task_data (task, req, (GDestroyNotify) request_free);
+
+  request_send (task);
+}
+
+JsonNode *
+_cd_client_request_finish (CdClient      *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  return _cd_client_request_finish_full (self, result, NULL, error);
+}
+
+JsonNode *
+_cd_client_request_finish_full (CdClient      *self,
+                                GAsyncResult  *result,
+                                guint         *retry_after_ms,
+                                GError       **error)
+{
+  Request *req;
+
+  g_assert (g_task_is_valid (result, self));
+  g_assert (g_task_get_source_tag (G_TASK (result)) == _cd_client_request_async);
+
+  req = g_task_get_task_data (G_TASK (result));
+  if (retry_after_ms != NULL)
+    *retry_after_ms = req->retry_after_ms;
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,354 @@
+/* cd-client.c: an asynchronous Brightspace Valence client
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <string.h>
+
+#include "cd-client-private.h"
+
+/* Defaults for idempotent GETs: four tries spread over about four seconds
+ * ride out a restarting load balancer without keeping the user waiting. */
+#define DEFAULT_MAX_ATTEMPTS   4
+#define DEFAULT_BASE_DELAY_MS  500
+#define DEFAULT_MAX_DELAY_MS   8000
+
+G_DEFINE_QUARK (cd-client-error-quark, cd_client_error)
+
+G_DEFINE_FINAL_TYPE (CdClient, cd_client, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_HOST,
+  PROP_LE_VERSION,
+  PROP_LP_VERSION,
+  PROP_SKEW,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* Accessors */
+
+const char *
+cd_client_get_host (CdClient *self)
+{
+  g_return_val_if_fail (CD_IS_CLIENT (self), NULL);
+
+  return self->host;
+}
+
+gint64
+cd_client_get_skew (CdClient *self)
+{
+  g_return_val_if_fail (CD_IS_CLIENT (self), 0);
+
+  return self->context != NULL ? cd_idkey_context_get_skew (self->context) : 0;
+}
+
+void
+_cd_client_skew_changed (CdClient *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SKEW]);
+}
+
+const char *
+cd_client_get_le_version (CdClient *self)
+{
+  g_return_val_if_fail (CD_IS_CLIENT (self), NULL);
+
+  return self->le_version;
+}
+
+const char *
+cd_client_get_lp_version (CdClient *self)
+{
+  g_return_val_if_fail (CD_IS_CLIENT (self), NULL);
+
+  return self->lp_version;
+}
+
+void
+_cd_client_set_version (CdClient   *self,
+                        const char *product,
+                        const char *version)
+{
+  gboolean le = strcmp (product, "le") == 0;
+  char **field = le ? &self->le_version : &self->lp_version;
+
+  if (g_strcmp0 (*field, version) == 0)
+    return;
+
+  g_free (*field);
+  *field = g_strdup (version);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[le ? PROP_LE_VERSION : PROP_LP_VERSION]);
+}
+
+void
+cd_client_set_le_version (CdClient   *self,
+                          const char *version)
+{
+  g_return_if_fail (CD_IS_CLIENT (self));
+  g_return_if_fail (version == NULL || _cd_client_version_is_valid (version));
+
+  self->le_overridden = version != NULL;
+  _cd_client_set_version (self, "le", version);
+}
+
+void
+cd_client_set_lp_version (CdClient   *self,
+                          const char *version)
+{
+  g_return_if_fail (CD_IS_CLIENT (self));
+  g_return_if_fail (version == NULL || _cd_client_version_is_valid (version));
+
+  self->lp_overridden = version != NULL;
+  _cd_client_set_version (self, "lp", version);
+}
+
+/* All TLS policy of the session is decided here (and in cd-client-tls.c). */
+gboolean
+cd_client_set_ca_file (CdClient    *self,
+                       const char  *pem_path,
+                       GError     **error)
+{
+  g_autoptr(GTlsDatabase) database = NULL;
+
+  g_return_val_if_fail (CD_IS_CLIENT (self), FALSE);
+  g_return_val_if_fail (pem_path != NULL, FALSE);
+
+  database = _cd_client_tls_database_new (pem_path, error);
+  if (database == NULL)
+    return FALSE;
+
+  g_object_set (self->session, "tls-database", database, NULL);
+  return TRUE;
+}
+
+void
+cd_client_set_retry_policy (CdClient *self,
+                            guint     max_attempts,
+                            guint     base_delay_ms,
+                            guint     max_delay_ms)
+{
+  g_return_if_fail (CD_IS_CLIENT (self));
+
+  self->max_attempts = MAX (max_attempts, 1);
+  self->base_delay_ms = base_delay_ms;
+  self->max_delay_ms = MAX (max_delay_ms, base_delay_ms);
+}
+
+CdIdKeyContext *
+cd_client_get_context (CdClient *self)
+{
+  g_return_val_if_fail (CD_IS_CLIENT (self), NULL);
+
+  return self->context;
+}
+
+SoupSession *
+cd_client_get_session (CdClient *self)
+{
+  g_return_val_if_fail (CD_IS_CLIENT (self), NULL);
+
+  return self->session;
+}
+
+char *
+cd_client_build_url (CdClient   *self,
+                     const char *method,
+                     const char *path_and_query)
+{
+  g_autofree char *route = NULL;
+
+  g_return_val_if_fail (CD_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (method != NULL, NULL);
+  g_return_val_if_fail (path_and_query != NULL && path_and_query[0] == '/', NULL);
+
+  route = _cd_client_expand_known (self, path_and_query);
+
+  return cd_idkey_context_build_url (self->context, self->host, method, route,
+                                     cd_idkey_context_now (self->context));
+}
+
+gboolean
+cd_client_check_response (CdClient     *self,
+                          SoupMessage  *message,
+                          GBytes       *body,
+                          GError      **error)
+{
+  g_autofree char *route = NULL;
+  GUri *uri;
+
+  g_return_val_if_fail (CD_IS_CLIENT (self), FALSE);
+  g_return_val_if_fail (SOUP_IS_MESSAGE (message), FALSE);
+
+  uri = soup_message_get_uri (message);
+  route = g_strdup (uri != NULL ? g_uri_get_path (uri) : "/");
+
+  return _cd_client_error_from_status (self->host, route, soup_message_get_status (message),
+                                       body, error);
+}
+
+/* GObject */
+
+CdClient *
+cd_client_new (const char      *host_url,
+               CdIdKeyContext  *context,
+               GError         **error)
+{
+  g_autofree char *base = NULL;
+  CdClient *self;
+
+  g_return_val_if_fail (context != NULL, NULL);
+
+  base = _cd_client_normalize_host (host_url, error);
+  if (base == NULL)
+    return NULL;
+
+  self = g_object_new (CD_TYPE_CLIENT, "host", base, NULL);
+  self->context = cd_idkey_context_copy (context);
+
+  return self;
+}
+
+static void
+cd_client_dispose (GObject *object)
+{
+  CdClient *self = CD_CLIENT (object);
+
+  if (self->session != NULL)
+    soup_session_abort (self->session);
+
+  G_OBJECT_CLASS (cd_client_parent_class)->dispose (object);
+}
+
+static void
+cd_client_finalize (GObject *object)
+{
+  CdClient *self = CD_CLIENT (object);
+
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->context, cd_idkey_context_free);
+  g_clear_pointer (&self->host, g_free);
+  g_clear_pointer (&self->le_version, g_free);
+  g_clear_pointer (&self->lp_version, g_free);
+  g_clear_pointer (&self->discovery_waiters, g_ptr_array_unref);
+  g_clear_object (&self->discovery_cancellable);
+
+  G_OBJECT_CLASS (cd_client_parent_class)->finalize (object);
+}
+
+static void
+cd_client_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  CdClient *self = CD_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_HOST:
+      g_value_set_string (value, self->host);
+      break;
+
+    case PROP_LE_VERSION:
+      g_value_set_string (value, self->le_version);
+      break;
+
+    case PROP_LP_VERSION:
+      g_value_set_string (value, self->lp_version);
+      break;
+
+    case PROP_SKEW:
+      g_value_set_int64 (value, cd_client_get_skew (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cd_client_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  CdClient *self = CD_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_HOST:
+      {
+        g_autoptr(GError) error = NULL;
+
+        g_assert (self->host == NULL);
+        self->host = _cd_client_normalize_host (g_value_get_string (value), &error);
+        if (self->host == NULL)
+          g_critical ("Invalid Brightspace host: %s", error->message);
+      }
+      break;
+
+    case PROP_LE_VERSION:
+      cd_client_set_le_version (self, g_value_get_string (value));
+      break;
+
+    case PROP_LP_VERSION:
+      cd_client_set_lp_version (self, g_value_get_string (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cd_client_class_init (CdClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = cd_client_dispose;
+  object_class->finalize = cd_client_finalize;
+  object_class->get_property = cd_client_get_property;
+  object_class->set_property = cd_client_set_property;
+
+  properties[PROP_HOST] =
+    g_param_spec_string ("host", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                          G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_LE_VERSION] =
+    g_param_spec_string ("le-version", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_LP_VERSION] =
+    g_param_spec_string ("lp-version", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_SKEW] =
+    g_param_spec_int64 ("skew", NULL, NULL,
+                        G_MININT64, G_MAXINT64, 0,
+                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+cd_client_init (CdClient *self)
+{
+  /* One session per client: connections, TLS trust and the user agent are
+   * shared by every request, including uploads. */
+  self->session = soup_session_new_with_options ("user-agent", "Coursedrop/" PACKAGE_VERSION,
+                                                 "timeout", 60,
+                                                 "idle-timeout", 60,
+                                                 NULL);
+  self->discovery_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  self->max_attempts = DEFAULT_MAX_ATTEMPTS;
+  self->base_delay_ms = DEFAULT_BASE_DELAY_MS;
+  self->max_delay_ms = DEFAULT_MAX_DELAY_MS;
+}
