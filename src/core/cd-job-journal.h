@@ -1,0 +1,81 @@
+/* cd-job-journal.h: the persistent record of every import job
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* One import job as stored in jobs.json.  Callers change the fields in
+ * place and then call cd_job_journal_save().  Strings are owned by the
+ * record (free the old value when replacing one); dates are UTC. */
+#define CD_TYPE_JOB_RECORD (cd_job_record_get_type ())
+
+typedef struct _CdJobRecord CdJobRecord;
+
+struct _CdJobRecord
+{
+  char      *host;           /* "https://school.brightspace.com"; required */
+  gint64     offering;       /* org unit ID; required */
+  char      *offering_name;  /* (nullable) */
+  char      *token;          /* (nullable): NULL until the upload returned a JobToken */
+  char      *package;        /* (nullable) (type filename): the package's path */
+  char      *sha256;         /* (nullable): lower-case hex */
+  gint64     bytes;          /* the package's size, -1 if unknown */
+  char      *status;         /* (nullable): Brightspace's raw status word */
+  GDateTime *started;        /* (nullable) */
+  GDateTime *finished;       /* (nullable): set once the job reached a final state */
+  char      *error;          /* (nullable): why it failed, for display */
+};
+
+GType        cd_job_record_get_type (void) G_GNUC_CONST;
+CdJobRecord *cd_job_record_new      (void) G_GNUC_WARN_UNUSED_RESULT;
+CdJobRecord *cd_job_record_copy     (const CdJobRecord *self) G_GNUC_WARN_UNUSED_RESULT;
+CdJobRecord *cd_job_record_ref      (CdJobRecord       *self);
+void         cd_job_record_unref    (CdJobRecord       *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdJobRecord, cd_job_record_unref)
+
+#define CD_JOB_JOURNAL_ERROR (cd_job_journal_error_quark ())
+
+typedef enum {
+  CD_JOB_JOURNAL_ERROR_UNREADABLE,     /* the file exists but could not be read */
+  CD_JOB_JOURNAL_ERROR_NEWER_VERSION,  /* written by a newer Coursedrop */
+  CD_JOB_JOURNAL_ERROR_NOT_LOADED,     /* save before a successful load */
+  CD_JOB_JOURNAL_ERROR_WRITE,          /* the file or its folder could not be written */
+} CdJobJournalError;
+
+GQuark cd_job_journal_error_quark (void);
+
+/* Main-thread only: neither the journal nor its records are thread-safe. */
+#define CD_TYPE_JOB_JOURNAL (cd_job_journal_get_type ())
+
+G_DECLARE_FINAL_TYPE (CdJobJournal, cd_job_journal, CD, JOB_JOURNAL, GObject)
+
+CdJobJournal *cd_job_journal_new                (const char    *path) G_GNUC_WARN_UNUSED_RESULT;
+
+const char   *cd_job_journal_get_path           (CdJobJournal  *self);
+gboolean      cd_job_journal_load               (CdJobJournal  *self,
+                                                 GError       **error);
+const char   *cd_job_journal_get_load_warning   (CdJobJournal  *self);
+gboolean      cd_job_journal_save               (CdJobJournal  *self,
+                                                 GError       **error);
+
+GPtrArray    *cd_job_journal_get_records        (CdJobJournal  *self);
+GPtrArray    *cd_job_journal_get_unfinished     (CdJobJournal  *self);
+void          cd_job_journal_add                (CdJobJournal  *self,
+                                                 CdJobRecord   *record);
+gboolean      cd_job_journal_remove             (CdJobJournal  *self,
+                                                 CdJobRecord   *record);
+CdJobRecord  *cd_job_journal_find               (CdJobJournal  *self,
+                                                 const char    *host,
+                                                 const char    *token);
+CdJobRecord  *cd_job_journal_find_duplicate     (CdJobJournal  *self,
+                                                 const char    *host,
+                                                 gint64         offering,
+                                                 const char    *sha256);
+
+G_END_DECLS

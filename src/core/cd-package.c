@@ -1,0 +1,756 @@
+/* cd-package.c: a course package file, checked before any network call
+ *
+ * The checks only stat the file and read at most 4 bytes plus the last
+ * 64 KiB or so, so they are cheap enough to run synchronously when a file is
+ * dropped.  The SHA-256 (for the duplicate guard) needs the whole file, so it
+ * runs in a worker thread and is streamed in blocks.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "cd-package.h"
+
+/* The end-of-central-directory record is 22 bytes plus a comment of at most
+ * 65535 bytes, so it always starts within this many bytes of the end. */
+#define EOCD_MIN_SIZE    22
+#define EOCD_SEARCH_SIZE (EOCD_MIN_SIZE + 65535)
+#define HASH_BLOCK_SIZE  (64 * 1024)
+
+struct _CdPackage
+{
+  GObject  parent_instance;
+
+  GFile   *file;          /* (owned) */
+  char    *display_name;  /* (owned) */
+  char    *sha256;        /* (owned) (nullable): NULL until computed */
+  gint64   size;          /* -1 until checked */
+  gint64   size_limit;
+};
+
+G_DEFINE_FINAL_TYPE (CdPackage, cd_package, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (cd-package-error-quark, cd_package_error)
+
+enum {
+  PROP_0,
+  PROP_FILE,
+  PROP_DISPLAY_NAME,
+  PROP_SIZE,
+  PROP_SHA256,
+  PROP_TOO_LARGE,
+  PROP_SIZE_LIMIT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* What the worker thread needs: copies, so it never touches @self. */
+typedef struct
+{
+  GFile  *file;          /* (owned) */
+  char   *display_name;  /* (owned) */
+  char   *sha256;        /* (owned) (nullable): the worker's result */
+  gint64  size;          /* the worker's result */
+} CheckData;
+
+static void
+check_data_free (CheckData *data)
+{
+  g_clear_object (&data->file);
+  g_clear_pointer (&data->display_name, g_free);
+  g_clear_pointer (&data->sha256, g_free);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CheckData, check_data_free)
+
+/* Maps a GIO failure on @file to our domain; cancellation passes through
+ * unchanged so callers can tell it apart. */
+static void
+propagate_io_error (GError     **error,
+                    GError      *io_error,
+                    GFile       *file,
+                    const char  *display_name)
+{
+  if (g_error_matches (io_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_propagate_error (error, io_error);
+      return;
+    }
+
+  if (g_error_matches (io_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) ||
+      g_error_matches (io_error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY))
+    {
+      g_autofree char *parse_name = g_file_get_parse_name (file);
+
+      /* The full path: the user may have mistyped a folder, not the name. */
+      g_set_error (error, CD_PACKAGE_ERROR, CD_PACKAGE_ERROR_NOT_FOUND,
+                   /* Translators: %s is a file path. */
+                   _("“%s” does not exist. Check the path, or choose the package again."),
+                   parse_name);
+    }
+  else if (g_error_matches (io_error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
+    g_set_error (error, CD_PACKAGE_ERROR, CD_PACKAGE_ERROR_UNREADABLE,
+                 /* Translators: %s is a file name. */
+                 _("You do not have permission to read “%s”. Change its permissions, or copy it "
+                   "to a folder you can read."),
+                 display_name);
+  else
+    g_set_error (error, CD_PACKAGE_ERROR, CD_PACKAGE_ERROR_UNREADABLE,
+                 /* Translators: the first %s is a file name, the second a system error. */
+                 _("“%s” could not be read (%s). Copy it to a local folder and try again."),
+                 display_name, io_error->message);
+
+  g_error_free (io_error);
+}
+
+static gboolean
+read_at (GInputStream  *stream,
+         goffset        offset,
+         guint8        *buffer,
+         gsize          count,
+         GFile         *file,
+         const char    *display_name,
+         GCancellable  *cancellable,
+         GError       **error)
+{
+  GError *local_error = NULL;
+  gsize n_read = 0;
+
+  if (!g_seekable_seek (G_SEEKABLE (stream), offset, G_SEEK_SET, cancellable, &local_error) ||
+      !g_input_stream_read_all (stream, buffer, count, &n_read, cancellable, &local_error))
+    {
+      propagate_io_error (error, local_error, file, display_name);
+      return FALSE;
+    }
+
+  if (n_read != count)
+    {
+      /* The file shrank between the stat and the read. */
+      g_set_error (error, CD_PACKAGE_ERROR, CD_PACKAGE_ERROR_UNREADABLE,
+                   /* Translators: %s is a file name. */
+                   _("“%s” changed while it was being read. Wait until it is fully saved, "
+                     "then try again."),
+                   display_name);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+looks_like_zip (GInputStream  *stream,
+                gint64         size,
+                GFile         *file,
+                const char    *display_name,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  static const guint8 local_header[4] = { 'P', 'K', 0x03, 0x04 };
+  static const guint8 eocd[4] = { 'P', 'K', 0x05, 0x06 };
+  g_autofree guint8 *tail = NULL;
+  guint8 head[4];
+  gsize tail_len;
+
+  if (size >= (gint64)sizeof head)
+    {
+      if (!read_at (stream, 0, head, sizeof head, file, display_name, cancellable, error))
+        return FALSE;
+      if (memcmp (head, local_header, sizeof head) == 0)
+        return TRUE;
+    }
+
+  /* Empty archives and some split-archive markers do not start with a local
+   * header, but every zip ends with an end-of-central-directory record. */
+  if (size >= EOCD_MIN_SIZE)
+    {
+      tail_len = (gsize)MIN (size, EOCD_SEARCH_SIZE);
+      tail = g_malloc (tail_len);
+      if (!read_at (stream, size - (goffset)tail_len, tail, tail_len,
+                    file, display_name, cancellable, error))
+        return FALSE;
+      for (gsize i = tail_len - EOCD_MIN_SIZE + 1; i > 0; i--)
+        {
+          if (memcmp (tail + i - 1, eocd, sizeof eocd) == 0)
+            return TRUE;
+        }
+    }
+
+  g_set_error (error, CD_PACKAGE_ERROR, CD_PACKAGE_ERROR_NOT_ZIP,
+               /* Translators: %s is a file name. */
+               _("“%s” is not a zip archive. Brightspace imports course packages: .zip or .imscc "
+                 "files exported from an LMS."),
+               display_name);
+  return FALSE;
+}
+
+/* Runs every check and returns the open stream, so that hashing reads the
+ * very file that was checked.  Safe to call from any thread. */
+static GInputStream *
+open_package (GFile         *file,
+              const char    *display_name,
+              gint64        *size_out,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GFileInputStream) stream = NULL;
+  GError *local_error = NULL;
+  GFileType type;
+  gint64 size;
+
+  info = g_file_query_info (file,
+                            G_FILE_ATTRIBUTE_STANDARD_TYPE ","
+                            G_FILE_ATTRIBUTE_STANDARD_SIZE,
+                            G_FILE_QUERY_INFO_NONE, cancellable, &local_error);
+  if (info == NULL)
+    {
+      propagate_io_error (error, local_error, file, display_name);
+      return NULL;
+    }
+
+  /* Symlinks are followed; one still reported as a link points nowhere. */
+  type = g_file_info_get_file_type (info);
+  if (type == G_FILE_TYPE_SYMBOLIC_LINK)
+    {
+      propagate_io_error (error,
+                          g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_FOUND, ""),
+                          file, display_name);
+      return NULL;
+    }
+
+  /* Checked before opening: opening a FIFO would block. */
+  if (type == G_FILE_TYPE_DIRECTORY)
+    {
+      g_set_error (error, CD_PACKAGE_ERROR, CD_PACKAGE_ERROR_NOT_REGULAR,
+                   /* Translators: %s is a folder name. */
+                   _("“%s” is a folder. Choose the .zip or .imscc file exported from your LMS, "
+                     "not the folder."),
+                   display_name);
+      return NULL;
+    }
+  if (type != G_FILE_TYPE_REGULAR)
+    {
+      g_set_error (error, CD_PACKAGE_ERROR, CD_PACKAGE_ERROR_NOT_REGULAR,
+                   /* Translators: %s is a file name. */
+                   _("“%s” is not a regular file. Choose a .zip or .imscc course package."),
+                   display_name);
+      return NULL;
+    }
+
+  stream = g_file_read (file, cancellable, &local_error);
+  if (stream == NULL)
+    {
+      propagate_io_error (error, local_error, file, display_name);
+      return NULL;
+    }
+
+  size = g_file_info_get_size (info);
+  if (size == 0)
+    {
+      g_set_error (error, CD_PACKAGE_ERROR, CD_PACKAGE_ERROR_EMPTY,
+                   /* Translators: %s is a file name. */
+                   _("“%s” is empty. Export the course package from your LMS again."),
+                   display_name);
+      return NULL;
+    }
+
+  if (!looks_like_zip (G_INPUT_STREAM (stream), size, file, display_name, cancellable, error))
+    return NULL;
+
+  *size_out = size;
+  return G_INPUT_STREAM (g_steal_pointer (&stream));
+}
+
+/* Reads the stream from the start in fixed blocks, so memory stays flat
+ * however large the package is.  Sets @size_out to the bytes hashed. */
+static char *
+compute_sha256 (GInputStream  *stream,
+                GFile         *file,
+                const char    *display_name,
+                gint64        *size_out,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree guint8 *buffer = g_malloc (HASH_BLOCK_SIZE);
+  GError *local_error = NULL;
+  gint64 total = 0;
+
+  if (!g_seekable_seek (G_SEEKABLE (stream), 0, G_SEEK_SET, cancellable, &local_error))
+    {
+      propagate_io_error (error, local_error, file, display_name);
+      return NULL;
+    }
+
+  for (;;)
+    {
+      gssize n_read;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+
+      n_read = g_input_stream_read (stream, buffer, HASH_BLOCK_SIZE, cancellable, &local_error);
+      if (n_read < 0)
+        {
+          propagate_io_error (error, local_error, file, display_name);
+          return NULL;
+        }
+      if (n_read == 0)
+        break;
+
+      g_checksum_update (checksum, buffer, n_read);
+      total += n_read;
+    }
+
+  *size_out = total;
+  return g_strdup (g_checksum_get_string (checksum));
+}
+
+static void
+set_size (CdPackage *self,
+          gint64     size)
+{
+  gboolean was_too_large;
+
+  if (self->size == size)
+    return;
+
+  was_too_large = cd_package_get_too_large (self);
+  self->size = size;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIZE]);
+
+  if (was_too_large != cd_package_get_too_large (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOO_LARGE]);
+}
+
+static void
+set_sha256 (CdPackage  *self,
+            const char *sha256)
+{
+  if (g_strcmp0 (self->sha256, sha256) == 0)
+    return;
+
+  g_free (self->sha256);
+  self->sha256 = g_strdup (sha256);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHA256]);
+}
+
+static void
+cd_package_constructed (GObject *object)
+{
+  CdPackage *self = CD_PACKAGE (object);
+  g_autofree char *basename = NULL;
+
+  G_OBJECT_CLASS (cd_package_parent_class)->constructed (object);
+
+  g_assert (G_IS_FILE (self->file));
+
+  /* Basenames may not be UTF-8; this is the one safe to show. */
+  basename = g_file_get_basename (self->file);
+  self->display_name = g_filename_display_name (basename);
+}
+
+static void
+cd_package_finalize (GObject *object)
+{
+  CdPackage *self = CD_PACKAGE (object);
+
+  g_clear_object (&self->file);
+  g_clear_pointer (&self->display_name, g_free);
+  g_clear_pointer (&self->sha256, g_free);
+
+  G_OBJECT_CLASS (cd_package_parent_class)->finalize (object);
+}
+
+static void
+cd_package_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  CdPackage *self = CD_PACKAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_FILE:
+      g_value_set_object (value, self->file);
+      break;
+
+    case PROP_DISPLAY_NAME:
+      g_value_set_string (value, self->display_name);
+      break;
+
+    case PROP_SIZE:
+      g_value_set_int64 (value, self->size);
+      break;
+
+    case PROP_SHA256:
+      g_value_set_string (value, self->sha256);
+      break;
+
+    case PROP_TOO_LARGE:
+      g_value_set_boolean (value, cd_package_get_too_large (self));
+      break;
+
+    case PROP_SIZE_LIMIT:
+      g_value_set_int64 (value, self->size_limit);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cd_package_set_property (GObject      *object,
+                         guint         prop_id,
+                         const GValue *value,
+                         GParamSpec   *pspec)
+{
+  CdPackage *self = CD_PACKAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_FILE:
+      self->file = g_value_dup_object (value);
+      break;
+
+    case PROP_SIZE_LIMIT:
+      cd_package_set_size_limit (self, g_value_get_int64 (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cd_package_class_init (CdPackageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = cd_package_constructed;
+  object_class->finalize = cd_package_finalize;
+  object_class->get_property = cd_package_get_property;
+  object_class->set_property = cd_package_set_property;
+
+  properties[PROP_FILE] =
+    g_param_spec_object ("file", NULL, NULL,
+                         G_TYPE_FILE,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                          G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_DISPLAY_NAME] =
+    g_param_spec_string ("display-name", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_SIZE] =
+    g_param_spec_int64 ("size", NULL, NULL,
+                        -1, G_MAXINT64, -1,
+                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_SHA256] =
+    g_param_spec_string ("sha256", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_TOO_LARGE] =
+    g_param_spec_boolean ("too-large", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /* Set it to G_MAXINT64 to never warn. */
+  properties[PROP_SIZE_LIMIT] =
+    g_param_spec_int64 ("size-limit", NULL, NULL,
+                        1, G_MAXINT64, CD_PACKAGE_DEFAULT_SIZE_LIMIT,
+                        (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+cd_package_init (CdPackage *self)
+{
+  self->size = -1;
+  self->size_limit = CD_PACKAGE_DEFAULT_SIZE_LIMIT;
+}
+
+/**
+ * cd_package_new:
+ * @file: the package file; symlinks are followed when checking it
+ *
+ * Returns: (transfer full): a package that has not been checked yet.
+ */
+CdPackage *
+cd_package_new (GFile *file)
+{
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  return g_object_new (CD_TYPE_PACKAGE, "file", file, NULL);
+}
+
+GFile *
+cd_package_get_file (CdPackage *self)
+{
+  g_return_val_if_fail (CD_IS_PACKAGE (self), NULL);
+
+  return self->file;
+}
+
+/**
+ * cd_package_get_path:
+ *
+ * Returns: (nullable) (type filename): the local path, or %NULL for a file
+ *   with no local path.
+ */
+const char *
+cd_package_get_path (CdPackage *self)
+{
+  g_return_val_if_fail (CD_IS_PACKAGE (self), NULL);
+
+  return g_file_peek_path (self->file);
+}
+
+const char *
+cd_package_get_display_name (CdPackage *self)
+{
+  g_return_val_if_fail (CD_IS_PACKAGE (self), NULL);
+
+  return self->display_name;
+}
+
+/* Returns: the size in bytes, or -1 until a check succeeded. */
+gint64
+cd_package_get_size (CdPackage *self)
+{
+  g_return_val_if_fail (CD_IS_PACKAGE (self), -1);
+
+  return self->size;
+}
+
+/* Returns: (nullable): lower-case hex, or %NULL until cd_package_check_async()
+ *   succeeded. */
+const char *
+cd_package_get_sha256 (CdPackage *self)
+{
+  g_return_val_if_fail (CD_IS_PACKAGE (self), NULL);
+
+  return self->sha256;
+}
+
+gboolean
+cd_package_get_too_large (CdPackage *self)
+{
+  g_return_val_if_fail (CD_IS_PACKAGE (self), FALSE);
+
+  return self->size > self->size_limit;
+}
+
+gint64
+cd_package_get_size_limit (CdPackage *self)
+{
+  g_return_val_if_fail (CD_IS_PACKAGE (self), -1);
+
+  return self->size_limit;
+}
+
+void
+cd_package_set_size_limit (CdPackage *self,
+                           gint64     size_limit)
+{
+  gboolean was_too_large;
+
+  g_return_if_fail (CD_IS_PACKAGE (self));
+  g_return_if_fail (size_limit > 0);
+
+  if (self->size_limit == size_limit)
+    return;
+
+  was_too_large = cd_package_get_too_large (self);
+  self->size_limit = size_limit;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIZE_LIMIT]);
+
+  if (was_too_large != cd_package_get_too_large (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOO_LARGE]);
+}
+
+/**
+ * cd_package_check:
+ *
+ * Checks that the file exists, is a regular readable non-empty zip archive,
+ * and sets #CdPackage:size.  Cheap: it reads at most about 64 KiB.  Being
+ * over #CdPackage:size-limit is not an error; see
+ * cd_package_get_size_warning().  A changed size clears #CdPackage:sha256,
+ * which would describe another file.
+ *
+ * Returns: %TRUE if the file can be uploaded
+ */
+gboolean
+cd_package_check (CdPackage  *self,
+                  GError    **error)
+{
+  g_autoptr(GInputStream) stream = NULL;
+  gint64 size = -1;
+
+  g_return_val_if_fail (CD_IS_PACKAGE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  stream = open_package (self->file, self->display_name, &size, NULL, error);
+  if (stream == NULL)
+    return FALSE;
+
+  /* A different size means a different file: the old hash is stale. */
+  if (self->size != size)
+    set_sha256 (self, NULL);
+  set_size (self, size);
+
+  return TRUE;
+}
+
+static void
+check_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  CheckData *data = task_data;
+  g_autoptr(GInputStream) stream = NULL;
+  GError *error = NULL;
+  gint64 size = -1;
+
+  stream = open_package (data->file, data->display_name, &size, cancellable, &error);
+  if (stream == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  data->sha256 = compute_sha256 (stream, data->file, data->display_name,
+                                 &data->size, cancellable, &error);
+  if (data->sha256 == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Runs in the caller's main context, so notifications are emitted there and
+ * the properties are set before the caller's callback runs. */
+static void
+check_thread_done_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  CdPackage *self = CD_PACKAGE (object);
+  g_autoptr(GTask) task = user_data;
+  CheckData *data = g_task_get_task_data (G_TASK (result));
+  GError *error = NULL;
+
+  g_assert (CD_IS_PACKAGE (self));
+  g_assert (G_IS_TASK (task));
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_object_freeze_notify (G_OBJECT (self));
+  set_size (self, data->size);
+  set_sha256 (self, data->sha256);
+  g_object_thaw_notify (G_OBJECT (self));
+
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * cd_package_check_async:
+ *
+ * Runs cd_package_check() and computes the SHA-256 in a worker thread, then
+ * sets #CdPackage:size and #CdPackage:sha256 from the thread-default main
+ * context of the caller.
+ */
+void
+cd_package_check_async (CdPackage           *self,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) worker = NULL;
+  g_autoptr(CheckData) data = NULL;
+
+  g_return_if_fail (CD_IS_PACKAGE (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cd_package_check_async);
+
+  data = g_new0 (CheckData, 1);
+  data->file = g_object_ref (self->file);
+  data->display_name = g_strdup (self->display_name);
+  data->size = -1;
+
+  worker = g_task_new (self, cancellable, check_thread_done_cb, g_steal_pointer (&task));
+  g_task_set_source_tag (worker, check_thread);
+  g_task_set_task_data (worker, g_steal_pointer (&data), (GDestroyNotify) check_data_free);
+  g_task_run_in_thread (worker, check_thread);
+}
+
+gboolean
+cd_package_check_finish (CdPackage     *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (CD_IS_PACKAGE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cd_package_check_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Returns: (transfer full) (nullable): the size for display, "3.1 GB", or
+ *   %NULL before a successful check. */
+char *
+cd_package_format_size (CdPackage *self)
+{
+  g_return_val_if_fail (CD_IS_PACKAGE (self), NULL);
+
+  if (self->size < 0)
+    return NULL;
+
+  return g_format_size ((guint64)self->size);
+}
+
+/**
+ * cd_package_get_size_warning:
+ *
+ * Returns: (transfer full) (nullable): a translated sentence when the
+ *   package is larger than #CdPackage:size-limit, else %NULL.
+ */
+char *
+cd_package_get_size_warning (CdPackage *self)
+{
+  g_autofree char *size = NULL;
+  g_autofree char *limit = NULL;
+
+  g_return_val_if_fail (CD_IS_PACKAGE (self), NULL);
+
+  if (!cd_package_get_too_large (self))
+    return NULL;
+
+  size = g_format_size ((guint64)self->size);
+  limit = g_format_size ((guint64)self->size_limit);
+
+  /* Translators: the first %s is a file name, the others sizes such as “3.1 GB”. */
+  return g_strdup_printf (_("“%s” is %s, larger than the %s that Brightspace imports are known "
+                            "to accept. The import may fail."),
+                          self->display_name, size, limit);
+}
