@@ -1,0 +1,81 @@
+/* main.c: coursedrop-cli, the scripting twin of Coursedrop
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <locale.h>
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "cd-cli.h"
+
+typedef struct
+{
+  const char *name;
+  int       (*run) (int argc, char **argv);
+  const char *summary;
+} Command;
+
+static const Command commands[] = {
+  { "import", cd_cli_import, N_("Import a package and follow the job (the default)") },
+  { "jobs",   cd_cli_jobs,   N_("List the recorded import jobs") },
+  { "logs",   cd_cli_logs,   N_("Print an import job’s log") },
+  { "whoami", cd_cli_whoami, N_("Print who the credentials belong to") },
+  { "sign",   cd_cli_sign,   N_("Print a signed URL for a route, for curl") },
+};
+
+static void
+print_help (void)
+{
+  g_print ("%s\n\n", _("Usage: coursedrop-cli COMMAND [OPTION…]"));
+  g_print ("%s\n\n", _("Import course packages into D2L Brightspace."));
+  g_print ("%s\n", _("Commands:"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    g_print ("  %-10s %s\n", commands[i].name, _(commands[i].summary));
+  g_print ("\n%s\n", _("Run “coursedrop-cli COMMAND --help” for a command’s options."));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_set_prgname ("coursedrop-cli");
+
+  if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 ||
+      strcmp (argv[1], "help") == 0)
+    {
+      print_help ();
+      return argc < 2 ? CD_EXIT_USAGE : CD_EXIT_OK;
+    }
+
+  if (strcmp (argv[1], "--version") == 0)
+    {
+      g_print ("coursedrop-cli %s\n", PACKAGE_VERSION);
+      return CD_EXIT_OK;
+    }
+
+  /* D2L's sample command line starts with an option: import is implied. */
+  if (argv[1][0] == '-' && argv[1][1] == '-')
+    {
+      g_set_prgname ("coursedrop-cli import");
+      return cd_cli_import (argc, argv);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      if (strcmp (argv[1], commands[i].name) == 0)
+        {
+          /* The command sees itself as argv[0], so its --help reads right. */
+          g_autofree char *prgname = g_strdup_printf ("coursedrop-cli %s", commands[i].name);
+
+          g_set_prgname (prgname);
+          return commands[i].run (argc - 1, argv + 1);
+        }
+    }
+
+  return cd_cli_usage (_("“%s” is not a command."), argv[1]);
+}

@@ -1,0 +1,174 @@
+/* cd-test-util.c: run the real sandbox and the real CLI as processes
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <signal.h>
+
+#include "cd-sandbox.h"
+#include "cd-test-util.h"
+
+static gpointer
+drain_thread (gpointer data)
+{
+  GInputStream *stream = data;
+  char buffer[4096];
+
+  while (g_input_stream_read (stream, buffer, sizeof buffer, NULL, NULL) > 0)
+    ;
+
+  g_object_unref (stream);
+  return NULL;
+}
+
+CdTestSandbox *
+cd_test_sandbox_start (const char *first_arg,
+                       ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  CdTestSandbox *sandbox;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *)g_getenv ("CD_SANDBOX"));
+  g_ptr_array_add (argv, "--port");
+  g_ptr_array_add (argv, "0");
+  va_start (args, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *)arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_assert_nonnull (g_ptr_array_index (argv, 0));
+
+  sandbox = g_new0 (CdTestSandbox, 1);
+  sandbox->process = g_subprocess_newv ((const char * const *)argv->pdata,
+                                        G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sandbox->process));
+  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "Listening on "));
+  sandbox->url = g_strdup (line + strlen ("Listening on "));
+
+  sandbox->drain = g_thread_new ("sandbox-stdout", drain_thread, g_object_ref (lines));
+
+  return sandbox;
+}
+
+void
+cd_test_sandbox_stop (CdTestSandbox *sandbox)
+{
+  if (sandbox == NULL)
+    return;
+
+  g_subprocess_send_signal (sandbox->process, SIGTERM);
+  g_subprocess_wait (sandbox->process, NULL, NULL);
+  g_thread_join (sandbox->drain);
+  g_clear_object (&sandbox->process);
+  g_free (sandbox->url);
+  g_free (sandbox);
+}
+
+void
+cd_test_run_clear (CdTestRun *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+  run->status = -1;
+}
+
+GSubprocessLauncher *
+cd_test_cli_launcher (CdTestSandbox *sandbox)
+{
+  GSubprocessLauncher *launcher;
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_unsetenv (launcher, "COURSEDROP_HOST");
+  g_subprocess_launcher_unsetenv (launcher, "COURSEDROP_APP_ID");
+  g_subprocess_launcher_unsetenv (launcher, "COURSEDROP_APP_KEY");
+  g_subprocess_launcher_unsetenv (launcher, "COURSEDROP_USER_ID");
+  g_subprocess_launcher_unsetenv (launcher, "COURSEDROP_USER_KEY");
+  g_subprocess_launcher_unsetenv (launcher, "COURSEDROP_CA_FILE");
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
+
+  if (sandbox != NULL)
+    {
+      g_subprocess_launcher_setenv (launcher, "COURSEDROP_HOST", sandbox->url, TRUE);
+      g_subprocess_launcher_setenv (launcher, "COURSEDROP_APP_ID", CD_SANDBOX_DEFAULT_APP_ID, TRUE);
+      g_subprocess_launcher_setenv (launcher, "COURSEDROP_APP_KEY", CD_SANDBOX_DEFAULT_APP_KEY, TRUE);
+      g_subprocess_launcher_setenv (launcher, "COURSEDROP_USER_ID", CD_SANDBOX_DEFAULT_USER_ID, TRUE);
+      g_subprocess_launcher_setenv (launcher, "COURSEDROP_USER_KEY", CD_SANDBOX_DEFAULT_USER_KEY, TRUE);
+    }
+
+  return launcher;
+}
+
+void
+cd_test_cli_runv (GSubprocessLauncher *launcher,
+                  CdTestRun           *run,
+                  const char * const  *argv)
+{
+  g_autoptr(GPtrArray) full = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (full, (char *)g_getenv ("CD_CLI"));
+  for (guint i = 0; argv[i] != NULL; i++)
+    g_ptr_array_add (full, (char *)argv[i]);
+  g_ptr_array_add (full, NULL);
+  g_assert_nonnull (g_ptr_array_index (full, 0));
+
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *)full->pdata, &error);
+  g_assert_no_error (error);
+
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+
+  if (g_subprocess_get_if_exited (process))
+    run->status = g_subprocess_get_exit_status (process);
+  else
+    run->status = 128 + g_subprocess_get_term_sig (process);
+
+  g_test_message ("exit %d\nstdout: %s\nstderr: %s", run->status, run->out, run->err);
+}
+
+void
+cd_test_cli_run (GSubprocessLauncher *launcher,
+                 CdTestRun           *run,
+                 const char          *first_arg,
+                 ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  va_list args;
+
+  va_start (args, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *)arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  cd_test_cli_runv (launcher, run, (const char * const *)argv->pdata);
+}
+
+int
+cd_test_curl_status (const char *url)
+{
+  g_autoptr(GSubprocess) curl = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+
+  curl = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                           &error, "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", url, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (curl, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+
+  return (int)g_ascii_strtoll (out, NULL, 10);
+}
