@@ -1,0 +1,667 @@
+/* cd-sandbox-imports.c: the LE import routes, job timelines and logs
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <gio/gunixoutputstream.h>
+#include <math.h>
+#include <string.h>
+
+#include "cd-sandbox-multipart.h"
+#include "cd-sandbox-private.h"
+
+#define UPLOAD_KEY "cd-sandbox-upload"
+
+/* COI_IMPORTLOGMESSAGE_T and COI_IMPORTOPERATION_T (import-api.md §A3). */
+enum { LOG_SYSTEM = 0, LOG_PROGRESS = 1, LOG_WARNING = 2, LOG_ERROR = 4 };
+enum { OP_CONVERSION = 1, OP_IMPORT = 2 };
+
+typedef struct
+{
+  char               *path;          /* (nullable) temp file, removed on free */
+  GOutputStream      *out;
+  CdSandboxMultipart *parser;
+  gint64              org_unit_id;
+  char               *callback_url;  /* (nullable) */
+  goffset             received;
+  goffset             cut_at;        /* 0: never */
+  gboolean            cut;
+  GError             *error;         /* first write error */
+} Upload;
+
+typedef struct
+{
+  int     type;
+  int     operation;
+  gint64  offset;   /* µs after the job started */
+  char   *message;
+} LogEntry;
+
+/* --- timelines ------------------------------------------------------------ */
+
+static void
+stage_free (CdSandboxStage *stage)
+{
+  g_free (stage->status);
+  g_free (stage);
+}
+
+static gboolean
+status_word_ok (const char *word)
+{
+  if (*word == '\0')
+    return FALSE;
+
+  for (const char *p = word; *p != '\0'; p++)
+    {
+      if (!g_ascii_isgraph (*p) || *p == ':' || *p == ',' || *p == '=')
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+GPtrArray *
+_cd_sandbox_timeline_parse (const char  *spec,
+                            GError     **error)
+{
+  g_autoptr(GPtrArray) timeline = g_ptr_array_new_with_free_func ((GDestroyNotify)stage_free);
+  g_auto(GStrv) items = g_strsplit (spec, ",", -1);
+  guint n = g_strv_length (items);
+
+  for (guint i = 0; i < n; i++)
+    {
+      char *item = g_strstrip (items[i]);
+      char *colon = strchr (item, ':');
+      gboolean last = i + 1 == n;
+      CdSandboxStage *stage;
+      double seconds = -1;
+
+      if (colon != NULL)
+        {
+          char *end = NULL;
+
+          *colon = '\0';
+          seconds = g_ascii_strtod (colon + 1, &end);
+          if (last || end == colon + 1 || *end != '\0' || !isfinite (seconds) || seconds < 0)
+            goto invalid;
+        }
+      else if (!last)
+        goto invalid;
+
+      if (!status_word_ok (item))
+        goto invalid;
+
+      stage = g_new0 (CdSandboxStage, 1);
+      stage->status = g_strdup (item);
+      stage->seconds = seconds;
+      g_ptr_array_add (timeline, stage);
+    }
+
+  if (timeline->len > 0)
+    return g_steal_pointer (&timeline);
+
+invalid:
+  g_set_error (error, CD_SANDBOX_ERROR, CD_SANDBOX_ERROR_INVALID_ARGUMENT,
+               "Timeline “%s” is not STATUS:SECONDS,…,FINAL", spec);
+  return NULL;
+}
+
+char *
+_cd_sandbox_timeline_to_string (GPtrArray *timeline)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < timeline->len; i++)
+    {
+      CdSandboxStage *stage = g_ptr_array_index (timeline, i);
+      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+      if (i > 0)
+        g_string_append_c (out, ',');
+      g_string_append (out, stage->status);
+      if (stage->seconds >= 0)
+        g_string_append_printf (out, ":%s", g_ascii_dtostr (buf, sizeof buf, stage->seconds));
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/* The stage a job is in now, and when (µs after the start) it began. */
+static guint
+job_current_stage (CdSandboxJob *job,
+                   gint64       *stage_starts)
+{
+  gint64 elapsed = g_get_monotonic_time () - job->started_mono;
+  gint64 start = 0;
+  guint i;
+
+  for (i = 0; i < job->timeline->len; i++)
+    {
+      CdSandboxStage *stage = g_ptr_array_index (job->timeline, i);
+      gint64 length = (gint64)(stage->seconds * G_USEC_PER_SEC);
+
+      if (stage_starts != NULL)
+        stage_starts[i] = start;
+      if (stage->seconds < 0 || elapsed < start + length)
+        break;
+      start += length;
+    }
+
+  return MIN (i, job->timeline->len - 1);
+}
+
+void
+_cd_sandbox_job_free (CdSandboxJob *job)
+{
+  g_free (job->token);
+  g_free (job->filename);
+  g_free (job->sha256);
+  g_free (job->callback_url);
+  g_ptr_array_unref (job->timeline);
+  g_free (job);
+}
+
+/* --- uploads ------------------------------------------------------------------ */
+
+static void
+upload_free (Upload *upload)
+{
+  if (upload->out != NULL)
+    g_output_stream_close (upload->out, NULL, NULL);
+  g_clear_object (&upload->out);
+
+  /* Only metadata is kept, unless the file was moved to --upload-dir. */
+  if (upload->path != NULL)
+    g_unlink (upload->path);
+  g_free (upload->path);
+
+  g_clear_pointer (&upload->parser, _cd_sandbox_multipart_free);
+  g_free (upload->callback_url);
+  g_clear_error (&upload->error);
+  g_free (upload);
+}
+
+static void
+got_chunk_cb (SoupServerMessage *msg,
+              GBytes            *chunk,
+              Upload            *upload)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (chunk, &len);
+
+  if (upload->cut)
+    return;
+
+  if (upload->error == NULL)
+    g_output_stream_write_all (upload->out, data, len, NULL, NULL, &upload->error);
+
+  _cd_sandbox_multipart_feed (upload->parser, data, len);
+  upload->received += len;
+
+  if (upload->cut_at > 0 && upload->received >= upload->cut_at)
+    {
+      /* Shut the socket under libsoup: its next read fails and it drops the
+       * connection, and the client never gets a response. */
+      upload->cut = TRUE;
+      g_socket_shutdown (soup_server_message_get_socket (msg), TRUE, TRUE, NULL);
+    }
+}
+
+void
+_cd_sandbox_upload_early (CdSandbox         *self,
+                          SoupServerMessage *msg,
+                          GHashTable        *query,
+                          CdSandboxRoute    *route)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  g_autoptr(GHashTable) params = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *template = NULL;
+  const char *content_type, *boundary, *dir;
+  Upload *upload;
+  int fd;
+
+  /* Never hold a package in memory, not even one about to be refused. */
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+
+  if (!_cd_sandbox_check_auth (self, msg, query))
+    return;
+
+  if (!route->version_ok)
+    {
+      _cd_sandbox_respond_not_found (msg);
+      return;
+    }
+
+  if (!_cd_sandbox_check_offering (self, msg, route->org_unit_id))
+    return;
+
+  if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH)
+    {
+      _cd_sandbox_respond_text (msg, SOUP_STATUS_LENGTH_REQUIRED,
+                                "text/plain; charset=utf-8", "Length Required");
+      return;
+    }
+
+  content_type = soup_message_headers_get_content_type (headers, &params);
+  boundary = params ? g_hash_table_lookup (params, "boundary") : NULL;
+  if (content_type == NULL || g_ascii_strcasecmp (content_type, "multipart/form-data") != 0 ||
+      boundary == NULL || *boundary == '\0')
+    {
+      _cd_sandbox_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "text/plain; charset=utf-8",
+                                "Expected multipart/form-data with a part named \"file\"");
+      return;
+    }
+
+  dir = _cd_sandbox_ensure_upload_dir (self, &error);
+  if (dir != NULL)
+    {
+      template = g_build_filename (dir, "coursedrop-upload-XXXXXX", NULL);
+      fd = g_mkstemp_full (template, O_RDWR | O_CLOEXEC, 0600);
+      if (fd < 0)
+        {
+          int saved_errno = errno;
+
+          g_set_error (&error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       "Cannot create a file in %s: %s", dir, g_strerror (saved_errno));
+        }
+    }
+
+  if (error != NULL)
+    {
+      g_warning ("Cannot store an upload: %s", error->message);
+      _cd_sandbox_respond_text (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR,
+                                "text/plain; charset=utf-8", "Cannot store the upload");
+      return;
+    }
+
+  upload = g_new0 (Upload, 1);
+  upload->path = g_steal_pointer (&template);
+  upload->out = g_unix_output_stream_new (fd, TRUE);
+  upload->parser = _cd_sandbox_multipart_new (boundary, "file");
+  upload->org_unit_id = route->org_unit_id;
+  upload->callback_url = g_strdup (query ? g_hash_table_lookup (query, "callbackUrl") : NULL);
+
+  if (self->cut_uploads > 0)
+    {
+      self->cut_uploads--;
+      upload->cut_at = MAX (soup_message_headers_get_content_length (headers) / 2, 1);
+    }
+
+  g_object_set_data_full (G_OBJECT (msg), UPLOAD_KEY, upload, (GDestroyNotify)upload_free);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), upload);
+}
+
+static gboolean
+is_zip (CdSandboxMultipart *parser)
+{
+  gsize len;
+  const guint8 *magic = _cd_sandbox_multipart_get_magic (parser, &len);
+
+  /* A local file header, or the end record of an empty archive. */
+  return len == 4 &&
+         (memcmp (magic, "PK\x03\x04", 4) == 0 || memcmp (magic, "PK\x05\x06", 4) == 0);
+}
+
+static void
+respond_bad_request (SoupServerMessage *msg,
+                     const char        *text)
+{
+  _cd_sandbox_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "text/plain; charset=utf-8", text);
+}
+
+void
+_cd_sandbox_upload_finish (CdSandbox         *self,
+                           SoupServerMessage *msg,
+                           CdSandboxRoute    *route)
+{
+  Upload *upload = g_object_get_data (G_OBJECT (msg), UPLOAD_KEY);
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(GError) error = NULL;
+  CdSandboxJob *job;
+  GPtrArray *timeline;
+
+  if (upload == NULL || upload->cut)
+    {
+      /* A cut upload never gets here with a live socket; the status only
+       * keeps libsoup from running further handlers. */
+      soup_server_message_set_status (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL);
+      return;
+    }
+
+  if (upload->error == NULL)
+    g_output_stream_close (upload->out, NULL, &upload->error);
+  if (upload->error != NULL)
+    {
+      g_warning ("Cannot store an upload: %s", upload->error->message);
+      _cd_sandbox_respond_text (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR,
+                                "text/plain; charset=utf-8", "Cannot store the upload");
+      return;
+    }
+
+  if (!_cd_sandbox_multipart_finish (upload->parser, &error))
+    {
+      respond_bad_request (msg, error->message);
+      return;
+    }
+
+  if (!_cd_sandbox_multipart_found (upload->parser))
+    {
+      respond_bad_request (msg, "The form has no part named \"file\"");
+      return;
+    }
+
+  if (!is_zip (upload->parser))
+    {
+      respond_bad_request (msg, "The course package is not a zip archive");
+      return;
+    }
+
+  timeline = g_hash_table_lookup (self->offering_timelines, &upload->org_unit_id);
+
+  job = g_new0 (CdSandboxJob, 1);
+  job->token_number = self->next_token++;
+  job->token = g_strdup_printf ("%u", job->token_number);
+  job->org_unit_id = upload->org_unit_id;
+  job->filename = g_strdup (_cd_sandbox_multipart_get_filename (upload->parser));
+  job->size = _cd_sandbox_multipart_get_size (upload->parser);
+  job->sha256 = g_strdup (_cd_sandbox_multipart_get_sha256 (upload->parser));
+  job->callback_url = g_steal_pointer (&upload->callback_url);
+  job->timeline = g_ptr_array_ref (timeline ? timeline : self->timeline);
+  job->started_mono = g_get_monotonic_time ();
+  job->started_server = _cd_sandbox_server_now_usec (self);
+
+  if (self->upload_dir != NULL)
+    {
+      g_autofree char *name = g_strdup_printf ("%s.zip", job->token);
+      g_autofree char *kept = g_build_filename (self->upload_dir, name, NULL);
+
+      /* The whole multipart body, as received, so it can be inspected. */
+      if (g_rename (upload->path, kept) == 0)
+        g_clear_pointer (&upload->path, g_free);
+      else
+        g_warning ("Cannot keep the upload as %s: %s", kept, g_strerror (errno));
+    }
+
+  g_hash_table_insert (self->jobs, job->token, job);
+  g_ptr_array_add (self->job_order, job);
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "JobToken");
+  json_builder_add_string_value (builder, job->token);
+  json_builder_end_object (builder);
+  _cd_sandbox_respond_json (msg, SOUP_STATUS_OK, builder);
+}
+
+/* --- job status and logs -------------------------------------------------------- */
+
+static CdSandboxJob *
+lookup_job (CdSandbox         *self,
+            SoupServerMessage *msg,
+            CdSandboxRoute    *route)
+{
+  CdSandboxJob *job;
+
+  if (!_cd_sandbox_check_offering (self, msg, route->org_unit_id))
+    return NULL;
+
+  /* A token of another offering is as unknown as a made-up one. */
+  job = g_hash_table_lookup (self->jobs, route->token);
+  if (job == NULL || job->org_unit_id != route->org_unit_id)
+    {
+      _cd_sandbox_respond_not_found (msg);
+      return NULL;
+    }
+
+  return job;
+}
+
+void
+_cd_sandbox_import_status (CdSandbox         *self,
+                           SoupServerMessage *msg,
+                           CdSandboxRoute    *route)
+{
+  g_autoptr(JsonBuilder) builder = NULL;
+  CdSandboxJob *job = lookup_job (self, msg, route);
+  CdSandboxStage *stage;
+
+  if (job == NULL)
+    return;
+
+  stage = g_ptr_array_index (job->timeline, job_current_stage (job, NULL));
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "JobToken");
+  json_builder_add_string_value (builder, job->token);
+  json_builder_set_member_name (builder, "TargetOrgUnitId");
+  json_builder_add_int_value (builder, job->org_unit_id);
+  json_builder_set_member_name (builder, "Status");
+  json_builder_add_string_value (builder, stage->status);
+  json_builder_end_object (builder);
+
+  _cd_sandbox_respond_json (msg, SOUP_STATUS_OK, builder);
+}
+
+static void
+log_entry_free (LogEntry *entry)
+{
+  g_free (entry->message);
+  g_free (entry);
+}
+
+static void G_GNUC_PRINTF (5, 6)
+add_log (GPtrArray  *logs,
+         int         type,
+         int         operation,
+         gint64      offset,
+         const char *format,
+         ...)
+{
+  LogEntry *entry = g_new0 (LogEntry, 1);
+  va_list args;
+
+  va_start (args, format);
+  entry->message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  entry->type = type;
+  entry->operation = operation;
+  /* Entries of one stage are a few milliseconds apart, in order. */
+  entry->offset = offset + logs->len * 7 * 1000;
+  g_ptr_array_add (logs, entry);
+}
+
+/* The log a real import would have written by now: it grows with the stages. */
+static GPtrArray *
+job_logs (CdSandboxJob *job)
+{
+  g_autofree gint64 *starts = g_new0 (gint64, job->timeline->len);
+  GPtrArray *logs = g_ptr_array_new_with_free_func ((GDestroyNotify)log_entry_free);
+  guint current = job_current_stage (job, starts);
+  int op = OP_CONVERSION;
+
+  add_log (logs, LOG_SYSTEM, op, 0, "Import job %s created.", job->token);
+
+  for (guint i = 0; i <= current; i++)
+    {
+      const char *status = ((CdSandboxStage *)g_ptr_array_index (job->timeline, i))->status;
+      gint64 at = starts[i];
+
+      if (g_str_equal (status, "UPLOADING"))
+        add_log (logs, LOG_PROGRESS, op, at, "Package received: %s (%" G_GOFFSET_FORMAT " bytes).",
+                 job->filename ? job->filename : "(unnamed)", job->size);
+      else if (g_str_equal (status, "PROCESSING"))
+        {
+          add_log (logs, LOG_PROGRESS, op, at, "Conversion started: reading imsmanifest.xml.");
+          add_log (logs, LOG_PROGRESS, op, at,
+                   "Found 14 resources, 3 quizzes and 2 discussion forums.");
+        }
+      else if (g_str_equal (status, "PROCESSED"))
+        add_log (logs, LOG_PROGRESS, op, at, "Conversion finished.");
+      else if (g_str_equal (status, "READYTOIMPORTNATIVELY"))
+        add_log (logs, LOG_PROGRESS, op, at, "The converted package is ready to import.");
+      else if (g_str_equal (status, "IMPORTING"))
+        {
+          op = OP_IMPORT;
+          add_log (logs, LOG_PROGRESS, op, at,
+                   "Importing components: Content, Quizzes, Discussions, Grades.");
+        }
+      else if (g_str_equal (status, "COMPLETED"))
+        {
+          op = OP_IMPORT;
+          add_log (logs, LOG_WARNING, op, at,
+                   "Quiz \"Week 1 Check-in\": 2 question types are not supported and were skipped.");
+          add_log (logs, LOG_PROGRESS, op, at, "Import finished: 42 items imported, 2 skipped.");
+        }
+      else if (g_str_equal (status, "IMPORTFAILED"))
+        {
+          add_log (logs, LOG_WARNING, op, at,
+                   "Resource \"res-0007\" has no title; \"Untitled\" was used.");
+          add_log (logs, LOG_ERROR, op, at,
+                   "The package could not be converted: imsmanifest.xml references a "
+                   "missing resource \"res-0003\".");
+          add_log (logs, LOG_ERROR, op, at, "Import failed; no components were imported.");
+        }
+      else if (g_str_equal (status, "Timeout"))
+        {
+          add_log (logs, LOG_WARNING, op, at, "The package is large; conversion is slow.");
+          add_log (logs, LOG_ERROR, op, at,
+                   "The import did not finish within the allowed time and was stopped.");
+        }
+      else
+        add_log (logs, LOG_PROGRESS, op, at, "Status changed to %s.", status);
+
+      if (g_str_equal (status, "PROCESSED"))
+        op = OP_IMPORT;
+    }
+
+  return logs;
+}
+
+static char *
+format_log_time (gint64 usec)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+  g_autofree char *seconds = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S");
+
+  return g_strdup_printf ("%s.%03dZ", seconds, (int)(usec % G_USEC_PER_SEC / 1000));
+}
+
+void
+_cd_sandbox_import_logs (CdSandbox         *self,
+                         SoupServerMessage *msg,
+                         GHashTable        *query,
+                         CdSandboxRoute    *route)
+{
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(GPtrArray) logs = NULL;
+  g_autofree char *bookmark = NULL;
+  CdSandboxJob *job = lookup_job (self, msg, route);
+  const char *given = query ? g_hash_table_lookup (query, "bookmark") : NULL;
+  gint64 first_id, start = 0;
+  guint end;
+
+  if (job == NULL)
+    return;
+
+  logs = job_logs (job);
+  first_id = (gint64)job->token_number * 1000 + 1;
+
+  /* The bookmark is the LogId of the last entry already seen. */
+  if (given != NULL && *given != '\0')
+    {
+      gint64 seen;
+
+      if (!g_ascii_string_to_signed (given, 10, first_id, first_id + logs->len - 1, &seen, NULL))
+        {
+          respond_bad_request (msg, "Invalid bookmark");
+          return;
+        }
+      start = seen - first_id + 1;
+    }
+
+  end = MIN (start + self->log_page_size, logs->len);
+  if (end > start)
+    bookmark = g_strdup_printf ("%" G_GINT64_FORMAT, first_id + end - 1);
+  else
+    bookmark = g_strdup (given ? given : "");
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "PagingInfo");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "Bookmark");
+  json_builder_add_string_value (builder, bookmark);
+  json_builder_set_member_name (builder, "HasMoreItems");
+  json_builder_add_boolean_value (builder, end < logs->len);
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "Items");
+  json_builder_begin_array (builder);
+  for (guint i = start; i < end; i++)
+    {
+      LogEntry *entry = g_ptr_array_index (logs, i);
+      g_autofree char *when = format_log_time (job->started_server + entry->offset);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "LogId");
+      json_builder_add_int_value (builder, first_id + i);
+      json_builder_set_member_name (builder, "ConversionImportJobId");
+      json_builder_add_int_value (builder, job->token_number);
+      json_builder_set_member_name (builder, "OperationTypeId");
+      json_builder_add_int_value (builder, entry->operation);
+      json_builder_set_member_name (builder, "LogDateTime");
+      json_builder_add_string_value (builder, when);
+      json_builder_set_member_name (builder, "Message");
+      json_builder_add_string_value (builder, entry->message);
+      json_builder_set_member_name (builder, "TypeId");
+      json_builder_add_int_value (builder, entry->type);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  _cd_sandbox_respond_json (msg, SOUP_STATUS_OK, builder);
+}
+
+void
+_cd_sandbox_test_uploads (CdSandbox         *self,
+                          SoupServerMessage *msg)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->job_order->len; i++)
+    {
+      CdSandboxJob *job = g_ptr_array_index (self->job_order, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "JobToken");
+      json_builder_add_string_value (builder, job->token);
+      json_builder_set_member_name (builder, "OrgUnitId");
+      json_builder_add_int_value (builder, job->org_unit_id);
+      json_builder_set_member_name (builder, "FileName");
+      if (job->filename != NULL)
+        json_builder_add_string_value (builder, job->filename);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "Size");
+      json_builder_add_int_value (builder, job->size);
+      json_builder_set_member_name (builder, "Sha256");
+      json_builder_add_string_value (builder, job->sha256);
+      json_builder_set_member_name (builder, "CallbackUrl");
+      if (job->callback_url != NULL)
+        json_builder_add_string_value (builder, job->callback_url);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  _cd_sandbox_respond_json (msg, SOUP_STATUS_OK, builder);
+}

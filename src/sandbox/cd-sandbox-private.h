@@ -1,0 +1,172 @@
+/* cd-sandbox-private.h: state shared by the sandbox's source files
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "cd-sandbox.h"
+
+G_BEGIN_DECLS
+
+#define CD_SANDBOX_FIRST_JOB_TOKEN 8840
+
+typedef struct
+{
+  gint64  id;
+  char   *name;
+  char   *code;  /* (nullable) */
+} CdSandboxOffering;
+
+typedef struct
+{
+  char   *status;
+  double  seconds;  /* < 0 for the final stage */
+} CdSandboxStage;
+
+typedef struct
+{
+  CdSandboxFault kind;
+  guint          remaining;
+  guint          arg;
+} CdSandboxFaultEntry;
+
+/* One finished upload and the import job it started. */
+typedef struct
+{
+  char      *token;
+  guint      token_number;
+  gint64     org_unit_id;
+  char      *filename;       /* (nullable) as received, made valid UTF-8 */
+  goffset    size;
+  char      *sha256;
+  char      *callback_url;   /* (nullable) */
+  GPtrArray *timeline;       /* (owned) CdSandboxStage, shared */
+  gint64     started_mono;   /* µs, g_get_monotonic_time () */
+  gint64     started_server; /* µs, on the server's (skewed) clock */
+} CdSandboxJob;
+
+typedef enum {
+  CD_SANDBOX_ROUTE_NONE,
+  CD_SANDBOX_ROUTE_VERSIONS,
+  CD_SANDBOX_ROUTE_WHOAMI,
+  CD_SANDBOX_ROUTE_COURSE,
+  CD_SANDBOX_ROUTE_IMPORT_CREATE,
+  CD_SANDBOX_ROUTE_IMPORT_STATUS,
+  CD_SANDBOX_ROUTE_IMPORT_LOGS,
+  CD_SANDBOX_ROUTE_TEST_UPLOADS,
+  CD_SANDBOX_ROUTE_TEST_STATS,
+} CdSandboxRouteKind;
+
+typedef struct
+{
+  CdSandboxRouteKind  kind;
+  gboolean            api;          /* under /d2l/api/: needs a signature */
+  gboolean            version_ok;
+  gint64              org_unit_id;  /* -1 when absent or not a number */
+  char               *token;        /* (nullable) */
+} CdSandboxRoute;
+
+struct _CdSandbox
+{
+  GObject      parent_instance;
+
+  SoupServer  *server;
+  char        *url;
+
+  char        *app_id;
+  char        *app_key;
+  char        *user_id;
+  char        *user_key;
+  gint64       tolerance;
+  gint64       skew;
+
+  GHashTable  *offerings;           /* &id → CdSandboxOffering */
+  gboolean     custom_offerings;
+  GHashTable  *forbidden;           /* set of gint64* */
+
+  GPtrArray   *timeline;            /* CdSandboxStage */
+  GHashTable  *offering_timelines;  /* gint64* → GPtrArray of CdSandboxStage */
+  guint        log_page_size;
+
+  GQueue       get_faults;          /* CdSandboxFaultEntry, applied in order */
+  guint        cut_uploads;
+
+  char        *upload_dir;          /* (nullable) given by the user: files are kept */
+
+  GHashTable  *jobs;                /* token → CdSandboxJob */
+  GPtrArray   *job_order;           /* CdSandboxJob, borrowed from jobs */
+  guint        next_token;
+
+  guint        request_count;
+  GList       *delayed;             /* pending SLOW replies */
+};
+
+/* cd-sandbox.c */
+const char  *_cd_sandbox_ensure_upload_dir  (CdSandbox         *self,
+                                             GError           **error);
+
+/* cd-sandbox-dispatch.c */
+void         _cd_sandbox_install_handlers   (CdSandbox         *self,
+                                             SoupServer        *server);
+void         _cd_sandbox_cancel_delayed     (CdSandbox         *self);
+gint64       _cd_sandbox_server_now_usec    (CdSandbox         *self);
+gboolean     _cd_sandbox_check_auth         (CdSandbox         *self,
+                                             SoupServerMessage *msg,
+                                             GHashTable        *query);
+void         _cd_sandbox_parse_route        (SoupServerMessage *msg,
+                                             CdSandboxRoute    *route);
+void         _cd_sandbox_route_clear        (CdSandboxRoute    *route);
+gboolean     _cd_sandbox_check_offering     (CdSandbox         *self,
+                                             SoupServerMessage *msg,
+                                             gint64             org_unit_id);
+void         _cd_sandbox_respond_text       (SoupServerMessage *msg,
+                                             guint              status,
+                                             const char        *content_type,
+                                             const char        *text);
+void         _cd_sandbox_respond_json       (SoupServerMessage *msg,
+                                             guint              status,
+                                             JsonBuilder       *builder);
+void         _cd_sandbox_respond_not_found  (SoupServerMessage *msg);
+
+/* cd-sandbox-routes.c */
+gboolean     _cd_sandbox_version_supported  (const char        *product,
+                                             const char        *version);
+void         _cd_sandbox_handle_versions    (SoupServerMessage *msg);
+void         _cd_sandbox_handle_whoami      (SoupServerMessage *msg);
+void         _cd_sandbox_handle_course      (CdSandbox         *self,
+                                             SoupServerMessage *msg,
+                                             gint64             org_unit_id);
+void         _cd_sandbox_handle_stats       (CdSandbox         *self,
+                                             SoupServerMessage *msg);
+
+/* cd-sandbox-imports.c */
+GPtrArray   *_cd_sandbox_timeline_parse     (const char        *spec,
+                                             GError           **error);
+char        *_cd_sandbox_timeline_to_string (GPtrArray         *timeline);
+void         _cd_sandbox_job_free           (CdSandboxJob      *job);
+void         _cd_sandbox_upload_early       (CdSandbox         *self,
+                                             SoupServerMessage *msg,
+                                             GHashTable        *query,
+                                             CdSandboxRoute    *route);
+void         _cd_sandbox_upload_finish      (CdSandbox         *self,
+                                             SoupServerMessage *msg,
+                                             CdSandboxRoute    *route);
+void         _cd_sandbox_import_status      (CdSandbox         *self,
+                                             SoupServerMessage *msg,
+                                             CdSandboxRoute    *route);
+void         _cd_sandbox_import_logs        (CdSandbox         *self,
+                                             SoupServerMessage *msg,
+                                             GHashTable        *query,
+                                             CdSandboxRoute    *route);
+void         _cd_sandbox_test_uploads       (CdSandbox         *self,
+                                             SoupServerMessage *msg);
+
+/* cd-sandbox-tls.c */
+GTlsCertificate *_cd_sandbox_make_certificate (char   **cert_pem,
+                                               GError **error);
+
+G_END_DECLS

@@ -1,0 +1,108 @@
+/* cd-sandbox.h: a local Brightspace stand-in on SoupServer
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define CD_SANDBOX_DEFAULT_APP_ID   "CoursedropDemoApp"
+#define CD_SANDBOX_DEFAULT_APP_KEY  "demo-app-key-not-secret"
+#define CD_SANDBOX_DEFAULT_USER_ID  "CoursedropDemoUser"
+#define CD_SANDBOX_DEFAULT_USER_KEY "demo-user-key-not-secret"
+#define CD_SANDBOX_DEFAULT_TIMELINE "UPLOADING:1,PROCESSING:2,PROCESSED:1,IMPORTING:2,COMPLETED"
+
+#define CD_SANDBOX_ERROR (cd_sandbox_error_quark ())
+
+typedef enum {
+  CD_SANDBOX_ERROR_INVALID_ARGUMENT,
+  CD_SANDBOX_ERROR_TLS,
+} CdSandboxError;
+
+GQuark cd_sandbox_error_quark (void);
+
+/* Faults for tests.  Each applies to the next @count signed GET requests
+ * (every route but /d2l/api/versions/), or to the next @count uploads for
+ * CD_SANDBOX_FAULT_CUT_UPLOAD. */
+typedef enum {
+  CD_SANDBOX_FAULT_SERVER_ERROR, /* 500 */
+  CD_SANDBOX_FAULT_RATE_LIMIT,   /* 429 with Retry-After: @arg seconds */
+  CD_SANDBOX_FAULT_BROKEN_JSON,  /* 200 with a truncated JSON body */
+  CD_SANDBOX_FAULT_SLOW,         /* answer after @arg milliseconds */
+  CD_SANDBOX_FAULT_CUT_UPLOAD,   /* close the connection half way through the body */
+} CdSandboxFault;
+
+#define CD_TYPE_SANDBOX (cd_sandbox_get_type ())
+
+G_DECLARE_FINAL_TYPE (CdSandbox, cd_sandbox, CD, SANDBOX, GObject)
+
+CdSandbox  *cd_sandbox_new                (void) G_GNUC_WARN_UNUSED_RESULT;
+
+void        cd_sandbox_set_credentials    (CdSandbox   *self,
+                                           const char  *app_id,
+                                           const char  *app_key,
+                                           const char  *user_id,
+                                           const char  *user_key);
+/* For the banner of coursedrop-sandbox: borrowed strings. */
+void        cd_sandbox_get_credentials    (CdSandbox   *self,
+                                           const char **app_id,
+                                           const char **app_key,
+                                           const char **user_id,
+                                           const char **user_key);
+void        cd_sandbox_set_tolerance      (CdSandbox   *self,
+                                           gint64       seconds);
+void        cd_sandbox_set_skew           (CdSandbox   *self,
+                                           gint64       seconds);
+/* "ID:NAME" or "ID:NAME;CODE".  The first call replaces the defaults
+ * (6606 and 12345). */
+gboolean    cd_sandbox_add_offering       (CdSandbox   *self,
+                                           const char  *spec,
+                                           GError     **error);
+/* The offerings as "ID:NAME;CODE" specs, by ID. */
+char      **cd_sandbox_dup_offerings      (CdSandbox   *self) G_GNUC_WARN_UNUSED_RESULT;
+/* Answers 403 (permission) for this offering. */
+void        cd_sandbox_add_forbidden      (CdSandbox   *self,
+                                           gint64       org_unit_id);
+/* "STATUS:SECONDS,...,FINAL"; seconds may be fractional. */
+gboolean    cd_sandbox_set_timeline       (CdSandbox   *self,
+                                           const char  *spec,
+                                           GError     **error);
+/* The default timeline as a spec. */
+char       *cd_sandbox_dup_timeline       (CdSandbox   *self) G_GNUC_WARN_UNUSED_RESULT;
+/* "ID=STATUS:SECONDS,...,FINAL": imports into that offering follow it. */
+gboolean    cd_sandbox_set_offering_timeline (CdSandbox *self,
+                                              const char *spec,
+                                              GError    **error);
+void        cd_sandbox_set_log_page_size  (CdSandbox   *self,
+                                           guint        page_size);
+void        cd_sandbox_add_fault          (CdSandbox   *self,
+                                           CdSandboxFault fault,
+                                           guint        count,
+                                           guint        arg);
+/* "500:N", "429:N[:SECONDS]", "badjson:N", "slow:N:MS", "cut-upload:N". */
+gboolean    cd_sandbox_parse_fault        (CdSandbox   *self,
+                                           const char  *spec,
+                                           GError     **error);
+/* Where uploads are streamed to and kept (named TOKEN.zip); by default
+ * they go to a temp file that is removed once the upload is recorded. */
+void        cd_sandbox_set_upload_dir     (CdSandbox   *self,
+                                           const char  *path);
+
+/* Listens on 127.0.0.1:@port (0 picks one).  With @tls, serves HTTPS with a
+ * self-signed certificate made now, written as PEM to @cert_out if set. */
+gboolean    cd_sandbox_listen             (CdSandbox   *self,
+                                           guint        port,
+                                           gboolean     tls,
+                                           const char  *cert_out,
+                                           GError     **error);
+/* "http://127.0.0.1:PORT" (no trailing slash), after listen. */
+const char *cd_sandbox_get_url            (CdSandbox   *self);
+
+/* Counters for tests: every request received (any route), and uploads. */
+guint       cd_sandbox_get_request_count  (CdSandbox   *self);
+guint       cd_sandbox_get_upload_count   (CdSandbox   *self);
+
+G_END_DECLS
