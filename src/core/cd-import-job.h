@@ -1,0 +1,87 @@
+/* cd-import-job.h: one course import, from upload to a final status
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "cd-client.h"
+#include "cd-import-status.h"
+#include "cd-job-journal.h"
+#include "cd-package.h"
+
+G_BEGIN_DECLS
+
+#define CD_JOB_ERROR (cd_job_error_quark ())
+
+typedef enum {
+  CD_JOB_ERROR_FAILED,     /* Brightspace said IMPORTFAILED */
+  CD_JOB_ERROR_TIMED_OUT,  /* Brightspace said Timeout, or our deadline passed */
+  CD_JOB_ERROR_CANCELLED,  /* we stopped following; the server job goes on */
+} CdJobError;
+
+GQuark cd_job_error_quark (void);
+
+#define CD_IMPORT_JOB_DEFAULT_DEADLINE (36 * G_TIME_SPAN_HOUR)
+
+#define CD_TYPE_IMPORT_JOB (cd_import_job_get_type ())
+
+G_DECLARE_FINAL_TYPE (CdImportJob, cd_import_job, CD, IMPORT_JOB, GObject)
+
+/* @journal: (nullable): where the job is recorded; it is saved with the
+ * token before the first poll and after every status change. */
+CdImportJob    *cd_import_job_new_for_package (CdClient      *client,
+                                               CdJobJournal  *journal,
+                                               CdPackage     *package,
+                                               gint64         offering_id) G_GNUC_WARN_UNUSED_RESULT;
+CdImportJob    *cd_import_job_new_for_token   (CdClient      *client,
+                                               CdJobJournal  *journal,
+                                               gint64         offering_id,
+                                               const char    *token) G_GNUC_WARN_UNUSED_RESULT;
+/* Follows (again) a job the journal recorded. */
+CdImportJob    *cd_import_job_new_for_record  (CdClient      *client,
+                                               CdJobJournal  *journal,
+                                               CdJobRecord   *record) G_GNUC_WARN_UNUSED_RESULT;
+
+void            cd_import_job_start           (CdImportJob   *self);
+/* Stops following and uploading; a server-side job is left running. */
+void            cd_import_job_cancel          (CdImportJob   *self);
+/* Polls again after a pause (an expired sign-in, see CdImportJob:paused). */
+void            cd_import_job_resume          (CdImportJob   *self,
+                                               CdClient      *client);
+
+void            cd_import_job_set_callback_url (CdImportJob  *self,
+                                                const char   *callback_url);
+void            cd_import_job_set_deadline    (CdImportJob   *self,
+                                               GTimeSpan      deadline);
+/* For tests: the first interval and the cap of the polling backoff. */
+void            cd_import_job_set_poll_interval (CdImportJob *self,
+                                                 guint        initial_ms,
+                                                 guint        max_ms);
+
+CdClient       *cd_import_job_get_client      (CdImportJob   *self);
+CdJobRecord    *cd_import_job_get_record      (CdImportJob   *self);
+CdPackage      *cd_import_job_get_package     (CdImportJob   *self);
+const char     *cd_import_job_get_package_name (CdImportJob  *self);
+gint64          cd_import_job_get_offering_id (CdImportJob   *self);
+const char     *cd_import_job_get_offering_name (CdImportJob *self);
+void            cd_import_job_set_offering_name (CdImportJob *self,
+                                                 const char  *name);
+const char     *cd_import_job_get_token       (CdImportJob   *self);
+CdImportStatus  cd_import_job_get_status      (CdImportJob   *self);
+const char     *cd_import_job_get_status_text (CdImportJob   *self);
+CdImportStage   cd_import_job_get_stage       (CdImportJob   *self);
+goffset         cd_import_job_get_bytes_sent  (CdImportJob   *self);
+goffset         cd_import_job_get_bytes_total (CdImportJob   *self);
+GDateTime      *cd_import_job_get_started     (CdImportJob   *self);
+GDateTime      *cd_import_job_get_finished    (CdImportJob   *self);
+gboolean        cd_import_job_get_retrying    (CdImportJob   *self);
+gboolean        cd_import_job_get_paused      (CdImportJob   *self);
+gboolean        cd_import_job_is_running      (CdImportJob   *self);
+gboolean        cd_import_job_succeeded       (CdImportJob   *self);
+const GError   *cd_import_job_get_error       (CdImportJob   *self);
+/* (element-type CdImportLogEntry): errors and warnings first. */
+GPtrArray      *cd_import_job_get_logs        (CdImportJob   *self);
+const char     *cd_import_job_get_failure_reason (CdImportJob *self);
+
+G_END_DECLS

@@ -1,0 +1,386 @@
+/* cd-upload.c: a course package streamed as multipart/form-data
+ *
+ * The body is [preamble][file][epilogue] read by a chain stream, with an
+ * exact Content-Length (servers refuse chunked uploads) and never more than
+ * a few KiB of the file in memory.  It is sent with libsoup's synchronous
+ * API on a worker thread that owns its SoupSession: measured on Debian 12
+ * this runs at curl's speed, while the async API with a stream body runs at
+ * an eighth of it (gnome-conventions.md §5).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <string.h>
+#include <gnutls/crypto.h>
+#include <libsoup/soup.h>
+
+#include "cd-chain-input-stream.h"
+#include "cd-upload.h"
+
+#define PROGRESS_INTERVAL_MS 100
+
+typedef struct
+{
+  /* Set before the worker starts, then read-only. */
+  char                 *url;              /* (owned) */
+  GFile                *file;             /* (owned) */
+  char                 *filename;         /* (owned) */
+  GTlsDatabase         *tls_database;     /* (owned) (nullable) */
+  GBytes               *preamble;         /* (owned) */
+  GBytes               *epilogue;         /* (owned) */
+  char                 *content_type;     /* (owned) */
+
+  /* Shared between the worker and the caller's context. */
+  GMutex                lock;
+  goffset               sent;
+  goffset               total;
+
+  /* The caller's context only. */
+  CdUploadProgressFunc  progress;
+  gpointer              progress_data;
+  GDestroyNotify        progress_destroy;
+  GSource              *progress_source;  /* (owned) (nullable) */
+  goffset               reported;
+
+  /* The worker only. */
+  SoupMessage          *message;          /* (unowned) */
+} Upload;
+
+void
+cd_upload_response_free (CdUploadResponse *response)
+{
+  if (response == NULL)
+    return;
+
+  g_clear_pointer (&response->body, g_bytes_unref);
+  g_clear_pointer (&response->retry_after, g_free);
+  g_free (response);
+}
+
+static void
+upload_free (Upload *upload)
+{
+  if (upload->progress_source != NULL)
+    g_source_destroy (upload->progress_source);
+  g_clear_pointer (&upload->progress_source, g_source_unref);
+  if (upload->progress_destroy != NULL)
+    upload->progress_destroy (upload->progress_data);
+
+  g_clear_pointer (&upload->url, g_free);
+  g_clear_object (&upload->file);
+  g_clear_pointer (&upload->filename, g_free);
+  g_clear_object (&upload->tls_database);
+  g_clear_pointer (&upload->preamble, g_bytes_unref);
+  g_clear_pointer (&upload->epilogue, g_bytes_unref);
+  g_clear_pointer (&upload->content_type, g_free);
+  g_mutex_clear (&upload->lock);
+  g_free (upload);
+}
+
+/**
+ * cd_upload_quote_filename:
+ *
+ * Brightspace is an ASP.NET service whose handling of RFC 5987's
+ * filename*= is unknown, so we write the name the way browsers and Python's
+ * requests (which D2L's sample uses) do.
+ *
+ * Returns: (transfer full): the quoted-string contents for filename="…"
+ */
+char *
+cd_upload_quote_filename (const char *filename)
+{
+  GString *out = g_string_sized_new (strlen (filename) + 8);
+
+  for (const char *p = filename; *p != '\0'; p++)
+    {
+      switch (*p)
+        {
+        case '"':
+          g_string_append (out, "%22");
+          break;
+        case '\r':
+          g_string_append (out, "%0D");
+          break;
+        case '\n':
+          g_string_append (out, "%0A");
+          break;
+        default:
+          g_string_append_c (out, *p);
+          break;
+        }
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/* A boundary that cannot be guessed, so no package content can end the
+ * part early by accident or design. */
+static char *
+make_boundary (void)
+{
+  guint8 random[16];
+  GString *boundary = g_string_new ("----CoursedropBoundary");
+
+  if (gnutls_rnd (GNUTLS_RND_NONCE, random, sizeof random) != 0)
+    {
+      for (guint i = 0; i < sizeof random; i++)
+        random[i] = (guint8)g_random_int_range (0, 256);
+    }
+
+  for (guint i = 0; i < sizeof random; i++)
+    g_string_append_printf (boundary, "%02x", random[i]);
+
+  return g_string_free (boundary, FALSE);
+}
+
+static void
+upload_build_envelope (Upload *upload)
+{
+  g_autofree char *boundary = make_boundary ();
+  g_autofree char *quoted = cd_upload_quote_filename (upload->filename);
+  char *preamble;
+  char *epilogue;
+
+  preamble = g_strdup_printf ("--%s\r\n"
+                              "Content-Disposition: form-data; name=\"file\"; filename=\"%s\"\r\n"
+                              "Content-Type: application/zip\r\n"
+                              "\r\n",
+                              boundary, quoted);
+  epilogue = g_strdup_printf ("\r\n--%s--\r\n", boundary);
+
+  upload->preamble = g_bytes_new_take (preamble, strlen (preamble));
+  upload->epilogue = g_bytes_new_take (epilogue, strlen (epilogue));
+  upload->content_type = g_strdup_printf ("multipart/form-data; boundary=%s", boundary);
+}
+
+/* (Re)attaches a fresh body: libsoup closes the old stream after use, so a
+ * restarted message needs the file opened again. */
+static gboolean
+upload_attach_body (Upload        *upload,
+                    GError       **error)
+{
+  g_autoptr(GFileInputStream) file_stream = NULL;
+  g_autoptr(GInputStream) head = NULL;
+  g_autoptr(GInputStream) tail = NULL;
+  g_autoptr(GInputStream) chain = NULL;
+  GInputStream *children[3];
+
+  if (!(file_stream = g_file_read (upload->file, NULL, error)))
+    return FALSE;
+
+  head = g_memory_input_stream_new_from_bytes (upload->preamble);
+  tail = g_memory_input_stream_new_from_bytes (upload->epilogue);
+  children[0] = head;
+  children[1] = G_INPUT_STREAM (file_stream);
+  children[2] = tail;
+  chain = cd_chain_input_stream_new (children, G_N_ELEMENTS (children));
+
+  g_mutex_lock (&upload->lock);
+  upload->sent = 0;
+  g_mutex_unlock (&upload->lock);
+
+  soup_message_set_request_body (upload->message, upload->content_type, chain, upload->total);
+
+  return TRUE;
+}
+
+static void
+wrote_body_data_cb (SoupMessage *message,
+                    guint        chunk_size,
+                    Upload      *upload)
+{
+  g_mutex_lock (&upload->lock);
+  upload->sent += chunk_size;
+  g_mutex_unlock (&upload->lock);
+}
+
+static void
+restarted_cb (SoupMessage *message,
+              Upload      *upload)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!upload_attach_body (upload, &error))
+    g_warning ("Could not reopen the package for a restarted upload: %s", error->message);
+}
+
+static void
+upload_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  Upload *upload = task_data;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(SoupMessage) message = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  CdUploadResponse *response;
+
+  /* The session and its sockets belong to this thread alone. */
+  g_main_context_push_thread_default (context);
+
+  if (!(info = g_file_query_info (upload->file, G_FILE_ATTRIBUTE_STANDARD_SIZE,
+                                  G_FILE_QUERY_INFO_NONE, cancellable, &error)))
+    goto out;
+
+  upload->total = (goffset)g_bytes_get_size (upload->preamble) + g_file_info_get_size (info) +
+                  (goffset)g_bytes_get_size (upload->epilogue);
+
+  session = soup_session_new_with_options ("user-agent", "Coursedrop/" PACKAGE_VERSION,
+                                           "timeout", 120,
+                                           NULL);
+  if (upload->tls_database != NULL)
+    soup_session_set_tls_database (session, upload->tls_database);
+
+  if (!(message = soup_message_new (SOUP_METHOD_POST, upload->url)))
+    {
+      g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           "The upload address is not a valid URL");
+      goto out;
+    }
+  upload->message = message;
+
+  soup_message_headers_replace (soup_message_get_request_headers (message),
+                                "Accept", "application/json");
+  /* No "Expect: 100-continue": libsoup 3.2's synchronous send never returns
+   * when the server refuses before the body (seen with a 403), and the
+   * server's early answer reaches us without it. */
+
+  if (!upload_attach_body (upload, &error))
+    goto out;
+
+  g_signal_connect (message, "wrote-body-data", G_CALLBACK (wrote_body_data_cb), upload);
+  g_signal_connect (message, "restarted", G_CALLBACK (restarted_cb), upload);
+
+  body = soup_session_send_and_read (session, message, cancellable, &error);
+
+  g_signal_handlers_disconnect_by_data (message, upload);
+  upload->message = NULL;
+
+out:
+  g_main_context_pop_thread_default (context);
+
+  if (error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  response = g_new0 (CdUploadResponse, 1);
+  response->status = soup_message_get_status (message);
+  response->body = g_steal_pointer (&body);
+  response->retry_after = g_strdup (soup_message_headers_get_one (
+    soup_message_get_response_headers (message), "Retry-After"));
+
+  g_task_return_pointer (task, response, (GDestroyNotify)cd_upload_response_free);
+}
+
+static void
+upload_report (Upload *upload)
+{
+  goffset sent, total;
+
+  g_mutex_lock (&upload->lock);
+  sent = upload->sent;
+  total = upload->total;
+  g_mutex_unlock (&upload->lock);
+
+  if (upload->progress != NULL && total > 0 && sent != upload->reported)
+    {
+      upload->reported = sent;
+      upload->progress (sent, total, upload->progress_data);
+    }
+}
+
+static gboolean
+progress_tick_cb (gpointer user_data)
+{
+  upload_report (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+upload_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) outer = user_data;
+  Upload *upload = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  CdUploadResponse *response;
+
+  g_source_destroy (upload->progress_source);
+  g_clear_pointer (&upload->progress_source, g_source_unref);
+  upload_report (upload);
+
+  if (!(response = g_task_propagate_pointer (G_TASK (result), &error)))
+    g_task_return_error (outer, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (outer, response, (GDestroyNotify)cd_upload_response_free);
+}
+
+void
+cd_upload_file_async (const char           *url,
+                      GFile                *file,
+                      const char           *filename,
+                      GTlsDatabase         *tls_database,
+                      CdUploadProgressFunc  progress,
+                      gpointer              progress_data,
+                      GDestroyNotify        progress_destroy,
+                      GCancellable         *cancellable,
+                      GAsyncReadyCallback   callback,
+                      gpointer              user_data)
+{
+  g_autoptr(GTask) outer = NULL;
+  g_autoptr(GTask) worker = NULL;
+  Upload *upload;
+
+  g_return_if_fail (url != NULL);
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (filename != NULL);
+  g_return_if_fail (!tls_database || G_IS_TLS_DATABASE (tls_database));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  outer = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (outer, cd_upload_file_async);
+
+  upload = g_new0 (Upload, 1);
+  g_mutex_init (&upload->lock);
+  upload->url = g_strdup (url);
+  upload->file = g_object_ref (file);
+  upload->filename = g_strdup (filename);
+  upload->tls_database = tls_database != NULL ? g_object_ref (tls_database) : NULL;
+  upload->progress = progress;
+  upload->progress_data = progress_data;
+  upload->progress_destroy = progress_destroy;
+  upload->reported = -1;
+  upload_build_envelope (upload);
+
+  upload->progress_source = g_timeout_source_new (PROGRESS_INTERVAL_MS);
+  g_source_set_callback (upload->progress_source, progress_tick_cb, upload, NULL);
+  g_source_set_static_name (upload->progress_source, "[coursedrop] upload progress");
+  g_source_attach (upload->progress_source, g_main_context_get_thread_default ());
+
+  worker = g_task_new (NULL, cancellable, upload_done_cb, g_steal_pointer (&outer));
+  g_task_set_source_tag (worker, upload_thread);
+  g_task_set_task_data (worker, upload, (GDestroyNotify)upload_free);
+  g_task_run_in_thread (worker, upload_thread);
+}
+
+/**
+ * cd_upload_file_finish:
+ *
+ * Returns: (transfer full): the server's answer, or %NULL with @error set
+ */
+CdUploadResponse *
+cd_upload_file_finish (GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cd_upload_file_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
