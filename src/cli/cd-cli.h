@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "cd-account.h"
+#include "cd-import-job.h"
 
 G_BEGIN_DECLS
 
@@ -31,6 +32,12 @@ int        cd_cli_jobs              (int            argc,
                                      char         **argv);
 int        cd_cli_logs              (int            argc,
                                      char         **argv);
+int        cd_cli_resume            (int            argc,
+                                     char         **argv);
+int        cd_cli_follow_job        (CdImportJob   *job,
+                                     gboolean       json,
+                                     gboolean       no_wait);
+CdJobJournal *cd_cli_load_journal   (void);
 
 /* Shared helpers. */
 GOptionContext *cd_cli_option_context_new (const char    *parameter_string,

@@ -20,6 +20,7 @@ static const Command commands[] = {
   { "import", cd_cli_import, N_("Import a package and follow the job (the default)") },
   { "jobs",   cd_cli_jobs,   N_("List the recorded import jobs") },
   { "logs",   cd_cli_logs,   N_("Print an import job’s log") },
+  { "resume", cd_cli_resume, N_("Follow again the jobs that were interrupted") },
   { "whoami", cd_cli_whoami, N_("Print who the credentials belong to") },
   { "sign",   cd_cli_sign,   N_("Print a signed URL for a route, for curl") },
 };

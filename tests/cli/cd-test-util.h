@@ -6,6 +6,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -40,6 +41,18 @@ void           cd_test_cli_run       (GSubprocessLauncher *launcher,
 void           cd_test_cli_runv      (GSubprocessLauncher *launcher,
                                       CdTestRun           *run,
                                       const char * const  *argv);
+/* GET @path (e.g. "/_sandbox/stats") from the sandbox; parsed JSON. */
+JsonNode      *cd_test_sandbox_get_json (CdTestSandbox *sandbox,
+                                         const char    *path);
+guint          cd_test_sandbox_count    (CdTestSandbox *sandbox,
+                                         const char    *what);
+/* Writes a small valid zip named @name in the test's data dir. */
+char          *cd_test_make_zip         (const char    *name);
+/* Starts coursedrop-cli without waiting; stdout is a pipe. */
+GSubprocess   *cd_test_cli_spawn        (GSubprocessLauncher *launcher,
+                                         const char          *first_arg,
+                                         ...) G_GNUC_NULL_TERMINATED;
+char          *cd_test_journal_path     (void);
 /* Fetches @url with curl; returns the HTTP status. */
 int            cd_test_curl_status   (const char *url);
 

@@ -1,0 +1,397 @@
+/* cd-cli-import.c: coursedrop-cli import
+ *
+ * Standard output keeps the shape of D2L's sample script ("Import job
+ * TOKEN status:" and then each new status as Brightspace spells it), so
+ * scripts written for it keep working; everything else goes to stderr.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+
+#include "cd-cli.h"
+#include "cd-cli-output.h"
+#include "cd-import-job.h"
+
+typedef struct
+{
+  CdCliOutput   *out;          /* (owned) */
+  CdImportJob   *job;          /* (owned) */
+  GMainLoop     *loop;         /* (owned) */
+  gboolean       no_wait;
+  gboolean       header_done;
+  int            exit_code;
+  int            signal;
+} ImportRun;
+
+static void
+print_header (ImportRun *run)
+{
+  if (run->header_done || cd_import_job_get_token (run->job) == NULL)
+    return;
+
+  run->header_done = TRUE;
+  cd_cli_output_token (run->out, cd_import_job_get_token (run->job),
+                       cd_import_job_get_offering_id (run->job));
+}
+
+static void
+token_cb (CdImportJob *job,
+          GParamSpec  *pspec,
+          ImportRun   *run)
+{
+  if (run->no_wait)
+    {
+      /* The server has the job; following it is someone else's business. */
+      cd_cli_output_token (run->out, cd_import_job_get_token (job),
+                           cd_import_job_get_offering_id (job));
+      run->header_done = TRUE;
+      run->exit_code = CD_EXIT_OK;
+      cd_import_job_cancel (job);
+      g_main_loop_quit (run->loop);
+      return;
+    }
+
+  print_header (run);
+}
+
+static void
+status_changed_cb (CdImportJob *job,
+                   const char  *word,
+                   ImportRun   *run)
+{
+  if (run->no_wait)
+    return;
+
+  print_header (run);
+  cd_cli_output_status (run->out, word);
+}
+
+static void
+progress_cb (CdImportJob *job,
+             GParamSpec  *pspec,
+             ImportRun   *run)
+{
+  cd_cli_output_progress (run->out, cd_import_job_get_package_name (job),
+                          cd_import_job_get_bytes_sent (job),
+                          cd_import_job_get_bytes_total (job));
+}
+
+static void
+retrying_cb (CdImportJob *job,
+             GParamSpec  *pspec,
+             ImportRun   *run)
+{
+  cd_cli_output_retrying (run->out, cd_import_job_get_retrying (job));
+}
+
+static void
+print_resume_hint (ImportRun *run)
+{
+  const char *token = cd_import_job_get_token (run->job);
+
+  if (token == NULL)
+    return;
+
+  g_printerr (_("The import goes on in Brightspace; Coursedrop recorded job %s. Follow it again "
+                "with:\n  coursedrop-cli --course-offering-id %" G_GINT64_FORMAT " --job-token %s\n"),
+              token, cd_import_job_get_offering_id (run->job), token);
+}
+
+static void
+paused_cb (CdImportJob *job,
+           GParamSpec  *pspec,
+           ImportRun   *run)
+{
+  if (!cd_import_job_get_paused (job))
+    return;
+
+  /* A CLI cannot sign in again by itself: stop, keeping the job resumable. */
+  cd_cli_output_error (run->out, cd_import_job_get_error (job));
+  print_resume_hint (run);
+  cd_import_job_cancel (job);
+  run->exit_code = CD_EXIT_AUTH;
+  g_main_loop_quit (run->loop);
+}
+
+static void
+finished_cb (CdImportJob *job,
+             ImportRun   *run)
+{
+  const GError *error = cd_import_job_get_error (job);
+
+  cd_cli_output_finished (run->out, job);
+
+  if (error == NULL)
+    run->exit_code = CD_EXIT_OK;
+  else if (error->domain == CD_JOB_ERROR)
+    run->exit_code = error->code == CD_JOB_ERROR_CANCELLED ? CD_EXIT_INTERRUPTED
+                                                          : CD_EXIT_IMPORT_FAILED;
+  else
+    run->exit_code = cd_cli_exit_code_for_error (error);
+
+  g_main_loop_quit (run->loop);
+}
+
+static gboolean
+interrupted_cb (gpointer user_data)
+{
+  ImportRun *run = user_data;
+
+  run->exit_code = CD_EXIT_INTERRUPTED;
+  cd_cli_output_interrupted (run->out);
+
+  if (cd_import_job_get_token (run->job) != NULL)
+    print_resume_hint (run);
+  else
+    g_printerr (_("The upload was stopped before Brightspace accepted the package; nothing was "
+                  "imported.\n"));
+
+  cd_import_job_cancel (run->job);
+  g_main_loop_quit (run->loop);
+
+  /* cd_cli_follow_job removes the source. */
+  return G_SOURCE_CONTINUE;
+}
+
+/* Follows @job to its end, printing as the sample script does; returns
+ * the exit code. */
+int
+cd_cli_follow_job (CdImportJob *job,
+                   gboolean     json,
+                   gboolean     no_wait)
+{
+  ImportRun run = { 0 };
+  guint sigint, sigterm;
+
+  run.job = g_object_ref (job);
+  run.no_wait = no_wait;
+  run.out = cd_cli_output_new (json, isatty (STDERR_FILENO));
+  run.loop = g_main_loop_new (NULL, FALSE);
+  run.exit_code = CD_EXIT_NETWORK;
+
+  g_signal_connect (run.job, "notify::token", G_CALLBACK (token_cb), &run);
+  g_signal_connect (run.job, "status-changed", G_CALLBACK (status_changed_cb), &run);
+  g_signal_connect (run.job, "notify::bytes-sent", G_CALLBACK (progress_cb), &run);
+  g_signal_connect (run.job, "notify::retrying", G_CALLBACK (retrying_cb), &run);
+  g_signal_connect (run.job, "notify::paused", G_CALLBACK (paused_cb), &run);
+  g_signal_connect (run.job, "finished", G_CALLBACK (finished_cb), &run);
+  sigint = g_unix_signal_add (SIGINT, interrupted_cb, &run);
+  sigterm = g_unix_signal_add (SIGTERM, interrupted_cb, &run);
+
+  if (cd_import_job_get_token (job) != NULL)
+    print_header (&run);
+  cd_import_job_start (run.job);
+  g_main_loop_run (run.loop);
+
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+  g_signal_handlers_disconnect_by_data (run.job, &run);
+  g_clear_object (&run.job);
+  g_clear_pointer (&run.loop, g_main_loop_unref);
+  g_clear_pointer (&run.out, cd_cli_output_free);
+
+  return run.exit_code;
+}
+
+/* Returns NULL after telling the user why the journal cannot be used: a
+ * job whose token cannot be recorded could be lost, so none starts. */
+CdJobJournal *
+cd_cli_load_journal (void)
+{
+  g_autoptr(CdJobJournal) journal = cd_job_journal_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (!cd_job_journal_load (journal, &error))
+    {
+      g_printerr (_("coursedrop-cli: %s\nCoursedrop records every job there so that none is "
+                    "lost; fix or move that file, then try again.\n"), error->message);
+      return NULL;
+    }
+
+  if (cd_job_journal_get_load_warning (journal) != NULL)
+    g_printerr (_("Warning: %s\n"), cd_job_journal_get_load_warning (journal));
+
+  return g_steal_pointer (&journal);
+}
+
+/* Reads a D2L ID, with a message of its own for each way it can be wrong. */
+gboolean
+cd_cli_parse_offering_id (const char  *text,
+                          gint64      *id,
+                          char       **message)
+{
+  g_autoptr(GError) error = NULL;
+  const char *digits = text;
+
+  if (text == NULL || text[0] == '\0')
+    {
+      *message = g_strdup (_("Give the course offering with --course-offering-id, for example "
+                             "--course-offering-id 6606."));
+      return FALSE;
+    }
+
+  if (digits[0] == '-' || digits[0] == '+')
+    digits++;
+
+  if (digits[0] == '\0' || strspn (digits, "0123456789") != strlen (digits))
+    {
+      *message = g_strdup_printf (_("“%s” is not a course offering ID. Use the number in the "
+                                    "course’s address in Brightspace, for example 6606."), text);
+      return FALSE;
+    }
+
+  if (text[0] == '-' || (g_ascii_string_to_signed (text, 10, 0, G_MAXINT64, id, &error) && *id == 0))
+    {
+      *message = g_strdup_printf (_("The course offering ID must be a positive number, not “%s”."),
+                                  text);
+      return FALSE;
+    }
+
+  if (error != NULL)
+    {
+      *message = g_strdup_printf (_("“%s” is too large to be a Brightspace course offering ID."),
+                                  text);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+warn_about_duplicate (CdJobJournal *journal,
+                      CdClient     *client,
+                      CdPackage    *package,
+                      gint64        offering_id)
+{
+  CdJobRecord *previous;
+  g_autofree char *when = NULL;
+
+  previous = cd_job_journal_find_duplicate (journal, cd_client_get_host (client), offering_id,
+                                            cd_package_get_sha256 (package));
+  if (previous == NULL)
+    return FALSE;
+
+  when = previous->started != NULL ? g_date_time_format (previous->started, "%x %X")
+                                   : g_strdup ("?");
+  g_printerr (_("Warning: “%s” was already imported into course offering %" G_GINT64_FORMAT
+                " on %s (job %s). Brightspace adds imported content again, so the course may "
+                "end up with duplicates.\n"),
+              cd_package_get_display_name (package), offering_id, when, previous->token);
+  return TRUE;
+}
+
+static gboolean
+hash_package (CdPackage  *package,
+              GError    **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  cd_package_check_async (package, NULL, cd_cli_store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return cd_package_check_finish (package, result, error);
+}
+
+int
+cd_cli_import (int    argc,
+               char **argv)
+{
+  g_autofree char *host = NULL;
+  g_autofree char *package_path = NULL;
+  g_autofree char *offering_text = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *le_version = NULL;
+  g_autofree char *callback_url = NULL;
+  g_autofree char *message = NULL;
+  double give_up_hours = CD_IMPORT_JOB_DEFAULT_DEADLINE / (double)G_TIME_SPAN_HOUR;
+  gboolean json = FALSE;
+  gboolean no_wait = FALSE;
+  GOptionEntry entries[] = {
+    { "course-package", 0, 0, G_OPTION_ARG_FILENAME, &package_path, N_("The package to import (.zip or .imscc)"), N_("FILE") },
+    { "course-offering-id", 0, 0, G_OPTION_ARG_STRING, &offering_text, N_("The course offering to import into"), N_("ID") },
+    { "job-token", 0, 0, G_OPTION_ARG_STRING, &token, N_("Follow an import job that was already started, without uploading"), N_("TOKEN") },
+    { "host", 0, 0, G_OPTION_ARG_STRING, &host, N_("Brightspace address (overrides COURSEDROP_HOST)"), N_("URL") },
+    { "le-version", 0, 0, G_OPTION_ARG_STRING, &le_version, N_("Use this LE API version instead of the newest the server offers"), N_("VERSION") },
+    { "callback-url", 0, 0, G_OPTION_ARG_STRING, &callback_url, N_("Ask Brightspace to post the job’s status to this address"), N_("URL") },
+    { "no-wait", 0, 0, G_OPTION_ARG_NONE, &no_wait, N_("Print the job token once the upload is accepted, and exit"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object per event on standard output"), NULL },
+    { "give-up-after", 0, 0, G_OPTION_ARG_DOUBLE, &give_up_hours, N_("Stop following a job that has not finished after this many hours (default 36)"), N_("HOURS") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(CdClient) client = NULL;
+  g_autoptr(CdPackage) package = NULL;
+  g_autoptr(CdJobJournal) journal = NULL;
+  g_autoptr(CdImportJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *size_warning = NULL;
+  gint64 offering_id = 0;
+  int status;
+
+  context = cd_cli_option_context_new (NULL,
+                                       _("Import a course package into a course offering and follow "
+                                         "the job to its end.\n"
+                                         "Example: coursedrop-cli import --course-package \"Week 1.imscc\" "
+                                         "--course-offering-id 6606"),
+                                       entries);
+  if ((status = cd_cli_parse (context, &argc, &argv)) != CD_EXIT_OK)
+    return status;
+  if (argc > 1)
+    return cd_cli_usage (_("Unexpected argument “%s”. Give the package with --course-package."),
+                         argv[1]);
+
+  /* Every local check comes before anything is sent. */
+  if (!cd_cli_parse_offering_id (offering_text, &offering_id, &message))
+    return cd_cli_usage ("%s", message);
+  if (package_path == NULL && token == NULL)
+    return cd_cli_usage (_("Give the package to import with --course-package FILE, or an "
+                           "existing job with --job-token TOKEN."));
+  if (package_path != NULL && token != NULL)
+    return cd_cli_usage (_("--course-package uploads a new package and --job-token follows an "
+                           "existing job: give only one of them."));
+  if (token != NULL && (token[0] == '\0' || strpbrk (token, "/?#& ") != NULL))
+    return cd_cli_usage (_("“%s” is not a job token. Tokens are what “Import job TOKEN status:” "
+                           "printed, for example 8840."), token);
+  if (give_up_hours <= 0)
+    return cd_cli_usage (_("--give-up-after needs a positive number of hours."));
+
+  if (package_path != NULL)
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (package_path);
+
+      package = cd_package_new (file);
+      if (!cd_package_check (package, &error))
+        return cd_cli_fail (error);
+      if ((size_warning = cd_package_get_size_warning (package)) != NULL)
+        g_printerr (_("Warning: %s\n"), size_warning);
+    }
+
+  if (!(client = cd_cli_create_client (host, TRUE, &error)))
+    return cd_cli_fail (error);
+  if (le_version != NULL)
+    cd_client_set_le_version (client, le_version);
+
+  if (!(journal = cd_cli_load_journal ()))
+    return CD_EXIT_USAGE;
+
+  if (package != NULL)
+    {
+      if (!hash_package (package, &error))
+        return cd_cli_fail (error);
+      warn_about_duplicate (journal, client, package, offering_id);
+      job = cd_import_job_new_for_package (client, journal, package, offering_id);
+    }
+  else
+    job = cd_import_job_new_for_token (client, journal, offering_id, token);
+
+  cd_import_job_set_callback_url (job, callback_url);
+  cd_import_job_set_deadline (job, (GTimeSpan)(give_up_hours * G_TIME_SPAN_HOUR));
+
+  return cd_cli_follow_job (job, json, no_wait);
+}

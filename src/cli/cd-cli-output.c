@@ -1,0 +1,331 @@
+/* cd-cli-output.c: what coursedrop-cli import prints, as text or JSON
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <stdio.h>
+#include <glib/gi18n.h>
+
+#include "cd-cli-output.h"
+
+struct _CdCliOutput
+{
+  gboolean  json;
+  gboolean  tty;
+  gboolean  bar_shown;
+  gint64    upload_started;  /* monotonic µs */
+};
+
+CdCliOutput *
+cd_cli_output_new (gboolean json,
+                   gboolean stderr_is_tty)
+{
+  CdCliOutput *out = g_new0 (CdCliOutput, 1);
+
+  out->json = json;
+  out->tty = stderr_is_tty;
+
+  return out;
+}
+
+void
+cd_cli_output_free (CdCliOutput *out)
+{
+  g_free (out);
+}
+
+/* Prints one JSON event as a single line and flushes, for pipelines. */
+static void
+emit (JsonBuilder *builder)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  text = json_to_string (root, FALSE);
+  g_print ("%s\n", text);
+  fflush (stdout);
+}
+
+static JsonBuilder *
+event (const char *name)
+{
+  JsonBuilder *builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "event");
+  json_builder_add_string_value (builder, name);
+
+  return builder;
+}
+
+static void
+end_bar (CdCliOutput *out)
+{
+  if (out->bar_shown)
+    {
+      g_printerr ("\n");
+      out->bar_shown = FALSE;
+    }
+}
+
+void
+cd_cli_output_token (CdCliOutput *out,
+                     const char  *token,
+                     gint64       offering_id)
+{
+  end_bar (out);
+
+  if (out->json)
+    {
+      g_autoptr(JsonBuilder) builder = event ("token");
+
+      json_builder_set_member_name (builder, "token");
+      json_builder_add_string_value (builder, token);
+      json_builder_set_member_name (builder, "offering");
+      json_builder_add_int_value (builder, offering_id);
+      emit (builder);
+      return;
+    }
+
+  /* Not translated: scripts written for D2L's sample read this line. */
+  g_print ("Import job %s status:\n", token);
+  fflush (stdout);
+}
+
+void
+cd_cli_output_status (CdCliOutput *out,
+                      const char  *word)
+{
+  end_bar (out);
+
+  if (out->json)
+    {
+      g_autoptr(JsonBuilder) builder = event ("status");
+
+      json_builder_set_member_name (builder, "status");
+      json_builder_add_string_value (builder, word);
+      emit (builder);
+      return;
+    }
+
+  g_print ("%s\n", word);
+  fflush (stdout);
+}
+
+void
+cd_cli_output_progress (CdCliOutput *out,
+                        const char  *name,
+                        goffset      sent,
+                        goffset      total)
+{
+  g_autofree char *done = NULL;
+  g_autofree char *all = NULL;
+  g_autofree char *rate = NULL;
+  double elapsed, percent;
+  char bar[31];
+  guint filled;
+
+  if (out->upload_started == 0)
+    out->upload_started = g_get_monotonic_time ();
+
+  if (out->json)
+    {
+      g_autoptr(JsonBuilder) builder = event ("progress");
+
+      json_builder_set_member_name (builder, "sent");
+      json_builder_add_int_value (builder, sent);
+      json_builder_set_member_name (builder, "total");
+      json_builder_add_int_value (builder, total);
+      emit (builder);
+      return;
+    }
+
+  if (!out->tty || total <= 0)
+    return;
+
+  percent = 100.0 * (double)sent / (double)total;
+  filled = (guint)(percent * 30 / 100);
+  memset (bar, '#', filled);
+  memset (bar + filled, '-', 30 - filled);
+  bar[30] = '\0';
+  elapsed = (double)(g_get_monotonic_time () - out->upload_started) / G_USEC_PER_SEC;
+  done = g_format_size (sent);
+  all = g_format_size (total);
+  rate = g_format_size (elapsed > 0.1 ? (guint64)(sent / elapsed) : 0);
+
+  /* Translators: the upload progress bar: file name, bar, percentage,
+   * bytes sent, bytes in all, speed. */
+  g_printerr (_("\r%s [%s] %3.0f%%  %s of %s  %s/s "), name ? name : "", bar, percent, done, all, rate);
+  out->bar_shown = TRUE;
+}
+
+void
+cd_cli_output_retrying (CdCliOutput *out,
+                        gboolean     retrying)
+{
+  if (!retrying)
+    return;
+
+  end_bar (out);
+  g_printerr (_("Brightspace did not answer as expected; retrying…\n"));
+
+  if (out->json)
+    {
+      g_autoptr(JsonBuilder) builder = event ("retrying");
+      emit (builder);
+    }
+}
+
+void
+cd_cli_output_error (CdCliOutput  *out,
+                     const GError *error)
+{
+  end_bar (out);
+  g_printerr ("coursedrop-cli: %s\n", error->message);
+
+  if (out->json)
+    {
+      g_autoptr(JsonBuilder) builder = event ("error");
+
+      json_builder_set_member_name (builder, "message");
+      json_builder_add_string_value (builder, error->message);
+      emit (builder);
+    }
+}
+
+void
+cd_cli_output_interrupted (CdCliOutput *out)
+{
+  end_bar (out);
+
+  if (out->json)
+    {
+      g_autoptr(JsonBuilder) builder = event ("interrupted");
+      emit (builder);
+    }
+}
+
+void
+cd_cli_print_log_entries (FILE      *stream,
+                          GPtrArray *entries)
+{
+  for (guint i = 0; entries != NULL && i < entries->len; i++)
+    {
+      CdImportLogEntry *entry = g_ptr_array_index (entries, i);
+      g_autofree char *when = entry->time != NULL
+                                ? g_date_time_format (entry->time, "%Y-%m-%d %H:%M:%S")
+                                : g_strdup ("-");
+
+      fprintf (stream, "%-8s %s  %s\n", cd_import_log_type_to_string (entry->type), when,
+               entry->message);
+    }
+}
+
+JsonNode *
+cd_cli_log_entries_to_json (GPtrArray *entries)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; entries != NULL && i < entries->len; i++)
+    {
+      CdImportLogEntry *entry = g_ptr_array_index (entries, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "type");
+      json_builder_add_int_value (builder, entry->type);
+      json_builder_set_member_name (builder, "time");
+      if (entry->time != NULL)
+        {
+          g_autofree char *iso = g_date_time_format_iso8601 (entry->time);
+          json_builder_add_string_value (builder, iso);
+        }
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "message");
+      json_builder_add_string_value (builder, entry->message);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  return json_builder_get_root (builder);
+}
+
+static guint
+count_type (GPtrArray       *entries,
+            CdImportLogType  type)
+{
+  guint n = 0;
+
+  for (guint i = 0; entries != NULL && i < entries->len; i++)
+    n += ((CdImportLogEntry *)g_ptr_array_index (entries, i))->type == type;
+
+  return n;
+}
+
+void
+cd_cli_output_finished (CdCliOutput *out,
+                        CdImportJob *job)
+{
+  const GError *error = cd_import_job_get_error (job);
+  GPtrArray *logs = cd_import_job_get_logs (job);
+
+  end_bar (out);
+
+  if (out->json)
+    {
+      g_autoptr(JsonBuilder) builder = event ("finished");
+
+      json_builder_set_member_name (builder, "status");
+      json_builder_add_string_value (builder, cd_import_job_get_status_text (job));
+      json_builder_set_member_name (builder, "succeeded");
+      json_builder_add_boolean_value (builder, cd_import_job_succeeded (job));
+      json_builder_set_member_name (builder, "error");
+      if (error != NULL)
+        json_builder_add_string_value (builder, error->message);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "logs");
+      json_builder_add_value (builder, cd_cli_log_entries_to_json (logs));
+      emit (builder);
+
+      if (error != NULL && error->domain != CD_JOB_ERROR)
+        g_printerr ("coursedrop-cli: %s\n", error->message);
+      return;
+    }
+
+  if (error == NULL)
+    {
+      guint warnings = count_type (logs, CD_IMPORT_LOG_WARNING);
+
+      if (warnings > 0)
+        {
+          g_autoptr(GPtrArray) notable = g_ptr_array_new ();
+
+          for (guint i = 0; i < logs->len; i++)
+            {
+              CdImportLogEntry *entry = g_ptr_array_index (logs, i);
+
+              if (entry->type == CD_IMPORT_LOG_WARNING || entry->type == CD_IMPORT_LOG_ERROR)
+                g_ptr_array_add (notable, entry);
+            }
+
+          g_printerr (g_dngettext (GETTEXT_PACKAGE, "Brightspace logged %u warning:\n",
+                                   "Brightspace logged %u warnings:\n", warnings), warnings);
+          cd_cli_print_log_entries (stderr, notable);
+        }
+      return;
+    }
+
+  if (error->domain == CD_JOB_ERROR)
+    {
+      /* The failure and its log are the result: standard output. */
+      g_print ("%s\n", error->message);
+      cd_cli_print_log_entries (stdout, logs);
+      fflush (stdout);
+    }
+  else
+    g_printerr ("coursedrop-cli: %s\n", error->message);
+}

@@ -1,0 +1,38 @@
+/* cd-cli-output.h: what coursedrop-cli import prints, as text or JSON
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "cd-import-job.h"
+
+G_BEGIN_DECLS
+
+typedef struct _CdCliOutput CdCliOutput;
+
+CdCliOutput *cd_cli_output_new         (gboolean      json,
+                                        gboolean      stderr_is_tty);
+void         cd_cli_output_free        (CdCliOutput  *out);
+void         cd_cli_output_token       (CdCliOutput  *out,
+                                        const char   *token,
+                                        gint64        offering_id);
+void         cd_cli_output_status      (CdCliOutput  *out,
+                                        const char   *word);
+void         cd_cli_output_progress    (CdCliOutput  *out,
+                                        const char   *name,
+                                        goffset       sent,
+                                        goffset       total);
+void         cd_cli_output_retrying    (CdCliOutput  *out,
+                                        gboolean      retrying);
+void         cd_cli_output_error       (CdCliOutput  *out,
+                                        const GError *error);
+void         cd_cli_output_interrupted (CdCliOutput  *out);
+void         cd_cli_output_finished    (CdCliOutput  *out,
+                                        CdImportJob  *job);
+/* One line per log entry: "Error  2026-11-27 10:00:02  message". */
+void         cd_cli_print_log_entries  (FILE         *stream,
+                                        GPtrArray    *entries);
+JsonNode    *cd_cli_log_entries_to_json (GPtrArray   *entries);
+
+G_END_DECLS
