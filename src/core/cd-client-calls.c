@@ -68,20 +68,6 @@ call_send (GTask *task)
 }
 
 static void
-call_versions_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!cd_client_discover_versions_finish (CD_CLIENT (object), result, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    call_send (task);
-}
-
-static void
 call_start (CdClient            *self,
             const char          *method,
             const char          *route,
@@ -108,11 +94,7 @@ call_start (CdClient            *self,
     }
   g_task_set_task_data (task, g_steal_pointer (&call), (GDestroyNotify) call_free);
 
-  if (_cd_client_route_needs_discovery (self, route))
-    cd_client_discover_versions_async (self, cancellable, call_versions_cb,
-                                       g_steal_pointer (&task));
-  else
-    call_send (task);
+  _cd_client_with_versions (self, route, task, call_send);
 }
 
 void

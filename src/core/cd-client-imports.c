@@ -21,20 +21,6 @@ cd_client_error_is_transient (const GError *error)
          g_error_matches (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_BAD_RESPONSE);
 }
 
-/* Runs @then once the LE version is known (discovering it if needed). */
-static void
-with_versions (CdClient            *self,
-               GTask               *task,
-               GAsyncReadyCallback  discovered,
-               void               (*then) (GTask *task))
-{
-  if (cd_client_get_le_version (self) != NULL)
-    then (task);
-  else
-    cd_client_discover_versions_async (self, g_task_get_cancellable (task), discovered,
-                                       g_object_ref (task));
-}
-
 static char *
 imports_route (CdClient  *self,
                gint64     org_unit_id,
@@ -209,20 +195,6 @@ start_import_send (GTask *task)
                         start_import_uploaded_cb, g_object_ref (task));
 }
 
-static void
-start_import_discovered_cb (GObject      *object,
-                            GAsyncResult *result,
-                            gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!cd_client_discover_versions_finish (CD_CLIENT (object), result, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    start_import_send (task);
-}
-
 void
 cd_client_start_import_async (CdClient             *self,
                               GFile                *package,
@@ -255,7 +227,7 @@ cd_client_start_import_async (CdClient             *self,
   g_task_set_source_tag (task, cd_client_start_import_async);
   g_task_set_task_data (task, start, (GDestroyNotify)start_import_free);
 
-  with_versions (self, task, start_import_discovered_cb, start_import_send);
+  _cd_client_with_versions (self, IMPORTS_ROUTE, task, start_import_send);
 }
 
 char *
@@ -357,20 +329,6 @@ status_send (GTask *task)
                             g_task_get_cancellable (task), status_done_cb, g_object_ref (task));
 }
 
-static void
-status_discovered_cb (GObject      *object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!cd_client_discover_versions_finish (CD_CLIENT (object), result, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    status_send (task);
-}
-
 static GTask *
 job_task_new (CdClient            *self,
               gint64               org_unit_id,
@@ -407,7 +365,7 @@ cd_client_get_import_status_async (CdClient            *self,
 
   task = job_task_new (self, org_unit_id, token, cancellable, callback, user_data,
                        cd_client_get_import_status_async);
-  with_versions (self, task, status_discovered_cb, status_send);
+  _cd_client_with_versions (self, IMPORTS_ROUTE, task, status_send);
 }
 
 char *

@@ -92,4 +92,12 @@ char         *_cd_client_body_excerpt         (GBytes               *body,
 GTlsDatabase *_cd_client_tls_database_new     (const char           *pem_path,
                                                GError              **error);
 
+/* cd-client-versions.c */
+typedef void (*CdClientVersionsThen) (GTask *task);
+
+void          _cd_client_with_versions        (CdClient             *self,
+                                               const char           *route,
+                                               GTask                *task,
+                                               CdClientVersionsThen  then);
+
 G_END_DECLS

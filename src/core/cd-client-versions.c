@@ -307,3 +307,53 @@ cd_client_expand_route (CdClient    *self,
 
   return _cd_client_expand_known (self, route);
 }
+
+/* Running a task once the versions its route needs are known */
+
+typedef struct
+{
+  GTask               *task;  /* (owned) */
+  CdClientVersionsThen then;
+} Pending;
+
+static void
+pending_discovered_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  Pending *pending = user_data;
+  g_autoptr(GTask) task = pending->task;
+  g_autoptr(GError) error = NULL;
+  CdClientVersionsThen then = pending->then;
+
+  g_free (pending);
+
+  if (!cd_client_discover_versions_finish (CD_CLIENT (object), result, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    then (task);
+}
+
+/* Calls @then (@task) at once when @route needs no version that is still
+ * unknown; otherwise discovers first, and on failure returns the error
+ * through @task instead. */
+void
+_cd_client_with_versions (CdClient             *self,
+                          const char           *route,
+                          GTask                *task,
+                          CdClientVersionsThen  then)
+{
+  Pending *pending;
+
+  if (!_cd_client_route_needs_discovery (self, route))
+    {
+      then (task);
+      return;
+    }
+
+  pending = g_new0 (Pending, 1);
+  pending->task = g_object_ref (task);
+  pending->then = then;
+  cd_client_discover_versions_async (self, g_task_get_cancellable (task),
+                                     pending_discovered_cb, pending);
+}
