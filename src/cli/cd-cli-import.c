@@ -44,6 +44,9 @@ token_cb (CdImportJob *job,
           GParamSpec  *pspec,
           ImportRun   *run)
 {
+  cd_cli_output_uploaded (run->out, cd_import_job_get_bytes_total (job),
+                          cd_import_job_get_upload_seconds (job));
+
   if (run->no_wait)
     {
       /* The server has the job; following it is someone else's business. */

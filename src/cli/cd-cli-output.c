@@ -162,6 +162,33 @@ cd_cli_output_progress (CdCliOutput *out,
 }
 
 void
+cd_cli_output_uploaded (CdCliOutput *out,
+                        goffset      bytes,
+                        double       seconds)
+{
+  g_autofree char *size = g_format_size (bytes);
+  g_autofree char *rate = g_format_size (seconds > 0 ? (guint64)(bytes / seconds) : 0);
+
+  end_bar (out);
+
+  if (out->json)
+    {
+      g_autoptr(JsonBuilder) builder = event ("uploaded");
+
+      json_builder_set_member_name (builder, "bytes");
+      json_builder_add_int_value (builder, bytes);
+      json_builder_set_member_name (builder, "seconds");
+      json_builder_add_double_value (builder, seconds);
+      emit (builder);
+      return;
+    }
+
+  if (out->tty)
+    /* Translators: size, seconds, speed. */
+    g_printerr (_("Uploaded %s in %.1f s (%s/s).\n"), size, seconds, rate);
+}
+
+void
 cd_cli_output_retrying (CdCliOutput *out,
                         gboolean     retrying)
 {

@@ -23,6 +23,9 @@ void         cd_cli_output_progress    (CdCliOutput  *out,
                                         const char   *name,
                                         goffset       sent,
                                         goffset       total);
+void         cd_cli_output_uploaded    (CdCliOutput  *out,
+                                        goffset       bytes,
+                                        double        seconds);
 void         cd_cli_output_retrying    (CdCliOutput  *out,
                                         gboolean      retrying);
 void         cd_cli_output_error       (CdCliOutput  *out,

@@ -37,6 +37,8 @@ struct _CdImportJob
   goffset         bytes_sent;
   goffset         bytes_total;
   GTimeSpan       deadline;
+  gint64          upload_started;  /* monotonic µs */
+  double          upload_seconds;
   guint           initial_ms;
   guint           max_ms;
   guint           interval_ms;
@@ -371,6 +373,8 @@ upload_cb (GObject      *object,
       return;
     }
 
+  self->upload_seconds = (double)(g_get_monotonic_time () - self->upload_started) / G_USEC_PER_SEC;
+
   /* The token goes to disk before anything else can go wrong, and before
    * anyone hears of it. */
   self->record->token = g_strdup (token);
@@ -406,6 +410,7 @@ cd_import_job_start (CdImportJob *self)
     }
 
   save_journal (self);
+  self->upload_started = g_get_monotonic_time ();
   cd_client_start_import_async (self->client,
                                 cd_package_get_file (self->package),
                                 self->record->offering,
@@ -826,6 +831,13 @@ cd_import_job_succeeded (CdImportJob *self)
 {
   return self->record->finished != NULL && self->error == NULL &&
          self->status == CD_IMPORT_STATUS_COMPLETED;
+}
+
+/* Seconds from the start of the upload to the token; 0 without one. */
+double
+cd_import_job_get_upload_seconds (CdImportJob *self)
+{
+  return self->upload_seconds;
 }
 
 const GError *

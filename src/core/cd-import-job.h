@@ -75,6 +75,7 @@ goffset         cd_import_job_get_bytes_sent  (CdImportJob   *self);
 goffset         cd_import_job_get_bytes_total (CdImportJob   *self);
 GDateTime      *cd_import_job_get_started     (CdImportJob   *self);
 GDateTime      *cd_import_job_get_finished    (CdImportJob   *self);
+double          cd_import_job_get_upload_seconds (CdImportJob *self);
 gboolean        cd_import_job_get_retrying    (CdImportJob   *self);
 gboolean        cd_import_job_get_paused      (CdImportJob   *self);
 gboolean        cd_import_job_is_running      (CdImportJob   *self);
