@@ -223,7 +223,7 @@ _cd_sandbox_upload_early (CdSandbox         *self,
   g_autofree char *template = NULL;
   const char *content_type, *boundary, *dir;
   Upload *upload;
-  int fd;
+  int fd = -1;
 
   /* Never hold a package in memory, not even one about to be refused. */
   soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
