@@ -9,6 +9,7 @@
 #include <gio/gunixoutputstream.h>
 #include <math.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "cd-sandbox-multipart.h"
 #include "cd-sandbox-private.h"
@@ -204,10 +205,16 @@ got_chunk_cb (SoupServerMessage *msg,
 
   if (upload->cut_at > 0 && upload->received >= upload->cut_at)
     {
-      /* Shut the socket under libsoup: its next read fails and it drops the
-       * connection, and the client never gets a response. */
+      GSocket *socket = soup_server_message_get_socket (msg);
+      struct linger reset = { 1, 0 };
+
+      /* Drop the connection the way a failing network does: a reset, so the
+       * client's next write fails at once.  (A mere shutdown() leaves the
+       * client writing into a stalled window until its timeout.)  libsoup's
+       * next read on the closed socket fails and it forgets the message. */
       upload->cut = TRUE;
-      g_socket_shutdown (soup_server_message_get_socket (msg), TRUE, TRUE, NULL);
+      setsockopt (g_socket_get_fd (socket), SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+      g_socket_close (socket, NULL);
     }
 }
 
