@@ -34,6 +34,10 @@ int        cd_cli_logs              (int            argc,
                                      char         **argv);
 int        cd_cli_resume            (int            argc,
                                      char         **argv);
+int        cd_cli_login             (int            argc,
+                                     char         **argv);
+int        cd_cli_logout            (int            argc,
+                                     char         **argv);
 int        cd_cli_follow_job        (CdImportJob   *job,
                                      gboolean       json,
                                      gboolean       no_wait);
@@ -53,6 +57,12 @@ int        cd_cli_usage             (const char    *format,
 CdClient  *cd_cli_create_client     (const char    *host,
                                      gboolean       need_user,
                                      GError       **error);
+/* The environment, then the saved account, with this run's TLS trust. */
+CdAccount *cd_cli_load_account      (const char    *host,
+                                     GError       **error);
+/* --trust-fingerprint: every command accepts it, before or after its name. */
+void        cd_cli_set_trust_fingerprint (const char *sha256);
+const char *cd_cli_get_trust_fingerprint (void);
 gboolean   cd_cli_parse_offering_id (const char    *text,
                                      gint64        *id,
                                      char         **message);

@@ -22,6 +22,8 @@ static const Command commands[] = {
   { "logs",   cd_cli_logs,   N_("Print an import job’s log") },
   { "resume", cd_cli_resume, N_("Follow again the jobs that were interrupted") },
   { "whoami", cd_cli_whoami, N_("Print who the credentials belong to") },
+  { "login",  cd_cli_login,  N_("Sign in with the browser and save the account") },
+  { "logout", cd_cli_logout, N_("Remove the signed-in user from the saved account") },
   { "sign",   cd_cli_sign,   N_("Print a signed URL for a route, for curl") },
 };
 
@@ -45,12 +47,40 @@ main (int    argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("coursedrop-cli");
+  /* Standard output is for results scripts read; G_MESSAGES_DEBUG goes
+   * with the other diagnostics. */
+  g_log_writer_default_set_use_stderr (TRUE);
 
   if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 ||
       strcmp (argv[1], "help") == 0)
     {
       print_help ();
       return argc < 2 ? CD_EXIT_USAGE : CD_EXIT_OK;
+    }
+
+  /* Global options before the command: "--trust-fingerprint X whoami". */
+  while (argc > 2 && g_str_has_prefix (argv[1], "--trust-fingerprint"))
+    {
+      const char *value = NULL;
+
+      if (strcmp (argv[1], "--trust-fingerprint") == 0)
+        {
+          value = argv[2];
+          argv[2] = argv[0];
+          argc -= 2;
+          argv += 2;
+        }
+      else if (g_str_has_prefix (argv[1], "--trust-fingerprint="))
+        {
+          value = argv[1] + strlen ("--trust-fingerprint=");
+          argv[1] = argv[0];
+          argc -= 1;
+          argv += 1;
+        }
+      else
+        break;
+
+      cd_cli_set_trust_fingerprint (value);
     }
 
   if (strcmp (argv[1], "--version") == 0)

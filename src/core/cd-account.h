@@ -30,15 +30,94 @@ CdAccount      *cd_account_new                  (const char  *host,
                                                  const char  *user_key) G_GNUC_WARN_UNUSED_RESULT;
 CdAccount      *cd_account_new_from_environment (const char  *host_override,
                                                  GError     **error) G_GNUC_WARN_UNUSED_RESULT;
+/* What the command line uses: --host (@host_override) and the COURSEDROP_*
+ * variables first, then the saved account (settings and keyring) for
+ * whatever they lack.  Keys are looked up in the keyring, synchronously. */
+CdAccount      *cd_account_new_from_environment_or_saved (const char    *host_override,
+                                                          GCancellable  *cancellable,
+                                                          GError       **error) G_GNUC_WARN_UNUSED_RESULT;
 
 const char     *cd_account_get_host             (CdAccount   *self);
 const char     *cd_account_get_app_id           (CdAccount   *self);
 const char     *cd_account_get_user_id          (CdAccount   *self);
+/* The user's name as whoami gave it at sign-in ("Dana Demo"); nullable. */
+const char     *cd_account_get_display_name     (CdAccount   *self);
+void            cd_account_set_display_name     (CdAccount   *self,
+                                                 const char  *display_name);
+/* "" or NULL: discover.  Applied to clients made from this account. */
+const char     *cd_account_get_le_version       (CdAccount   *self);
+void            cd_account_set_le_version       (CdAccount   *self,
+                                                 const char  *version);
+/* Replaces the user (both NULL: none) and forgets the display name. */
+void            cd_account_set_user             (CdAccount   *self,
+                                                 const char  *user_id,
+                                                 const char  *user_key);
+gboolean        cd_account_has_app              (CdAccount   *self);
 gboolean        cd_account_has_user             (CdAccount   *self);
 gboolean        cd_account_require_user         (CdAccount   *self,
                                                  GError     **error);
+/* TLS trust of the clients made from this account, on top of the
+ * certificates pinned in settings (trusted-certificates): a PEM file of
+ * extra authorities, and one certificate fingerprint to trust for the
+ * host (see cd_client_pin_certificate()). */
+void            cd_account_set_ca_file          (CdAccount   *self,
+                                                 const char  *pem_path);
+gboolean        cd_account_set_pinned_certificate (CdAccount  *self,
+                                                   const char *sha256,
+                                                   GError    **error);
 CdIdKeyContext *cd_account_create_context       (CdAccount   *self);
 CdClient       *cd_account_create_client        (CdAccount   *self,
                                                  GError     **error);
+
+/* Whoami with this account's keys (manual keys, or a fresh sign-in) before
+ * they are saved; on success the display name is set from the answer.
+ * Returns (transfer full) the WhoAmIUser object. */
+void            cd_account_verify_async         (CdAccount            *self,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+JsonObject     *cd_account_verify_finish        (CdAccount            *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
+
+/* The saved account: host, app ID, user ID, display name and LE version
+ * from GSettings, the app and user keys from the keyring.  Fails with
+ * CD_ACCOUNT_ERROR_NO_HOST when none is saved; the account may lack its
+ * app key or user (signed out) — check cd_account_has_app()/has_user(). */
+void            cd_account_load_saved_async     (GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+CdAccount      *cd_account_load_saved_finish    (GAsyncResult         *result,
+                                                 GError              **error) G_GNUC_WARN_UNUSED_RESULT;
+CdAccount      *cd_account_load_saved           (GCancellable         *cancellable,
+                                                 GError              **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Makes this the saved account: keys to the keyring first, then the other
+ * fields to GSettings.  An account without a user also removes the saved
+ * user, and a new host removes the user key saved for the old one. */
+void            cd_account_save_async           (CdAccount            *self,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+gboolean        cd_account_save_finish          (CdAccount            *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
+gboolean        cd_account_save                 (CdAccount            *self,
+                                                 GCancellable         *cancellable,
+                                                 GError              **error);
+
+/* Forgets the user: the user keys of this host leave the keyring, and
+ * user-id and display-name are cleared in settings when they belong to
+ * this host.  Host, app ID and app key stay. */
+void            cd_account_sign_out_async       (CdAccount            *self,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+gboolean        cd_account_sign_out_finish      (CdAccount            *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
+gboolean        cd_account_sign_out             (CdAccount            *self,
+                                                 GCancellable         *cancellable,
+                                                 GError              **error);
 
 G_END_DECLS

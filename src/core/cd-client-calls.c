@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <inttypes.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -244,7 +245,7 @@ cd_client_get_course_async (CdClient            *self,
   if (org_unit_id <= 0)
     {
       g_task_return_new_error (task, CD_CLIENT_ERROR, CD_CLIENT_ERROR_BAD_REQUEST,
-                               _("“%" G_GINT64_FORMAT "” is not a course offering ID; "
+                               _("“%" PRId64 "” is not a course offering ID; "
                                  "IDs are positive numbers."), org_unit_id);
       return;
     }

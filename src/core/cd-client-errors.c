@@ -196,25 +196,6 @@ _cd_client_error_from_status (const char  *host,
   return FALSE;
 }
 
-static char *
-describe_certificate (const char           *host,
-                      GTlsCertificateFlags  flags)
-{
-  if (flags & G_TLS_CERTIFICATE_UNKNOWN_CA)
-    return g_strdup_printf (_("The security certificate of %s is not issued by an authority "
-                              "this computer trusts."), host);
-  if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY)
-    return g_strdup_printf (_("The security certificate of %s belongs to a different site."),
-                            host);
-  if (flags & (G_TLS_CERTIFICATE_EXPIRED | G_TLS_CERTIFICATE_NOT_ACTIVATED))
-    return g_strdup_printf (_("The security certificate of %s has expired or is not valid "
-                              "yet. Check the date and time of this computer."), host);
-  if (flags & G_TLS_CERTIFICATE_REVOKED)
-    return g_strdup_printf (_("The security certificate of %s has been revoked."), host);
-
-  return NULL;
-}
-
 GError *
 _cd_client_error_from_transport (const char   *host,
                                  SoupMessage  *message,
@@ -229,7 +210,9 @@ _cd_client_error_from_transport (const char   *host,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return g_error_copy (error);
 
-  if (message != NULL)
+  /* A certificate accepted by its pin keeps its verification errors on
+   * the message, but a later failure has nothing to do with it. */
+  if (message != NULL && !_cd_certificate_message_was_pinned (message))
     tls_flags = soup_message_get_tls_peer_certificate_errors (message);
 
   /* GIO messages hold no URLs, but the signed query must never leak. */
@@ -237,9 +220,15 @@ _cd_client_error_from_transport (const char   *host,
 
   if (error->domain == G_TLS_ERROR || tls_flags != 0)
     {
-      certificate = describe_certificate (host, tls_flags);
+      certificate = _cd_certificate_describe_flags (host, tls_flags);
       if (certificate != NULL)
         return g_error_new_literal (CD_CLIENT_ERROR, CD_CLIENT_ERROR_TLS, certificate);
+
+      /* Uploads run on their own session: only the error tells. */
+      if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
+        return g_error_new (CD_CLIENT_ERROR, CD_CLIENT_ERROR_TLS,
+                            _("The security certificate of %s is not trusted by this "
+                              "computer."), host);
 
       return g_error_new (CD_CLIENT_ERROR, CD_CLIENT_ERROR_TLS,
                           _("Could not set up a secure connection to %s: %s"), host, reason);

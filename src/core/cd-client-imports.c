@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <inttypes.h>
 #include <libsoup/soup.h>
 #include <glib/gi18n-lib.h>
 
@@ -137,12 +138,12 @@ start_import_uploaded_cb (GObject      *object,
 
   if (response->status == SOUP_STATUS_NOT_FOUND)
     g_task_return_new_error (task, CD_CLIENT_ERROR, CD_CLIENT_ERROR_NOT_FOUND,
-                             _("No course offering has the ID %" G_GINT64_FORMAT " on %s. "
+                             _("No course offering has the ID %" PRId64 " on %s. "
                                "Check the ID in the course’s address in Brightspace."),
                              start->org_unit_id, self->host);
   else if (response->status == SOUP_STATUS_FORBIDDEN && g_str_has_prefix (text, "{"))
     g_task_return_new_error (task, CD_CLIENT_ERROR, CD_CLIENT_ERROR_FORBIDDEN,
-                             _("Your account may not import into course offering %" G_GINT64_FORMAT
+                             _("Your account may not import into course offering %" PRId64
                                ". Ask an administrator for the Import/Export/Copy Components "
                                "permission in that course."),
                              start->org_unit_id);
@@ -291,7 +292,7 @@ status_done_cb (GObject      *object,
       if (g_error_matches (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_NOT_FOUND))
         g_task_return_new_error (task, CD_CLIENT_ERROR, CD_CLIENT_ERROR_NOT_FOUND,
                                  _("Brightspace knows no import job %s in course offering %"
-                                   G_GINT64_FORMAT ". Check the job token and the offering ID."),
+                                   PRId64 ". Check the job token and the offering ID."),
                                  call->token, call->org_unit_id);
       else
         g_task_return_error (task, g_steal_pointer (&error));

@@ -5,6 +5,7 @@
 
 #pragma once
 
+#include "cd-certificate-private.h"
 #include "cd-client.h"
 
 G_BEGIN_DECLS
@@ -21,6 +22,7 @@ struct _CdClient
   char           *lp_version;            /* (nullable) */
   GPtrArray      *discovery_waiters;     /* (element-type GTask) */
   GCancellable   *discovery_cancellable; /* (nullable): set while discovering */
+  CdCertificateTrust *trust;             /* pins, shared with the trust store */
 
   guint           max_attempts;
   guint           base_delay_ms;
@@ -90,6 +92,7 @@ char         *_cd_client_body_excerpt         (GBytes               *body,
 
 /* cd-client-tls.c: the session's trust store. */
 GTlsDatabase *_cd_client_tls_database_new     (const char           *pem_path,
+                                               CdCertificateTrust   *trust,
                                                GError              **error);
 
 /* cd-client-versions.c */

@@ -5,12 +5,18 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "cd-certificate-private.h"
 #include "cd-client-private.h"
 
 /* GTlsFileDatabase trusts only the anchors in its file.  A site behind a
  * private CA (or the sandbox's self-signed certificate) must be trusted in
  * addition to the system's authorities, so verification asks the extra
- * anchors first and then the system database. */
+ * anchors first and then the system database.
+ *
+ * Every client has one of these, with or without extra anchors: it is the
+ * client's own object, so its certificate pins can travel with it to the
+ * upload worker (see cd-certificate-private.h), while verification itself
+ * stays exactly the system's. */
 #define CD_TYPE_CLIENT_TLS_DATABASE (cd_client_tls_database_get_type ())
 
 G_DECLARE_FINAL_TYPE (CdClientTlsDatabase, cd_client_tls_database,
@@ -21,7 +27,7 @@ struct _CdClientTlsDatabase
   GTlsDatabase  parent_instance;
 
   /* Owned References */
-  GTlsDatabase *extra;
+  GTlsDatabase *extra;   /* (nullable): no extra anchors */
   GTlsDatabase *system;  /* (nullable): no TLS backend database */
 };
 
@@ -40,6 +46,15 @@ cd_client_tls_database_verify_chain (GTlsDatabase             *database,
   CdClientTlsDatabase *self = CD_CLIENT_TLS_DATABASE (database);
   g_autoptr(GError) local_error = NULL;
   GTlsCertificateFlags result;
+
+  if (self->extra == NULL)
+    {
+      if (self->system == NULL)
+        return G_TLS_CERTIFICATE_UNKNOWN_CA;
+
+      return g_tls_database_verify_chain (self->system, chain, purpose, identity, interaction,
+                                          flags, cancellable, error);
+    }
 
   result = g_tls_database_verify_chain (self->extra, chain, purpose, identity, interaction,
                                         flags, cancellable, &local_error);
@@ -66,10 +81,11 @@ cd_client_tls_database_lookup_certificate_issuer (GTlsDatabase             *data
                                                   GError                  **error)
 {
   CdClientTlsDatabase *self = CD_CLIENT_TLS_DATABASE (database);
-  GTlsCertificate *issuer;
+  GTlsCertificate *issuer = NULL;
 
-  issuer = g_tls_database_lookup_certificate_issuer (self->extra, certificate, interaction,
-                                                     flags, cancellable, error);
+  if (self->extra != NULL)
+    issuer = g_tls_database_lookup_certificate_issuer (self->extra, certificate, interaction,
+                                                       flags, cancellable, error);
   if (issuer != NULL || self->system == NULL || g_cancellable_is_cancelled (cancellable))
     return issuer;
 
@@ -87,10 +103,11 @@ cd_client_tls_database_lookup_certificates_issued_by (GTlsDatabase             *
 {
   CdClientTlsDatabase *self = CD_CLIENT_TLS_DATABASE (database);
   g_autoptr(GError) local_error = NULL;
-  GList *found;
+  GList *found = NULL;
 
-  found = g_tls_database_lookup_certificates_issued_by (self->extra, issuer, interaction,
-                                                        flags, cancellable, &local_error);
+  if (self->extra != NULL)
+    found = g_tls_database_lookup_certificates_issued_by (self->extra, issuer, interaction,
+                                                          flags, cancellable, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -110,9 +127,10 @@ cd_client_tls_database_create_certificate_handle (GTlsDatabase    *database,
                                                   GTlsCertificate *certificate)
 {
   CdClientTlsDatabase *self = CD_CLIENT_TLS_DATABASE (database);
-  char *handle;
+  char *handle = NULL;
 
-  handle = g_tls_database_create_certificate_handle (self->extra, certificate);
+  if (self->extra != NULL)
+    handle = g_tls_database_create_certificate_handle (self->extra, certificate);
   if (handle == NULL && self->system != NULL)
     handle = g_tls_database_create_certificate_handle (self->system, certificate);
 
@@ -128,10 +146,11 @@ cd_client_tls_database_lookup_certificate_for_handle (GTlsDatabase             *
                                                       GError                  **error)
 {
   CdClientTlsDatabase *self = CD_CLIENT_TLS_DATABASE (database);
-  GTlsCertificate *certificate;
+  GTlsCertificate *certificate = NULL;
 
-  certificate = g_tls_database_lookup_certificate_for_handle (self->extra, handle, interaction,
-                                                              flags, cancellable, error);
+  if (self->extra != NULL)
+    certificate = g_tls_database_lookup_certificate_for_handle (self->extra, handle, interaction,
+                                                                flags, cancellable, error);
   if (certificate != NULL || self->system == NULL || g_cancellable_is_cancelled (cancellable))
     return certificate;
 
@@ -172,16 +191,19 @@ cd_client_tls_database_init (CdClientTlsDatabase *self)
 {
 }
 
+/* @pem_path: (nullable): extra anchors; @trust: the client's pins. */
 GTlsDatabase *
-_cd_client_tls_database_new (const char  *pem_path,
-                             GError     **error)
+_cd_client_tls_database_new (const char          *pem_path,
+                             CdCertificateTrust  *trust,
+                             GError             **error)
 {
   g_autoptr(GTlsDatabase) extra = NULL;
   g_autoptr(GError) local_error = NULL;
   CdClientTlsDatabase *self;
 
-  extra = g_tls_file_database_new (pem_path, &local_error);
-  if (extra == NULL)
+  if (pem_path != NULL)
+    extra = g_tls_file_database_new (pem_path, &local_error);
+  if (pem_path != NULL && extra == NULL)
     {
       g_autofree char *name = g_filename_display_name (pem_path);
 
@@ -194,6 +216,7 @@ _cd_client_tls_database_new (const char  *pem_path,
   self = g_object_new (CD_TYPE_CLIENT_TLS_DATABASE, NULL);
   self->extra = g_steal_pointer (&extra);
   self->system = g_tls_backend_get_default_database (g_tls_backend_get_default ());
+  _cd_certificate_trust_attach (trust, G_TLS_DATABASE (self));
 
   return G_TLS_DATABASE (self);
 }

@@ -30,6 +30,13 @@ static GParamSpec *properties[N_PROPS];
 
 /* Accessors */
 
+char *
+cd_client_normalize_host (const char  *host_url,
+                          GError     **error)
+{
+  return _cd_client_normalize_host (host_url, error);
+}
+
 const char *
 cd_client_get_host (CdClient *self)
 {
@@ -117,12 +124,51 @@ cd_client_set_ca_file (CdClient    *self,
   g_return_val_if_fail (CD_IS_CLIENT (self), FALSE);
   g_return_val_if_fail (pem_path != NULL, FALSE);
 
-  database = _cd_client_tls_database_new (pem_path, error);
+  database = _cd_client_tls_database_new (pem_path, self->trust, error);
   if (database == NULL)
     return FALSE;
 
   g_object_set (self->session, "tls-database", database, NULL);
   return TRUE;
+}
+
+gboolean
+cd_client_pin_certificate (CdClient    *self,
+                           const char  *sha256,
+                           GError     **error)
+{
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *host = NULL;
+
+  g_return_val_if_fail (CD_IS_CLIENT (self), FALSE);
+
+  if (sha256 != NULL && !(fingerprint = cd_certificate_normalize_fingerprint (sha256, error)))
+    return FALSE;
+
+  host = cd_certificate_host_for_url (self->host);
+  g_return_val_if_fail (host != NULL, FALSE);
+
+  _cd_certificate_trust_set_pin (self->trust, host, fingerprint);
+  return TRUE;
+}
+
+char *
+cd_client_dup_pinned_certificate (CdClient *self)
+{
+  g_autofree char *host = NULL;
+
+  g_return_val_if_fail (CD_IS_CLIENT (self), NULL);
+
+  host = cd_certificate_host_for_url (self->host);
+  return host != NULL ? _cd_certificate_trust_dup_pin (self->trust, host) : NULL;
+}
+
+CdCertificateInfo *
+cd_client_get_last_untrusted_certificate (CdClient *self)
+{
+  g_return_val_if_fail (CD_IS_CLIENT (self), NULL);
+
+  return _cd_certificate_trust_dup_last_untrusted (self->trust);
 }
 
 void
@@ -235,6 +281,7 @@ cd_client_finalize (GObject *object)
   g_clear_pointer (&self->lp_version, g_free);
   g_clear_pointer (&self->discovery_waiters, g_ptr_array_unref);
   g_clear_object (&self->discovery_cancellable);
+  g_clear_pointer (&self->trust, _cd_certificate_trust_unref);
 
   G_OBJECT_CLASS (cd_client_parent_class)->finalize (object);
 }
@@ -338,15 +385,32 @@ cd_client_class_init (CdClientClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
+/* Whoever sends on this session (requests, import status polls), a
+ * certificate that fails verification is checked against the pins. */
+static void
+request_queued_cb (SoupSession *session,
+                   SoupMessage *message,
+                   CdClient    *self)
+{
+  _cd_certificate_trust_watch (self->trust, message);
+}
+
 static void
 cd_client_init (CdClient *self)
 {
+  g_autoptr(GTlsDatabase) database = NULL;
+
   /* One session per client: connections, TLS trust and the user agent are
    * shared by every request, including uploads. */
   self->session = soup_session_new_with_options ("user-agent", "Coursedrop/" PACKAGE_VERSION,
                                                  "timeout", 60,
                                                  "idle-timeout", 60,
                                                  NULL);
+  self->trust = _cd_certificate_trust_new ();
+  database = _cd_client_tls_database_new (NULL, self->trust, NULL);
+  soup_session_set_tls_database (self->session, database);
+  g_signal_connect_object (self->session, "request-queued", G_CALLBACK (request_queued_cb),
+                           self, 0);
   self->discovery_waiters = g_ptr_array_new_with_free_func (g_object_unref);
   self->max_attempts = DEFAULT_MAX_ATTEMPTS;
   self->base_delay_ms = DEFAULT_BASE_DELAY_MS;

@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "cd-certificate.h"
 #include "cd-idkey.h"
 
 G_BEGIN_DECLS
@@ -45,6 +46,10 @@ CdClient   *cd_client_new                    (const char      *host_url,
                                               GError         **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean    cd_client_check_host             (const char      *host_url,
                                               GError         **error);
+/* (transfer full): "scheme://host[:port]", as clients, settings and the
+ * keyring spell a site; NULL with CD_CLIENT_ERROR_INVALID_HOST. */
+char       *cd_client_normalize_host         (const char      *host_url,
+                                              GError         **error);
 
 const char *cd_client_get_host               (CdClient        *self);
 gint64      cd_client_get_skew               (CdClient        *self);
@@ -59,6 +64,19 @@ void        cd_client_set_lp_version         (CdClient        *self,
 gboolean    cd_client_set_ca_file            (CdClient        *self,
                                               const char      *pem_path,
                                               GError         **error);
+/* Trusts exactly the certificate whose SHA-256 fingerprint is @sha256 (hex,
+ * colons optional, any case) on this client's host, although this computer
+ * does not; any other certificate, and any other host, is verified as
+ * usual.  Applies to every request and upload started afterwards.  NULL
+ * removes the pin.  Not saved: see cd_settings_set_trusted_certificate(). */
+gboolean    cd_client_pin_certificate        (CdClient        *self,
+                                              const char      *sha256,
+                                              GError         **error);
+/* (transfer full) (nullable): the canonical fingerprint pinned for the host. */
+char       *cd_client_dup_pinned_certificate (CdClient        *self);
+/* After a CD_CLIENT_ERROR_TLS: the certificate this client last refused,
+ * for a dialog that offers to trust it.  (transfer full) (nullable) */
+CdCertificateInfo *cd_client_get_last_untrusted_certificate (CdClient *self);
 /* Idempotent GETs: at most @max_attempts tries; backoff starts at
  * @base_delay_ms and doubles, capped at @max_delay_ms. */
 void        cd_client_set_retry_policy       (CdClient        *self,

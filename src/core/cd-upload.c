@@ -14,6 +14,7 @@
 #include <gnutls/crypto.h>
 #include <libsoup/soup.h>
 
+#include "cd-certificate-private.h"
 #include "cd-chain-input-stream.h"
 #include "cd-upload.h"
 
@@ -242,6 +243,12 @@ upload_thread (GTask        *task,
       goto out;
     }
   upload->message = message;
+
+  /* The client's trust store carries its certificate pins: this session
+   * must accept exactly what the client's own session accepts. */
+  if (_cd_certificate_trust_from_database (upload->tls_database) != NULL)
+    _cd_certificate_trust_watch (_cd_certificate_trust_from_database (upload->tls_database),
+                                 message);
 
   soup_message_headers_replace (soup_message_get_request_headers (message),
                                 "Accept", "application/json");

@@ -32,7 +32,9 @@ char     *cd_upload_quote_filename (const char *filename);
 /* POSTs @file to @url as one part named "file" with @filename and
  * Content-Type application/zip.  The body is streamed from disk with an
  * exact Content-Length on a worker thread with its own SoupSession, so the
- * caller's main loop never waits on it.  Any HTTP status is a result, not
+ * caller's main loop never waits on it.  @tls_database is the client's
+ * (soup_session_get_tls_database()): its certificate pins apply here too,
+ * see cd_client_pin_certificate().  Any HTTP status is a result, not
  * an error; errors are network, TLS, file and cancellation failures. */
 void              cd_upload_file_async  (const char            *url,
                                          GFile                 *file,

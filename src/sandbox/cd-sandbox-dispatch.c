@@ -137,7 +137,7 @@ _cd_sandbox_check_auth (CdSandbox         *self,
       return FALSE;
     }
 
-  return TRUE;
+  return _cd_sandbox_check_expiry (self, msg);
 }
 
 /* --- routing ---------------------------------------------------------------- */
@@ -188,6 +188,23 @@ _cd_sandbox_parse_route (SoupServerMessage *msg,
     }
 
 #define SEG_IS(i, s) ((i) < n && strcmp (seg[(i)], (s)) == 0)
+
+  if (SEG_IS (0, "_sandbox") && n == 2 && SEG_IS (1, "expire") &&
+      g_strcmp0 (method, SOUP_METHOD_POST) == 0)
+    {
+      route->kind = CD_SANDBOX_ROUTE_TEST_EXPIRE;
+      return;
+    }
+
+  /* Sign-in pages: anonymous, outside /d2l/api/. */
+  if (SEG_IS (0, "d2l") && SEG_IS (1, "auth") && SEG_IS (2, "api") && SEG_IS (3, "token"))
+    {
+      if (n == 4 && get)
+        route->kind = CD_SANDBOX_ROUTE_AUTH_TOKEN;
+      else if (n == 5 && SEG_IS (4, "allow") && g_strcmp0 (method, SOUP_METHOD_POST) == 0)
+        route->kind = CD_SANDBOX_ROUTE_AUTH_ALLOW;
+      return;
+    }
 
   if (SEG_IS (0, "_sandbox") && get && (n == 2 || (n == 3 && SEG_IS (2, ""))))
     {
@@ -405,7 +422,8 @@ server_early_cb (SoupServer        *server,
   _cd_sandbox_parse_route (msg, &route);
 
   /* Test-only routes must not disturb the counts they report. */
-  if (route.kind != CD_SANDBOX_ROUTE_TEST_UPLOADS && route.kind != CD_SANDBOX_ROUTE_TEST_STATS)
+  if (route.kind != CD_SANDBOX_ROUTE_TEST_UPLOADS && route.kind != CD_SANDBOX_ROUTE_TEST_STATS &&
+      route.kind != CD_SANDBOX_ROUTE_TEST_EXPIRE)
     self->request_count++;
 
   if (route.kind == CD_SANDBOX_ROUTE_IMPORT_CREATE)
@@ -437,6 +455,15 @@ server_cb (SoupServer        *server,
       goto out;
     case CD_SANDBOX_ROUTE_VERSIONS:
       _cd_sandbox_handle_versions (msg);
+      goto out;
+    case CD_SANDBOX_ROUTE_TEST_EXPIRE:
+      _cd_sandbox_handle_expire (self, msg);
+      goto out;
+    case CD_SANDBOX_ROUTE_AUTH_TOKEN:
+      _cd_sandbox_handle_auth_token (self, msg, query);
+      goto out;
+    case CD_SANDBOX_ROUTE_AUTH_ALLOW:
+      _cd_sandbox_handle_auth_allow (self, msg);
       goto out;
     case CD_SANDBOX_ROUTE_NONE:
     case CD_SANDBOX_ROUTE_WHOAMI:

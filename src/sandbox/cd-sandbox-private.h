@@ -59,6 +59,9 @@ typedef enum {
   CD_SANDBOX_ROUTE_IMPORT_LOGS,
   CD_SANDBOX_ROUTE_TEST_UPLOADS,
   CD_SANDBOX_ROUTE_TEST_STATS,
+  CD_SANDBOX_ROUTE_TEST_EXPIRE,
+  CD_SANDBOX_ROUTE_AUTH_TOKEN,
+  CD_SANDBOX_ROUTE_AUTH_ALLOW,
 } CdSandboxRouteKind;
 
 typedef struct
@@ -103,6 +106,13 @@ struct _CdSandbox
 
   guint        request_count;
   GList       *delayed;             /* pending SLOW replies */
+
+  /* Sign-in and token expiry (cd-sandbox-auth.c). */
+  char        *trusted_url;         /* (nullable): x_target must equal it */
+  gboolean     auto_approve;
+  gboolean     user_key_expired;
+  guint        expire_after;        /* 0: never */
+  guint        signed_requests;     /* with the current user key */
 };
 
 /* cd-sandbox.c */
@@ -163,6 +173,17 @@ void         _cd_sandbox_import_logs        (CdSandbox         *self,
                                              GHashTable        *query,
                                              CdSandboxRoute    *route);
 void         _cd_sandbox_test_uploads       (CdSandbox         *self,
+                                             SoupServerMessage *msg);
+
+/* cd-sandbox-auth.c */
+gboolean     _cd_sandbox_check_expiry       (CdSandbox         *self,
+                                             SoupServerMessage *msg);
+void         _cd_sandbox_handle_auth_token  (CdSandbox         *self,
+                                             SoupServerMessage *msg,
+                                             GHashTable        *query);
+void         _cd_sandbox_handle_auth_allow  (CdSandbox         *self,
+                                             SoupServerMessage *msg);
+void         _cd_sandbox_handle_expire      (CdSandbox         *self,
                                              SoupServerMessage *msg);
 
 /* cd-sandbox-tls.c */

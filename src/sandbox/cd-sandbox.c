@@ -79,6 +79,7 @@ cd_sandbox_finalize (GObject *object)
   g_ptr_array_unref (self->job_order);
   g_hash_table_unref (self->jobs);
   g_free (self->upload_dir);
+  g_free (self->trusted_url);
 
   G_OBJECT_CLASS (cd_sandbox_parent_class)->finalize (object);
 }
@@ -141,6 +142,8 @@ cd_sandbox_set_credentials (CdSandbox  *self,
   replace_str (&self->app_key, app_key);
   replace_str (&self->user_id, user_id);
   replace_str (&self->user_key, user_key);
+  self->user_key_expired = FALSE;
+  self->signed_requests = 0;
 }
 
 void

@@ -91,6 +91,25 @@ gboolean    cd_sandbox_parse_fault        (CdSandbox   *self,
 void        cd_sandbox_set_upload_dir     (CdSandbox   *self,
                                            const char  *path);
 
+/* Sign-in (GET /d2l/auth/api/token, valence-idkey.md §5).  The request
+ * must carry the app ID as x_a and x_b = sign(app key, x_target); with a
+ * trusted URL set, x_target must equal it exactly (else 403).  Then a
+ * consent page with an Allow button (a form POSTed to
+ * /d2l/auth/api/token/allow) or, with auto-approve, at once: 302 to
+ * x_target with x_a (user ID), x_b (user key) and x_c (a nonce) added. */
+void        cd_sandbox_set_trusted_url    (CdSandbox   *self,
+                                           const char  *url);
+void        cd_sandbox_set_auto_approve   (CdSandbox   *self,
+                                           gboolean     auto_approve);
+/* Token expiry: from now on, signed requests (and uploads) with the
+ * current user key get 403 "Token expired"; the next sign-in hands out a
+ * new user key.  POST /_sandbox/expire does the same over HTTP. */
+void        cd_sandbox_expire_user_key    (CdSandbox   *self);
+/* Expires the user key once @count signed requests have used it (0:
+ * never); coursedrop-sandbox --expire-after N. */
+void        cd_sandbox_set_expire_after   (CdSandbox   *self,
+                                           guint        count);
+
 /* Listens on 127.0.0.1:@port (0 picks one).  With @tls, serves HTTPS with a
  * self-signed certificate made now, written as PEM to @cert_out if set. */
 gboolean    cd_sandbox_listen             (CdSandbox   *self,

@@ -32,6 +32,9 @@ typedef struct
   int      log_page_size;
   char   **faults;
   char    *upload_dir;
+  char    *trusted_url;
+  gboolean auto_approve;
+  int      expire_after;
 } Options;
 
 static void
@@ -48,6 +51,7 @@ options_clear (Options *o)
   g_strfreev (o->offering_timelines);
   g_strfreev (o->faults);
   g_free (o->upload_dir);
+  g_free (o->trusted_url);
 }
 
 static gboolean
@@ -89,6 +93,12 @@ configure (CdSandbox  *sandbox,
                            _("--log-page-size must be at least 1"));
       return FALSE;
     }
+  if (o->expire_after < 0)
+    {
+      g_set_error_literal (error, CD_SANDBOX_ERROR, CD_SANDBOX_ERROR_INVALID_ARGUMENT,
+                           _("--expire-after must not be negative"));
+      return FALSE;
+    }
   if (o->cert_out != NULL && !o->tls)
     {
       g_set_error_literal (error, CD_SANDBOX_ERROR, CD_SANDBOX_ERROR_INVALID_ARGUMENT,
@@ -105,6 +115,9 @@ configure (CdSandbox  *sandbox,
   cd_sandbox_set_skew (sandbox, o->skew);
   cd_sandbox_set_log_page_size (sandbox, o->log_page_size);
   cd_sandbox_set_upload_dir (sandbox, o->upload_dir);
+  cd_sandbox_set_trusted_url (sandbox, o->trusted_url);
+  cd_sandbox_set_auto_approve (sandbox, o->auto_approve);
+  cd_sandbox_set_expire_after (sandbox, (guint) o->expire_after);
 
   for (guint i = 0; o->offerings && o->offerings[i]; i++)
     if (!cd_sandbox_add_offering (sandbox, o->offerings[i], error))
@@ -169,6 +182,12 @@ print_banner (CdSandbox *sandbox,
 
   if (o->cert_out != NULL)
     printf (_("Certificate: %s\n"), o->cert_out);
+  if (o->trusted_url != NULL)
+    printf (_("Trusted URL: %s\n"), o->trusted_url);
+  if (o->auto_approve)
+    printf (_("Sign-in: approved without asking\n"));
+  if (o->expire_after > 0)
+    printf (_("User key expires after %d signed requests\n"), o->expire_after);
 
   fflush (stdout);
 }
@@ -208,6 +227,13 @@ main (int   argc,
       N_("SPEC") },
     { "upload-dir", 0, 0, G_OPTION_ARG_FILENAME, &o.upload_dir,
       N_("Keep uploaded bodies in DIR, named by job token"), N_("DIR") },
+    { "trusted-url", 0, 0, G_OPTION_ARG_STRING, &o.trusted_url,
+      N_("Sign-in sends keys only to this exact callback address"), N_("URL") },
+    { "auto-approve", 0, 0, G_OPTION_ARG_NONE, &o.auto_approve,
+      N_("Sign-in redirects at once, without the consent page"), NULL },
+    { "expire-after", 0, 0, G_OPTION_ARG_INT, &o.expire_after,
+      N_("Answer “Token expired” after N signed requests (a new sign-in gives a new key)"),
+      N_("N") },
     G_OPTION_ENTRY_NULL
   };
   g_autoptr(GOptionContext) context = NULL;
