@@ -7,6 +7,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -101,7 +102,7 @@ print_resume_hint (ImportRun *run)
     return;
 
   g_printerr (_("The import goes on in Brightspace; Coursedrop recorded job %s. Follow it again "
-                "with:\n  coursedrop-cli --course-offering-id %" G_GINT64_FORMAT " --job-token %s\n"),
+                "with:\n  coursedrop-cli --course-offering-id %" PRId64 " --job-token %s\n"),
               token, cd_import_job_get_offering_id (run->job), token);
 }
 
@@ -281,7 +282,7 @@ warn_about_duplicate (CdJobJournal *journal,
 
   when = previous->started != NULL ? g_date_time_format (previous->started, "%x %X")
                                    : g_strdup ("?");
-  g_printerr (_("Warning: “%s” was already imported into course offering %" G_GINT64_FORMAT
+  g_printerr (_("Warning: “%s” was already imported into course offering %" PRId64
                 " on %s (job %s). Brightspace adds imported content again, so the course may "
                 "end up with duplicates.\n"),
               cd_package_get_display_name (package), offering_id, when, previous->token);

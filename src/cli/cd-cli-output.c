@@ -157,7 +157,8 @@ cd_cli_output_progress (CdCliOutput *out,
 
   /* Translators: the upload progress bar: file name, bar, percentage,
    * bytes sent, bytes in all, speed. */
-  g_printerr (_("\r%s [%s] %3.0f%%  %s of %s  %s/s "), name ? name : "", bar, percent, done, all, rate);
+  g_printerr ("\r");
+  g_printerr (_("%s [%s] %3.0f%%  %s of %s  %s/s "), name ? name : "", bar, percent, done, all, rate);
   out->bar_shown = TRUE;
 }
 

@@ -4,6 +4,7 @@
  */
 
 #include <signal.h>
+#include <sys/prctl.h>
 
 #include "cd-sandbox.h"
 #include "cd-test-util.h"
@@ -21,6 +22,12 @@ drain_thread (gpointer data)
   return NULL;
 }
 
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 CdTestSandbox *
 cd_test_sandbox_start (const char *first_arg,
                        ...)
@@ -28,6 +35,7 @@ cd_test_sandbox_start (const char *first_arg,
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GDataInputStream) lines = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autofree char *line = NULL;
   CdTestSandbox *sandbox;
   va_list args;
@@ -44,8 +52,12 @@ cd_test_sandbox_start (const char *first_arg,
   g_assert_nonnull (g_ptr_array_index (argv, 0));
 
   sandbox = g_new0 (CdTestSandbox, 1);
-  sandbox->process = g_subprocess_newv ((const char * const *)argv->pdata,
-                                        G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  /* A failed assertion aborts the test without stopping the sandbox; it
+   * must not outlive us and keep meson waiting on the pipe. */
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  sandbox->process = g_subprocess_launcher_spawnv (launcher, (const char * const *)argv->pdata,
+                                                   &error);
   g_assert_no_error (error);
 
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sandbox->process));

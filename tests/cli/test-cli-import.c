@@ -10,8 +10,9 @@
 
 #include "cd-test-util.h"
 
-/* Stages of 2 s: the poller (at most 1.65 s between polls) sees each. */
-#define STEADY_TIMELINE "UPLOADING:2,PROCESSING:2,IMPORTING:2,COMPLETED"
+/* Stages of 3 s: the poller (at most 1.65 s between polls, when the
+ * machine is not overloaded) sees each one. */
+#define STEADY_TIMELINE "UPLOADING:3,PROCESSING:3,IMPORTING:3,COMPLETED"
 #define FAST_TIMELINE "UPLOADING:0.2,PROCESSING:0.2,COMPLETED"
 #define FAILING "777=UPLOADING:0.2,PROCESSING:0.2,IMPORTFAILED"
 
