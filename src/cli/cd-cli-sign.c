@@ -40,7 +40,7 @@ cd_cli_sign (int    argc,
   path = argv[2];
   if (path[0] != '/')
     return cd_cli_usage (_("The path “%s” must start with “/”, for example /d2l/api/versions/."), path);
-  if (!g_regex_match_simple ("^[A-Za-z]+$", method, 0, 0))
+  if (!g_regex_match_simple ("^[A-Za-z]+$", method, G_REGEX_RAW, 0))
     return cd_cli_usage (_("“%s” is not an HTTP method such as GET or POST."), method);
 
   if (!(account = cd_account_new_from_environment (host, &error)))

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "cd-cli.h"
+#include "cd-json.h"
 
 typedef struct
 {
@@ -72,10 +73,10 @@ cd_cli_whoami (int    argc,
     {
       /* Translators: name, login name, user ID and Brightspace address. */
       g_print (_("%s %s (%s), user ID %s on %s\n"),
-               json_object_get_string_member_with_default (state.user, "FirstName", ""),
-               json_object_get_string_member_with_default (state.user, "LastName", ""),
-               json_object_get_string_member_with_default (state.user, "UniqueName", ""),
-               json_object_get_string_member_with_default (state.user, "Identifier", ""),
+               cd_json_get_string_or (state.user, "FirstName", ""),
+               cd_json_get_string_or (state.user, "LastName", ""),
+               cd_json_get_string_or (state.user, "UniqueName", ""),
+               cd_json_get_string_or (state.user, "Identifier", ""),
                cd_client_get_host (client));
     }
 

@@ -13,6 +13,7 @@
 #include "cd-client-private.h"
 #include "cd-credentials.h"
 #include "cd-settings.h"
+#include "cd-json.h"
 
 struct _CdAccount
 {
@@ -339,14 +340,14 @@ cd_account_create_client (CdAccount  *self,
 static char *
 display_name_from_whoami (JsonObject *user)
 {
-  const char *first = json_object_get_string_member_with_default (user, "FirstName", "");
-  const char *last = json_object_get_string_member_with_default (user, "LastName", "");
+  const char *first = cd_json_get_string_or (user, "FirstName", "");
+  const char *last = cd_json_get_string_or (user, "LastName", "");
   g_autofree char *name = g_strstrip (g_strdup_printf ("%s %s", first, last));
 
   if (*name != '\0')
     return g_steal_pointer (&name);
 
-  return non_empty (json_object_get_string_member_with_default (user, "UniqueName", NULL));
+  return non_empty (cd_json_get_string (user, "UniqueName"));
 }
 
 static void

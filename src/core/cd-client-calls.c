@@ -176,9 +176,14 @@ object_done_cb (GObject      *object,
     }
 
   json = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  /* Present and a plain value: callers read them as strings. */
   for (guint i = 0; json != NULL && required[i] != NULL; i++)
-    if (!json_object_has_member (json, required[i]))
-      json = NULL;
+    {
+      JsonNode *member = json_object_get_member (json, required[i]);
+
+      if (member == NULL || !JSON_NODE_HOLDS_VALUE (member))
+        json = NULL;
+    }
 
   if (json == NULL)
     {

@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cd-client-private.h"
+#include "cd-json.h"
 
 static char *
 body_to_text (GBytes *body)
@@ -42,14 +43,13 @@ json_error_message (const char *text)
   if (json_object_has_member (object, "Errors") &&
       JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "Errors")))
     {
-      JsonArray *errors = json_object_get_array_member (object, "Errors");
+      JsonArray *errors = cd_json_get_array (object, "Errors");
 
       if (json_array_get_length (errors) > 0 &&
           JSON_NODE_HOLDS_OBJECT (json_array_get_element (errors, 0)))
         {
-          JsonObject *first = json_array_get_object_element (errors, 0);
-          const char *message = json_object_get_string_member_with_default (first, "Message",
-                                                                            NULL);
+          JsonObject *first = json_node_get_object (json_array_get_element (errors, 0));
+          const char *message = cd_json_get_string (first, "Message");
           if (message != NULL)
             return g_strdup (message);
         }

@@ -9,6 +9,7 @@
 
 #include "cd-client-imports.h"
 #include "cd-client-private.h"
+#include "cd-json.h"
 
 #define IMPORTS_ROUTE "/d2l/api/le/{le}/import/%" G_GINT64_FORMAT "/imports/"
 #define MAX_LOG_PAGES 1000
@@ -300,8 +301,7 @@ status_done_cb (GObject      *object,
     }
 
   if (!JSON_NODE_HOLDS_OBJECT (root) ||
-      !(status = json_object_get_string_member_with_default (json_node_get_object (root),
-                                                             "Status", NULL)))
+      !(status = cd_json_get_string (json_node_get_object (root), "Status")))
     {
       g_task_return_new_error (task, CD_CLIENT_ERROR, CD_CLIENT_ERROR_BAD_RESPONSE,
                                _("Brightspace’s answer about import job %s has no status."),
@@ -429,7 +429,7 @@ logs_page_cb (GObject      *object,
     }
 
   if (!JSON_NODE_HOLDS_OBJECT (root) ||
-      !(items = json_object_get_array_member (page = json_node_get_object (root), "Items")))
+      !(items = cd_json_get_array (page = json_node_get_object (root), "Items")))
     {
       g_task_return_new_error (task, CD_CLIENT_ERROR, CD_CLIENT_ERROR_BAD_RESPONSE,
                                _("Brightspace sent the import log in a form Coursedrop cannot "
@@ -447,10 +447,10 @@ logs_page_cb (GObject      *object,
         g_ptr_array_add (logs->entries, entry);
     }
 
-  if ((paging = json_object_get_object_member (page, "PagingInfo")) != NULL)
+  if ((paging = cd_json_get_object (page, "PagingInfo")) != NULL)
     {
-      bookmark = json_object_get_string_member_with_default (paging, "Bookmark", NULL);
-      more = json_object_get_boolean_member_with_default (paging, "HasMoreItems", FALSE);
+      bookmark = cd_json_get_string (paging, "Bookmark");
+      more = cd_json_get_boolean (paging, "HasMoreItems", FALSE);
     }
 
   if (more && bookmark != NULL && bookmark[0] != '\0' &&

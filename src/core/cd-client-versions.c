@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cd-client-private.h"
+#include "cd-json.h"
 
 #define VERSIONS_ROUTE "/d2l/api/versions/"
 
@@ -62,7 +63,7 @@ newest_version (JsonObject *product)
   if (json_object_has_member (product, "SupportedVersions") &&
       JSON_NODE_HOLDS_ARRAY (json_object_get_member (product, "SupportedVersions")))
     {
-      JsonArray *versions = json_object_get_array_member (product, "SupportedVersions");
+      JsonArray *versions = cd_json_get_array (product, "SupportedVersions");
 
       for (guint i = 0; i < json_array_get_length (versions); i++)
         {
@@ -82,7 +83,7 @@ newest_version (JsonObject *product)
     }
 
   /* Only a fallback: the docs do not promise this field. */
-  newest = json_object_get_string_member_with_default (product, "LatestVersion", NULL);
+  newest = cd_json_get_string (product, "LatestVersion");
   return _cd_client_version_is_valid (newest) ? newest : NULL;
 }
 
@@ -113,7 +114,7 @@ apply_versions (CdClient  *self,
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
       product = json_node_get_object (node);
-      code = json_object_get_string_member_with_default (product, "ProductCode", "");
+      code = cd_json_get_string_or (product, "ProductCode", "");
       if (g_ascii_strcasecmp (code, "le") == 0)
         le = newest_version (product);
       else if (g_ascii_strcasecmp (code, "lp") == 0)

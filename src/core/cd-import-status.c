@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cd-import-status.h"
+#include "cd-json.h"
 
 static const char * const status_words[] = {
   [CD_IMPORT_STATUS_UPLOADING_LOCAL] = "UPLOADING",
@@ -159,7 +160,7 @@ cd_import_log_entry_new_from_json (JsonObject *object)
   const char *time;
   gint64 type;
 
-  message = json_object_get_string_member_with_default (object, "Message", NULL);
+  message = cd_json_get_string (object, "Message");
   if (message == NULL)
     return NULL;
 
@@ -171,7 +172,7 @@ cd_import_log_entry_new_from_json (JsonObject *object)
   type = member_as_int (object, "TypeId");
   entry->type = type == 1 || type == 2 || type == 4 ? (CdImportLogType)type : CD_IMPORT_LOG_SYSTEM;
 
-  time = json_object_get_string_member_with_default (object, "LogDateTime", NULL);
+  time = cd_json_get_string (object, "LogDateTime");
   if (time != NULL)
     entry->time = g_date_time_new_from_iso8601 (time, utc);
 
