@@ -223,6 +223,29 @@ cd_job_list_get_client (CdJobList *self)
   return self->client;
 }
 
+void
+cd_job_list_set_client (CdJobList *self,
+                        CdClient  *client)
+{
+  guint n;
+
+  g_return_if_fail (CD_IS_JOB_LIST (self));
+  g_return_if_fail (CD_IS_CLIENT (client));
+  g_return_if_fail (g_ascii_strcasecmp (cd_client_get_host (client),
+                                        cd_client_get_host (self->client)) == 0);
+
+  g_set_object (&self->client, client);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CdImportJob) job = g_list_model_get_item (G_LIST_MODEL (self), i);
+
+      if (cd_import_job_get_paused (job))
+        cd_import_job_resume (job, client);
+    }
+}
+
 CdJobJournal *
 cd_job_list_get_journal (CdJobList *self)
 {

@@ -21,6 +21,10 @@ CdJobList    *cd_job_list_new           (CdClient      *client,
                                          CdJobJournal  *journal) G_GNUC_WARN_UNUSED_RESULT;
 
 CdClient     *cd_job_list_get_client    (CdJobList     *self);
+/* After a new sign-in to the same site: jobs created from now on use
+ * @client, and paused jobs go on with it. */
+void          cd_job_list_set_client    (CdJobList     *self,
+                                         CdClient      *client);
 CdJobJournal *cd_job_list_get_journal   (CdJobList     *self);
 
 /* Creates a job for each of the host's records, marks unfinished records

@@ -1,0 +1,605 @@
+/* cd-account-window.c: the Brightspace account, signing in and out
+ *
+ * The address, App ID and App Key, then one of two ways to a user: signing
+ * in with the browser (CdSignIn), or user keys typed in and checked with
+ * whoami.  Either way the account is saved with cd_account_save_async(),
+ * which puts the keys in the keyring and nothing else anywhere else.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <glib/gi18n.h>
+
+#include "cd-account-window.h"
+#include "cd-credentials.h"
+#include "cd-gui-util.h"
+#include "cd-signin.h"
+
+#define SIGN_IN_TIMEOUT_SECONDS 300
+
+struct _CdAccountWindow
+{
+  AdwPreferencesWindow  parent_instance;
+
+  /* Template widgets */
+  AdwPreferencesGroup  *user_group;
+  AdwActionRow         *user_row;
+  GtkWidget            *sign_out_button;
+  AdwEntryRow          *host_row;
+  AdwEntryRow          *app_id_row;
+  AdwEntryRow          *app_key_row;
+  AdwEntryRow          *callback_row;
+  AdwEntryRow          *le_version_row;
+  GtkStack             *sign_in_stack;
+  GtkWidget            *sign_in_button;
+  GtkSpinner           *spinner;
+  GtkLabel             *waiting_label;
+  GtkLabel             *message_label;
+  AdwEntryRow          *user_id_row;
+  AdwEntryRow          *user_key_row;
+  GtkWidget            *verify_button;
+
+  /* Owned */
+  CdAccount            *account;      /* (nullable) */
+  CdSignIn             *signin;       /* (nullable): while waiting */
+  GCancellable         *cancellable;  /* (nullable): while busy */
+  GSettings            *settings;     /* (nullable) */
+};
+
+G_DEFINE_FINAL_TYPE (CdAccountWindow, cd_account_window, ADW_TYPE_PREFERENCES_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_ACCOUNT,
+  N_PROPS
+};
+
+enum {
+  SIGNED_IN,
+  SIGNED_OUT,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static const char *
+text_of (AdwEntryRow *row)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (row));
+}
+
+static char *
+dup_stripped (AdwEntryRow *row)
+{
+  return g_strstrip (g_strdup (text_of (row)));
+}
+
+static void
+show_message (CdAccountWindow *self,
+              const char      *message,
+              gboolean         is_error)
+{
+  gtk_label_set_text (self->message_label, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL);
+  if (is_error)
+    gtk_widget_add_css_class (GTK_WIDGET (self->message_label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->message_label), "error");
+}
+
+static gboolean
+is_busy (CdAccountWindow *self)
+{
+  return self->cancellable != NULL;
+}
+
+static void
+mark_row (AdwEntryRow *row,
+          gboolean     bad)
+{
+  if (bad)
+    gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+}
+
+/* Whether what is typed is enough for a sign-in (@manual: with user keys). */
+static gboolean
+validate (CdAccountWindow *self,
+          gboolean         manual)
+{
+  g_autofree char *host = dup_stripped (self->host_row);
+  g_autofree char *app_id = dup_stripped (self->app_id_row);
+  g_autofree char *callback = dup_stripped (self->callback_row);
+  g_autofree char *user_id = dup_stripped (self->user_id_row);
+  g_autoptr(GError) host_error = NULL;
+  g_autoptr(GError) callback_error = NULL;
+  gboolean host_ok = host[0] != '\0' && cd_client_check_host (host, &host_error);
+  gboolean callback_ok = cd_signin_check_callback_url (callback, NULL, &callback_error);
+
+  /* Only complain about what was typed. */
+  mark_row (self->host_row, host[0] != '\0' && !host_ok);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->host_row),
+                               host_error != NULL && host[0] != '\0' ? host_error->message : NULL);
+  mark_row (self->callback_row, !callback_ok);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->callback_row),
+                               callback_error != NULL ? callback_error->message : NULL);
+
+  if (!host_ok || app_id[0] == '\0' || text_of (self->app_key_row)[0] == '\0')
+    return FALSE;
+
+  if (manual)
+    return user_id[0] != '\0' && text_of (self->user_key_row)[0] != '\0';
+
+  return callback_ok;
+}
+
+static void
+update (CdAccountWindow *self)
+{
+  gboolean busy = is_busy (self);
+  gboolean signed_in = self->account != NULL && cd_account_has_user (self->account);
+
+  gtk_widget_set_sensitive (self->sign_in_button, !busy && validate (self, FALSE));
+  gtk_widget_set_sensitive (self->verify_button, !busy && validate (self, TRUE));
+  gtk_widget_set_sensitive (self->sign_out_button, !busy);
+  gtk_widget_set_visible (GTK_WIDGET (self->user_group), signed_in);
+
+  if (signed_in)
+    {
+      const char *name = cd_account_get_display_name (self->account);
+      const char *user_id = cd_account_get_user_id (self->account);
+      g_autofree char *title = NULL;
+      g_autofree char *host = cd_format_host (cd_account_get_host (self->account));
+
+      if (name != NULL && name[0] != '\0')
+        /* Translators: “Signed in as Dana Demo (12345)”. */
+        title = g_strdup_printf (_("Signed in as %s (%s)"), name, user_id);
+      else
+        title = g_strdup_printf (_("Signed in as user %s"), user_id);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->user_row), title);
+      adw_action_row_set_subtitle (self->user_row, host);
+    }
+}
+
+static void
+changed_cb (CdAccountWindow *self)
+{
+  update (self);
+}
+
+static void
+set_busy (CdAccountWindow *self,
+          gboolean         busy,
+          gboolean         waiting)
+{
+  if (busy && self->cancellable == NULL)
+    self->cancellable = g_cancellable_new ();
+  else if (!busy)
+    g_clear_object (&self->cancellable);
+
+  gtk_stack_set_visible_child_name (self->sign_in_stack, waiting ? "waiting" : "idle");
+  gtk_spinner_set_spinning (self->spinner, waiting);
+  update (self);
+}
+
+/* Fills the fields from @account; the app key comes from the keyring. */
+static void
+app_key_lookup_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(CdAccountWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  char *key = cd_credentials_lookup_finish (result, &error);
+
+  if (key == NULL)
+    return;
+
+  if (text_of (self->app_key_row)[0] == '\0')
+    gtk_editable_set_text (GTK_EDITABLE (self->app_key_row), key);
+  cd_credentials_free_secret (key);
+}
+
+static void
+load_fields (CdAccountWindow *self)
+{
+  CdAccount *account = self->account;
+  g_autofree char *callback = NULL;
+
+  if (self->settings != NULL)
+    callback = g_settings_get_string (self->settings, "callback-url");
+  if (callback == NULL || callback[0] == '\0')
+    {
+      g_free (callback);
+      callback = g_strdup (CD_SIGNIN_DEFAULT_CALLBACK_URL);
+    }
+  gtk_editable_set_text (GTK_EDITABLE (self->callback_row), callback);
+
+  if (account == NULL)
+    return;
+
+  gtk_editable_set_text (GTK_EDITABLE (self->host_row), cd_account_get_host (account));
+  if (cd_account_get_app_id (account) != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->app_id_row), cd_account_get_app_id (account));
+  if (cd_account_get_le_version (account) != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->le_version_row), cd_account_get_le_version (account));
+
+  if (cd_account_has_app (account))
+    cd_credentials_lookup_async (CD_CREDENTIAL_APP_KEY, cd_account_get_host (account),
+                                 cd_account_get_app_id (account), NULL, NULL,
+                                 app_key_lookup_cb, g_object_ref (self));
+}
+
+/* Saving */
+
+static void
+save_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(CdAccountWindow) self = user_data;
+  CdAccount *account = CD_ACCOUNT (object);
+  g_autoptr(GError) error = NULL;
+
+  if (!cd_account_save_finish (account, result, &error))
+    {
+      set_busy (self, FALSE, FALSE);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_message (self, error->message, TRUE);
+      return;
+    }
+
+  if (self->settings != NULL)
+    g_settings_set_string (self->settings, "callback-url", text_of (self->callback_row));
+
+  set_busy (self, FALSE, FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (self->user_key_row), "");
+  show_message (self, NULL, FALSE);
+  cd_account_window_set_account (self, account);
+  g_signal_emit (self, signals[SIGNED_IN], 0, account);
+}
+
+static void
+save (CdAccountWindow *self,
+      CdAccount       *account)
+{
+  g_autofree char *le_version = dup_stripped (self->le_version_row);
+
+  cd_account_set_le_version (account, le_version);
+  show_message (self, _("Saving…"), FALSE);
+  cd_account_save_async (account, self->cancellable, save_cb, g_object_ref (self));
+}
+
+static void
+apply_ca_file (CdAccount *account,
+               CdSignIn  *signin)
+{
+  const char *ca_file = g_getenv ("COURSEDROP_CA_FILE");
+
+  if (ca_file == NULL || ca_file[0] == '\0')
+    return;
+  if (account != NULL)
+    cd_account_set_ca_file (account, ca_file);
+  if (signin != NULL)
+    cd_signin_set_ca_file (signin, ca_file);
+}
+
+/* Sign in with the browser */
+
+static void
+wait_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(CdAccountWindow) self = user_data;
+  g_autoptr(CdAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+
+  account = cd_signin_wait_finish (CD_SIGNIN (object), result, &error);
+  if (self->signin == CD_SIGNIN (object))
+    {
+      cd_signin_stop (self->signin);
+      g_clear_object (&self->signin);
+    }
+
+  if (account == NULL)
+    {
+      const char *message = error->message;
+
+      set_busy (self, FALSE, FALSE);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        message = _("Sign-in cancelled.");
+      else if (g_error_matches (error, CD_SIGNIN_ERROR, CD_SIGNIN_ERROR_TIMED_OUT))
+        message = _("Brightspace did not send the browser back in time. Sign in again.");
+      show_message (self, message, TRUE);
+      return;
+    }
+
+  apply_ca_file (account, NULL);
+  gtk_stack_set_visible_child_name (self->sign_in_stack, "idle");
+  save (self, account);
+}
+
+static void
+sign_in_clicked_cb (CdAccountWindow *self)
+{
+  g_autofree char *host = dup_stripped (self->host_row);
+  g_autofree char *app_id = dup_stripped (self->app_id_row);
+  g_autofree char *callback = dup_stripped (self->callback_row);
+  g_autofree char *url = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (is_busy (self) || !validate (self, FALSE))
+    return;
+
+  self->signin = cd_signin_new ();
+  apply_ca_file (NULL, self->signin);
+  url = cd_signin_start (self->signin, host, app_id, text_of (self->app_key_row), callback,
+                         &error);
+  if (url == NULL)
+    {
+      g_clear_object (&self->signin);
+      show_message (self, error->message, TRUE);
+      return;
+    }
+
+  set_busy (self, TRUE, TRUE);
+  show_message (self, _("Sign in to Brightspace in the browser window that opened."), FALSE);
+  gtk_show_uri (GTK_WINDOW (self), url, GDK_CURRENT_TIME);
+  cd_signin_wait_async (self->signin, SIGN_IN_TIMEOUT_SECONDS, self->cancellable,
+                        wait_cb, g_object_ref (self));
+}
+
+static void
+cancel_clicked_cb (CdAccountWindow *self)
+{
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+}
+
+/* Keys typed in */
+
+static void
+verify_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(CdAccountWindow) self = user_data;
+  CdAccount *account = CD_ACCOUNT (object);
+  g_autoptr(JsonObject) user = NULL;
+  g_autoptr(GError) error = NULL;
+
+  user = cd_account_verify_finish (account, result, &error);
+  if (user == NULL)
+    {
+      /* Nothing is stored for keys Brightspace refused. */
+      set_busy (self, FALSE, FALSE);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_message (self, error->message, TRUE);
+      return;
+    }
+
+  save (self, account);
+}
+
+static void
+verify_clicked_cb (CdAccountWindow *self)
+{
+  g_autofree char *host = dup_stripped (self->host_row);
+  g_autofree char *app_id = dup_stripped (self->app_id_row);
+  g_autofree char *user_id = dup_stripped (self->user_id_row);
+  g_autofree char *le_version = dup_stripped (self->le_version_row);
+  g_autoptr(CdAccount) account = NULL;
+
+  if (is_busy (self) || !validate (self, TRUE))
+    return;
+
+  account = cd_account_new (host, app_id, text_of (self->app_key_row), user_id,
+                            text_of (self->user_key_row));
+  cd_account_set_le_version (account, le_version);
+  apply_ca_file (account, NULL);
+
+  set_busy (self, TRUE, FALSE);
+  show_message (self, _("Checking the keys with Brightspace…"), FALSE);
+  cd_account_verify_async (account, self->cancellable, verify_cb, g_object_ref (self));
+}
+
+/* Sign out */
+
+static void
+sign_out_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(CdAccountWindow) self = user_data;
+  CdAccount *account = CD_ACCOUNT (object);
+  g_autoptr(GError) error = NULL;
+
+  set_busy (self, FALSE, FALSE);
+  if (!cd_account_sign_out_finish (account, result, &error))
+    {
+      show_message (self, error->message, TRUE);
+      return;
+    }
+
+  cd_account_set_user (account, NULL, NULL);
+  show_message (self, _("Signed out. The keys were removed from the keyring."), FALSE);
+  update (self);
+  g_signal_emit (self, signals[SIGNED_OUT], 0);
+}
+
+static void
+sign_out_clicked_cb (CdAccountWindow *self)
+{
+  if (is_busy (self) || self->account == NULL)
+    return;
+
+  set_busy (self, TRUE, FALSE);
+  cd_account_sign_out_async (self->account, self->cancellable, sign_out_cb, g_object_ref (self));
+}
+
+/* GObject */
+
+CdAccount *
+cd_account_window_get_account (CdAccountWindow *self)
+{
+  g_return_val_if_fail (CD_IS_ACCOUNT_WINDOW (self), NULL);
+  return self->account;
+}
+
+void
+cd_account_window_set_account (CdAccountWindow *self,
+                               CdAccount       *account)
+{
+  g_return_if_fail (CD_IS_ACCOUNT_WINDOW (self));
+  g_return_if_fail (!account || CD_IS_ACCOUNT (account));
+
+  if (!g_set_object (&self->account, account))
+    return;
+
+  update (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCOUNT]);
+}
+
+static void
+cd_account_window_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  CdAccountWindow *self = CD_ACCOUNT_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_ACCOUNT:
+      g_value_set_object (value, self->account);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cd_account_window_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  CdAccountWindow *self = CD_ACCOUNT_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_ACCOUNT:
+      cd_account_window_set_account (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cd_account_window_constructed (GObject *object)
+{
+  CdAccountWindow *self = CD_ACCOUNT_WINDOW (object);
+
+  G_OBJECT_CLASS (cd_account_window_parent_class)->constructed (object);
+
+  load_fields (self);
+  update (self);
+}
+
+static void
+cd_account_window_dispose (GObject *object)
+{
+  CdAccountWindow *self = CD_ACCOUNT_WINDOW (object);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  if (self->signin != NULL)
+    cd_signin_stop (self->signin);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), CD_TYPE_ACCOUNT_WINDOW);
+
+  G_OBJECT_CLASS (cd_account_window_parent_class)->dispose (object);
+}
+
+static void
+cd_account_window_finalize (GObject *object)
+{
+  CdAccountWindow *self = CD_ACCOUNT_WINDOW (object);
+
+  g_clear_object (&self->account);
+  g_clear_object (&self->signin);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (cd_account_window_parent_class)->finalize (object);
+}
+
+static void
+cd_account_window_class_init (CdAccountWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->get_property = cd_account_window_get_property;
+  object_class->set_property = cd_account_window_set_property;
+  object_class->constructed = cd_account_window_constructed;
+  object_class->dispose = cd_account_window_dispose;
+  object_class->finalize = cd_account_window_finalize;
+
+  properties[PROP_ACCOUNT] =
+    g_param_spec_object ("account", NULL, NULL, CD_TYPE_ACCOUNT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY |
+                         G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SIGNED_IN] =
+    g_signal_new ("signed-in", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, CD_TYPE_ACCOUNT);
+  signals[SIGNED_OUT] =
+    g_signal_new ("signed-out", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/cd-account-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, CdAccountWindow, user_group);
+  gtk_widget_class_bind_template_child (widget_class, CdAccountWindow, user_row);
+  gtk_widget_class_bind_template_child (widget_class, CdAccountWindow, sign_out_button);
+  gtk_widget_class_bind_template_child (widget_class, CdAccountWindow, host_row);
+  gtk_widget_class_bind_template_child (widget_class, CdAccountWindow, app_id_row);
+  gtk_widget_class_bind_template_child (widget_class, CdAccountWindow, app_key_row);
+  gtk_widget_class_bind_template_child (widget_class, CdAccountWindow, callback_row);
+  gtk_widget_class_bind_template_child (widget_class, CdAccountWindow, le_version_row);
+  gtk_widget_class_bind_template_child (widget_class, CdAccountWindow, sign_in_stack);
+  gtk_widget_class_bind_template_child (widget_class, CdAccountWindow, sign_in_button);
+  gtk_widget_class_bind_template_child (widget_class, CdAccountWindow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, CdAccountWindow, waiting_label);
+  gtk_widget_class_bind_template_child (widget_class, CdAccountWindow, message_label);
+  gtk_widget_class_bind_template_child (widget_class, CdAccountWindow, user_id_row);
+  gtk_widget_class_bind_template_child (widget_class, CdAccountWindow, user_key_row);
+  gtk_widget_class_bind_template_child (widget_class, CdAccountWindow, verify_button);
+  gtk_widget_class_bind_template_callback (widget_class, changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, sign_in_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, cancel_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, verify_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, sign_out_clicked_cb);
+}
+
+static void
+cd_account_window_init (CdAccountWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->settings = cd_settings_new ();
+}
+
+CdAccountWindow *
+cd_account_window_new (GtkWindow *parent,
+                       CdAccount *account)
+{
+  return g_object_new (CD_TYPE_ACCOUNT_WINDOW,
+                       "transient-for", parent,
+                       "account", account,
+                       NULL);
+}

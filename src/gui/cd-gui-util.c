@@ -1,0 +1,185 @@
+/* cd-gui-util.c: small helpers the window's widgets share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <inttypes.h>
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "cd-gui-util.h"
+
+gboolean
+cd_parse_offering_id (const char  *text,
+                      gint64      *id,
+                      char       **message)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (text != NULL ? text : ""));
+
+  *id = 0;
+  *message = NULL;
+
+  if (stripped[0] == '\0')
+    return FALSE;
+
+  if (strspn (stripped, "0123456789") != strlen (stripped))
+    {
+      *message = g_strdup (_("Use digits only: the number in the course’s address in "
+                             "Brightspace, for example 6606."));
+      return FALSE;
+    }
+
+  if (!g_ascii_string_to_signed (stripped, 10, 0, G_MAXINT64, id, NULL))
+    {
+      *message = g_strdup (_("This number is too large to be a course offering ID."));
+      return FALSE;
+    }
+
+  if (*id == 0)
+    {
+      *message = g_strdup (_("The course offering ID must be a positive number."));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+cd_is_valid_job_token (const char *token)
+{
+  return token != NULL && token[0] != '\0' && strpbrk (token, "/?#& \t") == NULL;
+}
+
+char *
+cd_format_duration (GTimeSpan span)
+{
+  gint64 seconds = MAX (span, 0) / G_TIME_SPAN_SECOND;
+
+  if (seconds >= 3600)
+    return g_strdup_printf ("%" G_GINT64_FORMAT ":%02d:%02d", seconds / 3600,
+                            (int)(seconds / 60 % 60), (int)(seconds % 60));
+
+  return g_strdup_printf ("%d:%02d", (int)(seconds / 60), (int)(seconds % 60));
+}
+
+char *
+cd_format_host (const char *host_url)
+{
+  g_autoptr(GUri) uri = NULL;
+
+  if (host_url == NULL)
+    return NULL;
+
+  uri = g_uri_parse (host_url, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL || g_uri_get_host (uri) == NULL)
+    return g_strdup (host_url);
+
+  if (g_uri_get_port (uri) > 0)
+    return g_strdup_printf ("%s:%d", g_uri_get_host (uri), g_uri_get_port (uri));
+
+  return g_strdup (g_uri_get_host (uri));
+}
+
+char *
+cd_format_when (GDateTime *when)
+{
+  g_autoptr(GDateTime) local = NULL;
+  g_autoptr(GDateTime) now = NULL;
+
+  if (when == NULL)
+    return NULL;
+
+  local = g_date_time_to_local (when);
+  now = g_date_time_new_now_local ();
+
+  if (g_date_time_get_year (local) == g_date_time_get_year (now) &&
+      g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (now))
+    return g_date_time_format (local, "%H:%M");
+
+  /* Translators: a date and time in a job list; see g_date_time_format(). */
+  return g_date_time_format (local, _("%e %b %Y, %H:%M"));
+}
+
+char *
+cd_format_job_title (const char *package_name,
+                     const char *offering_name,
+                     gint64      offering_id,
+                     const char *token)
+{
+  g_autofree char *what = NULL;
+  g_autofree char *where = NULL;
+
+  if (package_name != NULL)
+    what = g_strdup (package_name);
+  else if (token != NULL)
+    /* Translators: a job followed by its token, whose package is unknown. */
+    what = g_strdup_printf (_("Job %s"), token);
+  else
+    what = g_strdup (_("Import"));
+
+  if (offering_name != NULL && offering_name[0] != '\0')
+    where = g_strdup (offering_name);
+  else
+    where = g_strdup_printf (_("Course offering %" PRId64), offering_id);
+
+  /* Translators: package → course, e.g. “Week 1.imscc → Biology 101”. */
+  return g_strdup_printf (_("%s → %s"), what, where);
+}
+
+/* The folder of our executable, read from /proc so that it is right
+ * however we were started (PATH, relative path, meson devenv). */
+static char *
+dup_exe_dir (void)
+{
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+
+  return exe != NULL ? g_path_get_dirname (exe) : NULL;
+}
+
+char *
+cd_find_data_file (const char *env_var,
+                   const char *build_relative,
+                   const char *installed)
+{
+  g_autofree char *exe_dir = NULL;
+  const char *from_env = env_var != NULL ? g_getenv (env_var) : NULL;
+
+  if (from_env != NULL && from_env[0] != '\0')
+    return g_strdup (from_env);
+
+  exe_dir = dup_exe_dir ();
+  /* Only a build tree has the executable in src/gui; an installed
+   * /usr/bin/coursedrop must not look at /usr/bin/../sandbox. */
+  if (exe_dir != NULL && build_relative != NULL &&
+      g_str_has_suffix (exe_dir, G_DIR_SEPARATOR_S "src" G_DIR_SEPARATOR_S "gui"))
+    {
+      g_autofree char *candidate = g_build_filename (exe_dir, build_relative, NULL);
+      g_autofree char *canonical = g_canonicalize_filename (candidate, NULL);
+
+      if (g_file_test (canonical, G_FILE_TEST_EXISTS))
+        return g_steal_pointer (&canonical);
+    }
+
+  if (installed != NULL && g_file_test (installed, G_FILE_TEST_EXISTS))
+    return g_strdup (installed);
+
+  return NULL;
+}
+
+GSettings *
+cd_settings_new (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  /* g_settings_new() would abort: then nothing is remembered instead. */
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema == NULL)
+    {
+      g_debug ("GSettings schema %s not found; settings are not saved", APP_ID);
+      return NULL;
+    }
+
+  return g_settings_new_full (schema, NULL, NULL);
+}

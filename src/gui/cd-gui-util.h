@@ -1,0 +1,47 @@
+/* cd-gui-util.h: small helpers the window's widgets share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* Where the templates, the CSS and the help overlay live. */
+#define RESOURCE_PATH "/io/github/coursedrop/Coursedrop"
+
+/* A D2L org unit ID: digits only, positive.  FALSE with @message NULL when
+ * @text is empty (nothing to complain about yet), else with a translated
+ * sentence saying what is wrong. */
+gboolean  cd_parse_offering_id       (const char  *text,
+                                      gint64      *id,
+                                      char       **message);
+/* Whether @token could be a job token (no URL syntax, not empty). */
+gboolean  cd_is_valid_job_token      (const char  *token);
+
+/* "0:42", "12:05", "1:02:03". */
+char     *cd_format_duration         (GTimeSpan    span);
+/* "school.brightspace.com" (with the port when there is one). */
+char     *cd_format_host             (const char  *host_url);
+/* A local date and time for a list, e.g. "14:05" today, else with the date. */
+char     *cd_format_when             (GDateTime   *when);
+/* "Week 1.imscc → Biology 101". */
+char     *cd_format_job_title        (const char  *package_name,
+                                      const char  *offering_name,
+                                      gint64       offering_id,
+                                      const char  *token);
+
+/* (nullable): the app's settings, or NULL when the schema is not installed
+ * (running from the build tree without `meson devenv`). */
+GSettings *cd_settings_new           (void);
+
+/* Finds a file that ships with Coursedrop: @env_var when set, else
+ * @build_relative next to our executable when it runs from the build
+ * tree (src/gui), else @installed.  NULL if none exists. */
+char     *cd_find_data_file          (const char  *env_var,
+                                      const char  *build_relative,
+                                      const char  *installed);
+
+G_END_DECLS

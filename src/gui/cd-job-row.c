@@ -1,0 +1,517 @@
+/* cd-job-row.c: one import job in the window's list
+ *
+ * Everything shown comes from the job's properties; the row never talks
+ * to Brightspace.  Two timeouts run only while they show something that
+ * changes: the elapsed time (1 s) while the job runs, and the pulse of
+ * the progress bar while Brightspace works and there is nothing to count.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <inttypes.h>
+#include <glib/gi18n.h>
+
+#include "cd-gui-util.h"
+#include "cd-job-row.h"
+#include "cd-log-window.h"
+#include "cd-stage-stepper.h"
+
+#define PULSE_INTERVAL_MS   250
+#define HIGHLIGHT_SECONDS   3
+#define RATE_SAMPLE_USEC    (200 * G_TIME_SPAN_MILLISECOND)
+
+struct _CdJobRow
+{
+  GtkListBoxRow   parent_instance;
+
+  /* Template widgets */
+  GtkImage       *kind_icon;
+  GtkLabel       *title_label;
+  GtkLabel       *subtitle_label;
+  GtkButton      *log_button;
+  GtkButton      *browser_button;
+  GtkButton      *copy_button;
+  GtkButton      *retry_button;
+  GtkButton      *remove_button;
+  CdStageStepper *stepper;
+  GtkProgressBar *progress_bar;
+  GtkLabel       *state_label;
+  GtkLabel       *retrying_label;
+  GtkLabel       *status_word_label;
+  GtkLabel       *elapsed_label;
+
+  /* Owned */
+  CdImportJob    *job;
+
+  guint           elapsed_source;
+  guint           pulse_source;
+  guint           highlight_source;
+
+  /* The last stage before a failure, to show where it failed. */
+  CdImportStage   reached;
+
+  /* Upload rate, smoothed over samples at least RATE_SAMPLE_USEC apart. */
+  gint64          rate_time;
+  goffset         rate_bytes;
+  double          rate;
+};
+
+G_DEFINE_FINAL_TYPE (CdJobRow, cd_job_row, GTK_TYPE_LIST_BOX_ROW)
+
+enum {
+  RETRY,
+  REMOVE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static gboolean
+is_uploading (CdJobRow *self)
+{
+  return cd_import_job_is_running (self->job) && cd_import_job_get_token (self->job) == NULL;
+}
+
+static gboolean
+is_finished (CdJobRow *self)
+{
+  return cd_import_job_get_finished (self->job) != NULL;
+}
+
+static const char *
+error_message (CdJobRow *self)
+{
+  const GError *error = cd_import_job_get_error (self->job);
+
+  if (error != NULL)
+    return error->message;
+
+  /* Restored from the journal: only the message was kept. */
+  return cd_import_job_get_record (self->job)->error;
+}
+
+static void
+update_elapsed (CdJobRow *self)
+{
+  GDateTime *started = cd_import_job_get_started (self->job);
+  GDateTime *finished = cd_import_job_get_finished (self->job);
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *text = NULL;
+
+  if (started == NULL)
+    {
+      gtk_label_set_label (self->elapsed_label, "");
+      return;
+    }
+
+  if (finished == NULL)
+    finished = now = g_date_time_new_now_utc ();
+
+  text = cd_format_duration (g_date_time_difference (finished, started));
+  gtk_label_set_label (self->elapsed_label, text);
+}
+
+static gboolean
+elapsed_tick_cb (gpointer user_data)
+{
+  update_elapsed (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+pulse_cb (gpointer user_data)
+{
+  CdJobRow *self = user_data;
+
+  gtk_progress_bar_pulse (self->progress_bar);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+update_timers (CdJobRow *self)
+{
+  gboolean running = cd_import_job_is_running (self->job);
+  gboolean pulsing = running && !is_uploading (self) && !cd_import_job_get_paused (self->job);
+
+  if (running && self->elapsed_source == 0)
+    {
+      self->elapsed_source = g_timeout_add (1000, elapsed_tick_cb, self);
+      g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->elapsed_source),
+                                "[coursedrop] elapsed time");
+    }
+  else if (!running)
+    g_clear_handle_id (&self->elapsed_source, g_source_remove);
+
+  if (pulsing && self->pulse_source == 0)
+    {
+      self->pulse_source = g_timeout_add (PULSE_INTERVAL_MS, pulse_cb, self);
+      g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->pulse_source),
+                                "[coursedrop] progress pulse");
+    }
+  else if (!pulsing)
+    g_clear_handle_id (&self->pulse_source, g_source_remove);
+}
+
+static char *
+format_upload (CdJobRow *self)
+{
+  goffset sent = cd_import_job_get_bytes_sent (self->job);
+  goffset total = cd_import_job_get_bytes_total (self->job);
+  g_autofree char *sent_text = NULL;
+  g_autofree char *total_text = NULL;
+  g_autofree char *rate_text = NULL;
+  g_autofree char *left_text = NULL;
+
+  if (sent == 0 || total <= 0)
+    return g_strdup (_("Starting the upload…"));
+
+  if (sent >= total)
+    return g_strdup (_("Uploaded; waiting for Brightspace to accept the package…"));
+
+  sent_text = g_format_size ((guint64)sent);
+  total_text = g_format_size ((guint64)total);
+
+  if (self->rate <= 0)
+    /* Translators: “Uploading · 12 MB of 512 MB”. */
+    return g_strdup_printf (_("Uploading · %s of %s"), sent_text, total_text);
+
+  rate_text = g_format_size ((guint64)self->rate);
+  left_text = cd_format_duration ((GTimeSpan)((total - sent) / self->rate * G_TIME_SPAN_SECOND));
+
+  /* Translators: “Uploading · 12 MB of 512 MB · 80 MB/s · 0:05 left”. */
+  return g_strdup_printf (_("Uploading · %s of %s · %s/s · %s left"),
+                          sent_text, total_text, rate_text, left_text);
+}
+
+static void
+update_progress (CdJobRow *self)
+{
+  goffset sent = cd_import_job_get_bytes_sent (self->job);
+  goffset total = cd_import_job_get_bytes_total (self->job);
+  g_autofree char *text = NULL;
+
+  if (!is_uploading (self))
+    return;
+
+  if (total > 0)
+    gtk_progress_bar_set_fraction (self->progress_bar, CLAMP ((double)sent / total, 0.0, 1.0));
+
+  text = format_upload (self);
+  gtk_label_set_label (self->state_label, text);
+}
+
+static const char *
+server_state_text (CdJobRow *self)
+{
+  if (cd_import_job_get_status (self->job) == CD_IMPORT_STATUS_UNKNOWN)
+    return _("Waiting for Brightspace…");
+
+  switch (cd_import_job_get_stage (self->job))
+    {
+    case CD_IMPORT_STAGE_UPLOAD:
+      return _("Brightspace is receiving the package…");
+    case CD_IMPORT_STAGE_CONVERT:
+      return _("Brightspace is converting the package…");
+    case CD_IMPORT_STAGE_IMPORT:
+      return _("Brightspace is importing the content into the course…");
+    case CD_IMPORT_STAGE_DONE:
+    case CD_IMPORT_STAGE_FAILED:
+    default:
+      return _("Waiting for Brightspace…");
+    }
+}
+
+static void
+update (CdJobRow *self)
+{
+  CdImportJob *job = self->job;
+  CdJobRecord *record = cd_import_job_get_record (job);
+  CdImportStage stage = cd_import_job_get_stage (job);
+  gboolean finished = is_finished (self);
+  gboolean succeeded = cd_import_job_succeeded (job);
+  gboolean running = cd_import_job_is_running (job);
+  const char *token = cd_import_job_get_token (job);
+  const char *word = cd_import_job_get_status_text (job);
+  g_autofree char *title = NULL;
+  g_autofree char *started = NULL;
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *subtitle = NULL;
+
+  if (stage != CD_IMPORT_STAGE_FAILED)
+    self->reached = stage;
+  else if (token != NULL && self->reached == CD_IMPORT_STAGE_UPLOAD)
+    /* Brightspace had the package, so it failed while converting at the
+     * earliest, even when polling never saw that stage. */
+    self->reached = CD_IMPORT_STAGE_CONVERT;
+
+  title = cd_format_job_title (cd_import_job_get_package_name (job),
+                               cd_import_job_get_offering_name (job),
+                               cd_import_job_get_offering_id (job), token);
+  gtk_label_set_label (self->title_label, title);
+
+  g_ptr_array_add (parts, g_strdup_printf (_("Course offering %" PRId64),
+                                          cd_import_job_get_offering_id (job)));
+  if (token != NULL)
+    /* Translators: %s is a job token such as 8840. */
+    g_ptr_array_add (parts, g_strdup_printf (_("Job %s"), token));
+  if ((started = cd_format_when (cd_import_job_get_started (job))) != NULL)
+    /* Translators: %s is a time, or a date and time. */
+    g_ptr_array_add (parts, g_strdup_printf (_("Started %s"), started));
+  g_ptr_array_add (parts, NULL);
+  subtitle = g_strjoinv (" · ", (char **)parts->pdata);
+  gtk_label_set_label (self->subtitle_label, subtitle);
+
+  cd_stage_stepper_set_state (self->stepper, self->reached, finished, finished && !succeeded);
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "success");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "dim-label");
+
+  if (finished && succeeded)
+    {
+      gtk_label_set_label (self->state_label, _("Completed"));
+      gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "success");
+    }
+  else if (finished)
+    {
+      const char *message = error_message (self);
+
+      gtk_label_set_label (self->state_label, message != NULL ? message : _("Import failed"));
+      gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "error");
+    }
+  else if (cd_import_job_get_paused (job))
+    gtk_label_set_label (self->state_label,
+                         _("Paused: Brightspace no longer accepts the sign-in. The import goes "
+                           "on in Brightspace; sign in again to keep following it."));
+  else if (!running)
+    {
+      gtk_label_set_label (self->state_label,
+                           _("Not followed. The import goes on in Brightspace."));
+      gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "dim-label");
+    }
+  else if (is_uploading (self))
+    update_progress (self);
+  else
+    gtk_label_set_label (self->state_label, server_state_text (self));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), running);
+  gtk_widget_set_visible (GTK_WIDGET (self->retrying_label),
+                          running && cd_import_job_get_retrying (job));
+
+  gtk_label_set_label (self->status_word_label, word != NULL ? word : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->status_word_label), word != NULL);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->copy_button), token != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->retry_button),
+                          finished && !succeeded && record->package != NULL);
+
+  update_elapsed (self);
+  update_timers (self);
+}
+
+static void
+job_notify_cb (CdJobRow   *self,
+               GParamSpec *pspec)
+{
+  update (self);
+}
+
+static void
+bytes_sent_cb (CdJobRow   *self,
+               GParamSpec *pspec)
+{
+  goffset sent = cd_import_job_get_bytes_sent (self->job);
+  gint64 now = g_get_monotonic_time ();
+
+  if (self->rate_time == 0)
+    {
+      self->rate_time = now;
+      self->rate_bytes = sent;
+    }
+  else if (now - self->rate_time >= RATE_SAMPLE_USEC)
+    {
+      double instant = (double)(sent - self->rate_bytes) * G_USEC_PER_SEC / (now - self->rate_time);
+
+      self->rate = self->rate > 0 ? 0.7 * self->rate + 0.3 * instant : instant;
+      self->rate_time = now;
+      self->rate_bytes = sent;
+    }
+
+  update_progress (self);
+}
+
+static void
+toast (CdJobRow   *self,
+       const char *message)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", message);
+}
+
+static void
+log_clicked_cb (CdJobRow *self)
+{
+  CdLogWindow *window = cd_log_window_new (self->job);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (root));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+browser_clicked_cb (CdJobRow *self)
+{
+  CdClient *client = cd_import_job_get_client (self->job);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree char *uri = NULL;
+  const char *host = cd_client_get_host (client);
+
+  uri = g_strdup_printf ("%s%sd2l/home/%" G_GINT64_FORMAT, host,
+                         g_str_has_suffix (host, "/") ? "" : "/",
+                         cd_import_job_get_offering_id (self->job));
+  gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, uri, GDK_CURRENT_TIME);
+}
+
+static void
+copy_clicked_cb (CdJobRow *self)
+{
+  const char *token = cd_import_job_get_token (self->job);
+
+  if (token == NULL)
+    return;
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), token);
+  toast (self, _("Job token copied"));
+}
+
+static void
+retry_clicked_cb (CdJobRow *self)
+{
+  g_signal_emit (self, signals[RETRY], 0);
+}
+
+static void
+remove_clicked_cb (CdJobRow *self)
+{
+  g_signal_emit (self, signals[REMOVE], 0);
+}
+
+static gboolean
+highlight_done_cb (gpointer user_data)
+{
+  CdJobRow *self = user_data;
+
+  self->highlight_source = 0;
+  gtk_widget_remove_css_class (GTK_WIDGET (self), "highlight");
+
+  return G_SOURCE_REMOVE;
+}
+
+void
+cd_job_row_highlight (CdJobRow *self)
+{
+  g_return_if_fail (CD_IS_JOB_ROW (self));
+
+  g_clear_handle_id (&self->highlight_source, g_source_remove);
+  gtk_widget_add_css_class (GTK_WIDGET (self), "highlight");
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+  self->highlight_source = g_timeout_add_seconds (HIGHLIGHT_SECONDS, highlight_done_cb, self);
+}
+
+static void
+cd_job_row_dispose (GObject *object)
+{
+  CdJobRow *self = CD_JOB_ROW (object);
+
+  g_clear_handle_id (&self->elapsed_source, g_source_remove);
+  g_clear_handle_id (&self->pulse_source, g_source_remove);
+  g_clear_handle_id (&self->highlight_source, g_source_remove);
+  if (self->job != NULL)
+    g_signal_handlers_disconnect_by_data (self->job, self);
+  g_clear_object (&self->job);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), CD_TYPE_JOB_ROW);
+
+  G_OBJECT_CLASS (cd_job_row_parent_class)->dispose (object);
+}
+
+static void
+cd_job_row_class_init (CdJobRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = cd_job_row_dispose;
+
+  /* The window re-uploads or forgets the job: both need the window. */
+  signals[RETRY] = g_signal_new ("retry", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[REMOVE] = g_signal_new ("remove", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  g_type_ensure (CD_TYPE_STAGE_STEPPER);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/cd-job-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, CdJobRow, kind_icon);
+  gtk_widget_class_bind_template_child (widget_class, CdJobRow, title_label);
+  gtk_widget_class_bind_template_child (widget_class, CdJobRow, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, CdJobRow, log_button);
+  gtk_widget_class_bind_template_child (widget_class, CdJobRow, browser_button);
+  gtk_widget_class_bind_template_child (widget_class, CdJobRow, copy_button);
+  gtk_widget_class_bind_template_child (widget_class, CdJobRow, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, CdJobRow, remove_button);
+  gtk_widget_class_bind_template_child (widget_class, CdJobRow, stepper);
+  gtk_widget_class_bind_template_child (widget_class, CdJobRow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, CdJobRow, state_label);
+  gtk_widget_class_bind_template_child (widget_class, CdJobRow, retrying_label);
+  gtk_widget_class_bind_template_child (widget_class, CdJobRow, status_word_label);
+  gtk_widget_class_bind_template_child (widget_class, CdJobRow, elapsed_label);
+  gtk_widget_class_bind_template_callback (widget_class, log_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, browser_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, copy_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, retry_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, remove_clicked_cb);
+}
+
+static void
+cd_job_row_init (CdJobRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+CdJobRow *
+cd_job_row_new (CdImportJob *job)
+{
+  static const char * const watched[] = {
+    "notify::token", "notify::status", "notify::stage", "notify::offering-name",
+    "notify::bytes-total", "notify::finished", "notify::retrying", "notify::paused",
+    "notify::running",
+  };
+  CdJobRow *self;
+
+  g_return_val_if_fail (CD_IS_IMPORT_JOB (job), NULL);
+
+  self = g_object_new (CD_TYPE_JOB_ROW, NULL);
+  self->job = g_object_ref (job);
+
+  /* A restored failure does not say where it failed; update() guesses. */
+  self->reached = cd_import_job_get_stage (job);
+  if (self->reached == CD_IMPORT_STAGE_FAILED)
+    self->reached = CD_IMPORT_STAGE_UPLOAD;
+
+  for (guint i = 0; i < G_N_ELEMENTS (watched); i++)
+    g_signal_connect_object (job, watched[i], G_CALLBACK (job_notify_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (job, "notify::bytes-sent", G_CALLBACK (bytes_sent_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  update (self);
+
+  return self;
+}
+
+CdImportJob *
+cd_job_row_get_job (CdJobRow *self)
+{
+  g_return_val_if_fail (CD_IS_JOB_ROW (self), NULL);
+  return self->job;
+}

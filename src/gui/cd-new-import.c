@@ -1,0 +1,533 @@
+/* cd-new-import.c: one pending package, waiting for its course offering
+ *
+ * The package is hashed in a worker (cd_package_check_async) while the
+ * user types the offering ID.  The offering is looked up once typing
+ * pauses, so that "6606" does not cost lookups of 6, 66 and 660; a newer
+ * keystroke cancels the lookup in flight, so answers never arrive out of
+ * order.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <inttypes.h>
+#include <glib/gi18n.h>
+
+#include "cd-application.h"
+#include "cd-gui-util.h"
+#include "cd-new-import.h"
+#include "cd-json.h"
+
+#define LOOKUP_DELAY_MS 400
+
+typedef enum {
+  LOOKUP_NONE,
+  LOOKUP_INVALID,
+  LOOKUP_WAITING,
+  LOOKUP_FOUND,
+  LOOKUP_FAILED,
+} LookupState;
+
+struct _CdNewImport
+{
+  AdwBin        parent_instance;
+
+  /* Template widgets */
+  AdwActionRow *package_row;
+  GtkSpinner   *check_spinner;
+  GtkImage     *check_icon;
+  AdwEntryRow  *offering_row;
+  GtkSpinner   *lookup_spinner;
+  AdwActionRow *course_row;
+  GtkImage     *course_icon;
+  GtkButton    *discard_button;
+  GtkButton    *import_button;
+
+  /* Owned */
+  CdPackage    *package;
+  CdClient     *client;             /* (nullable) */
+  GCancellable *check_cancellable;  /* cancelled on dispose only */
+  GCancellable *lookup_cancellable; /* (nullable): the lookup in flight */
+  char         *offering_name;
+  guint         lookup_timeout;
+
+  gint64        offering_id;        /* 0 while the field holds no valid ID */
+  LookupState   lookup_state;
+  guint         checked : 1;
+  guint         busy : 1;
+  guint         ready : 1;
+};
+
+G_DEFINE_FINAL_TYPE (CdNewImport, cd_new_import, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_READY,
+  N_PROPS
+};
+
+enum {
+  IMPORT,
+  DISCARD,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void
+update_ready (CdNewImport *self)
+{
+  gboolean ready = self->checked && self->lookup_state == LOOKUP_FOUND && self->client != NULL;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->import_button), ready && !self->busy);
+
+  if (self->ready != ready)
+    {
+      self->ready = ready;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READY]);
+    }
+}
+
+static void
+set_course (CdNewImport *self,
+            LookupState  state,
+            const char  *title,
+            const char  *subtitle)
+{
+  self->lookup_state = state;
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->course_row), title);
+  adw_action_row_set_subtitle (self->course_row, subtitle != NULL ? subtitle : "");
+
+  gtk_widget_set_visible (GTK_WIDGET (self->lookup_spinner), state == LOOKUP_WAITING);
+  gtk_spinner_set_spinning (self->lookup_spinner, state == LOOKUP_WAITING);
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self->course_icon), "success");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->course_icon), "error");
+  gtk_widget_set_visible (GTK_WIDGET (self->course_icon),
+                          state == LOOKUP_FOUND || state == LOOKUP_FAILED ||
+                          state == LOOKUP_INVALID);
+  if (state == LOOKUP_FOUND)
+    {
+      gtk_image_set_from_icon_name (self->course_icon, "object-select-symbolic");
+      gtk_widget_add_css_class (GTK_WIDGET (self->course_icon), "success");
+    }
+  else
+    {
+      gtk_image_set_from_icon_name (self->course_icon, "dialog-error-symbolic");
+      gtk_widget_add_css_class (GTK_WIDGET (self->course_icon), "error");
+    }
+
+  if (state == LOOKUP_INVALID)
+    gtk_widget_add_css_class (GTK_WIDGET (self->offering_row), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->offering_row), "error");
+
+  update_ready (self);
+}
+
+static void
+set_course_hint (CdNewImport *self)
+{
+  if (self->client == NULL)
+    set_course (self, LOOKUP_NONE, _("Not connected to Brightspace"),
+                _("Course offerings are looked up once Coursedrop is connected."));
+  else
+    set_course (self, LOOKUP_NONE, _("Course offering"),
+                _("Type the number from the course’s address in Brightspace, for example "
+                  "6606 in …/d2l/home/6606."));
+}
+
+static void
+cancel_lookup (CdNewImport *self)
+{
+  g_clear_handle_id (&self->lookup_timeout, g_source_remove);
+  g_cancellable_cancel (self->lookup_cancellable);
+  g_clear_object (&self->lookup_cancellable);
+  g_clear_pointer (&self->offering_name, g_free);
+}
+
+static void
+lookup_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(CdNewImport) self = user_data;
+  g_autoptr(JsonObject) course = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *subtitle = NULL;
+  const char *name, *code;
+
+  course = cd_client_get_course_finish (CD_CLIENT (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_cancellable_is_cancelled (self->check_cancellable))
+    return;
+
+  g_clear_object (&self->lookup_cancellable);
+
+  if (course == NULL)
+    {
+      if (g_error_matches (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_NOT_FOUND))
+        set_course (self, LOOKUP_FAILED, _("No course offering has this ID"),
+                    _("Check the number in the course’s address in Brightspace."));
+      else if (g_error_matches (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_FORBIDDEN))
+        set_course (self, LOOKUP_FAILED, _("Your account may not view this course offering"),
+                    _("Ask your Brightspace administrator for a role that may import course "
+                      "content."));
+      else
+        set_course (self, LOOKUP_FAILED, error->message, NULL);
+
+      /* An expired sign-in or an untrusted certificate: the application
+       * offers to sign in again or to trust it. */
+      if (CD_IS_APPLICATION (g_application_get_default ()))
+        cd_application_handle_error (CD_APPLICATION (g_application_get_default ()),
+                                     CD_CLIENT (object), error);
+      return;
+    }
+
+  name = cd_json_get_string (course, "Name");
+  code = cd_json_get_string (course, "Code");
+
+  self->offering_name = g_strdup (name != NULL && name[0] != '\0' ? name : NULL);
+  if (code != NULL && code[0] != '\0')
+    /* Translators: a course code, then the offering's ID. */
+    subtitle = g_strdup_printf (_("%s · Course offering %" PRId64), code,
+                                self->offering_id);
+  else
+    subtitle = g_strdup_printf (_("Course offering %" PRId64), self->offering_id);
+
+  set_course (self, LOOKUP_FOUND,
+              self->offering_name != NULL ? self->offering_name : _("Unnamed course offering"),
+              subtitle);
+}
+
+static gboolean
+lookup_timeout_cb (gpointer user_data)
+{
+  CdNewImport *self = user_data;
+
+  self->lookup_timeout = 0;
+  self->lookup_cancellable = g_cancellable_new ();
+  cd_client_get_course_async (self->client, self->offering_id, self->lookup_cancellable,
+                              lookup_cb, g_object_ref (self));
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_lookup (CdNewImport *self)
+{
+  g_autofree char *title = NULL;
+
+  cancel_lookup (self);
+
+  if (self->offering_id <= 0)
+    return;
+
+  if (self->client == NULL)
+    {
+      set_course_hint (self);
+      return;
+    }
+
+  /* Translators: %s is a course offering ID such as 6606. */
+  title = g_strdup_printf (_("Looking up course offering %" PRId64 "…"),
+                           self->offering_id);
+  set_course (self, LOOKUP_WAITING, title, NULL);
+  self->lookup_timeout = g_timeout_add (LOOKUP_DELAY_MS, lookup_timeout_cb, self);
+}
+
+static void
+offering_changed_cb (CdNewImport *self)
+{
+  g_autofree char *message = NULL;
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->offering_row));
+  gint64 id;
+
+  cancel_lookup (self);
+
+  if (!cd_parse_offering_id (text, &id, &message))
+    {
+      self->offering_id = 0;
+      if (message != NULL)
+        set_course (self, LOOKUP_INVALID, _("Not a course offering ID"), message);
+      else
+        set_course_hint (self);
+      return;
+    }
+
+  self->offering_id = id;
+  start_lookup (self);
+}
+
+static void
+import_clicked_cb (CdNewImport *self)
+{
+  if (self->ready && !self->busy)
+    g_signal_emit (self, signals[IMPORT], 0);
+}
+
+static void
+offering_activated_cb (CdNewImport *self)
+{
+  import_clicked_cb (self);
+}
+
+static void
+discard_clicked_cb (CdNewImport *self)
+{
+  g_signal_emit (self, signals[DISCARD], 0);
+}
+
+static void
+check_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(CdNewImport) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *size = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *warning = NULL;
+  const char *sha256;
+
+  /* The hash may finish just as the card goes away. */
+  if (!cd_package_check_finish (CD_PACKAGE (object), result, &error) ||
+      g_cancellable_is_cancelled (self->check_cancellable))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+          g_cancellable_is_cancelled (self->check_cancellable))
+        return;
+
+      gtk_spinner_set_spinning (self->check_spinner, FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->check_spinner), FALSE);
+      gtk_image_set_from_icon_name (self->check_icon, "dialog-error-symbolic");
+      gtk_widget_add_css_class (GTK_WIDGET (self->check_icon), "error");
+      gtk_widget_set_visible (GTK_WIDGET (self->check_icon), TRUE);
+      adw_action_row_set_subtitle (self->package_row, error->message);
+      return;
+    }
+
+  gtk_spinner_set_spinning (self->check_spinner, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->check_spinner), FALSE);
+
+  size = cd_package_format_size (self->package);
+  sha256 = cd_package_get_sha256 (self->package);
+  warning = cd_package_get_size_warning (self->package);
+
+  if (warning != NULL)
+    {
+      subtitle = g_strdup (warning);
+      gtk_image_set_from_icon_name (self->check_icon, "dialog-warning-symbolic");
+      gtk_widget_add_css_class (GTK_WIDGET (self->check_icon), "warning");
+    }
+  else
+    {
+      /* Translators: a size such as “2.1 MB”, then the start of a hash. */
+      subtitle = g_strdup_printf (_("%s · SHA-256 %.12s…"), size, sha256 != NULL ? sha256 : "");
+      gtk_image_set_from_icon_name (self->check_icon, "object-select-symbolic");
+      gtk_widget_add_css_class (GTK_WIDGET (self->check_icon), "success");
+    }
+
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->check_icon), _("The package is a zip archive"));
+  gtk_widget_set_visible (GTK_WIDGET (self->check_icon), TRUE);
+  adw_action_row_set_subtitle (self->package_row, subtitle);
+
+  self->checked = TRUE;
+  update_ready (self);
+}
+
+static void
+cd_new_import_dispose (GObject *object)
+{
+  CdNewImport *self = CD_NEW_IMPORT (object);
+
+  cancel_lookup (self);
+  g_cancellable_cancel (self->check_cancellable);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), CD_TYPE_NEW_IMPORT);
+
+  G_OBJECT_CLASS (cd_new_import_parent_class)->dispose (object);
+}
+
+static void
+cd_new_import_finalize (GObject *object)
+{
+  CdNewImport *self = CD_NEW_IMPORT (object);
+
+  g_clear_object (&self->package);
+  g_clear_object (&self->client);
+  g_clear_object (&self->check_cancellable);
+  g_clear_pointer (&self->offering_name, g_free);
+
+  G_OBJECT_CLASS (cd_new_import_parent_class)->finalize (object);
+}
+
+static void
+cd_new_import_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  CdNewImport *self = CD_NEW_IMPORT (object);
+
+  switch (prop_id)
+    {
+    case PROP_READY:
+      g_value_set_boolean (value, self->ready);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cd_new_import_class_init (CdNewImportClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = cd_new_import_dispose;
+  object_class->finalize = cd_new_import_finalize;
+  object_class->get_property = cd_new_import_get_property;
+
+  properties[PROP_READY] =
+    g_param_spec_boolean ("ready", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[IMPORT] = g_signal_new ("import", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[DISCARD] = g_signal_new ("discard", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/cd-new-import.ui");
+  gtk_widget_class_bind_template_child (widget_class, CdNewImport, package_row);
+  gtk_widget_class_bind_template_child (widget_class, CdNewImport, check_spinner);
+  gtk_widget_class_bind_template_child (widget_class, CdNewImport, check_icon);
+  gtk_widget_class_bind_template_child (widget_class, CdNewImport, offering_row);
+  gtk_widget_class_bind_template_child (widget_class, CdNewImport, lookup_spinner);
+  gtk_widget_class_bind_template_child (widget_class, CdNewImport, course_row);
+  gtk_widget_class_bind_template_child (widget_class, CdNewImport, course_icon);
+  gtk_widget_class_bind_template_child (widget_class, CdNewImport, discard_button);
+  gtk_widget_class_bind_template_child (widget_class, CdNewImport, import_button);
+  gtk_widget_class_bind_template_callback (widget_class, offering_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, offering_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, import_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, discard_clicked_cb);
+}
+
+static void
+cd_new_import_init (CdNewImport *self)
+{
+  GtkEditable *text;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->check_cancellable = g_cancellable_new ();
+
+  /* The row's title is drawn as a placeholder inside the field; screen
+   * readers get it as the field's name. */
+  text = gtk_editable_get_delegate (GTK_EDITABLE (self->offering_row));
+  if (text != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (text),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, _("Course offering ID"),
+                                    -1);
+
+  set_course_hint (self);
+}
+
+CdNewImport *
+cd_new_import_new (CdPackage *package)
+{
+  CdNewImport *self;
+
+  g_return_val_if_fail (CD_IS_PACKAGE (package), NULL);
+
+  self = g_object_new (CD_TYPE_NEW_IMPORT, NULL);
+  self->package = g_object_ref (package);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->package_row),
+                                 cd_package_get_display_name (package));
+  adw_action_row_set_subtitle (self->package_row, _("Checking the package…"));
+  gtk_spinner_set_spinning (self->check_spinner, TRUE);
+
+  cd_package_check_async (package, self->check_cancellable, check_cb, g_object_ref (self));
+
+  return self;
+}
+
+CdPackage *
+cd_new_import_get_package (CdNewImport *self)
+{
+  g_return_val_if_fail (CD_IS_NEW_IMPORT (self), NULL);
+  return self->package;
+}
+
+void
+cd_new_import_set_client (CdNewImport *self,
+                          CdClient    *client)
+{
+  g_return_if_fail (CD_IS_NEW_IMPORT (self));
+  g_return_if_fail (!client || CD_IS_CLIENT (client));
+
+  if (!g_set_object (&self->client, client))
+    return;
+
+  if (self->offering_id > 0)
+    start_lookup (self);
+  else if (self->lookup_state == LOOKUP_NONE)
+    set_course_hint (self);
+  else
+    update_ready (self);
+}
+
+void
+cd_new_import_set_offering_id (CdNewImport *self,
+                               gint64       offering_id)
+{
+  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, offering_id);
+
+  g_return_if_fail (CD_IS_NEW_IMPORT (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->offering_row), text);
+}
+
+gint64
+cd_new_import_get_offering_id (CdNewImport *self)
+{
+  g_return_val_if_fail (CD_IS_NEW_IMPORT (self), 0);
+  return self->offering_id;
+}
+
+const char *
+cd_new_import_get_offering_name (CdNewImport *self)
+{
+  g_return_val_if_fail (CD_IS_NEW_IMPORT (self), NULL);
+  return self->offering_name;
+}
+
+gboolean
+cd_new_import_get_ready (CdNewImport *self)
+{
+  g_return_val_if_fail (CD_IS_NEW_IMPORT (self), FALSE);
+  return self->ready;
+}
+
+void
+cd_new_import_set_busy (CdNewImport *self,
+                        gboolean     busy)
+{
+  g_return_if_fail (CD_IS_NEW_IMPORT (self));
+
+  self->busy = !!busy;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->discard_button), !busy);
+  update_ready (self);
+}
+
+void
+cd_new_import_focus_offering (CdNewImport *self)
+{
+  g_return_if_fail (CD_IS_NEW_IMPORT (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->offering_row));
+}

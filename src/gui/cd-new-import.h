@@ -1,0 +1,37 @@
+/* cd-new-import.h: one pending package, waiting for its course offering
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "cd-client.h"
+#include "cd-package.h"
+
+G_BEGIN_DECLS
+
+#define CD_TYPE_NEW_IMPORT (cd_new_import_get_type ())
+
+G_DECLARE_FINAL_TYPE (CdNewImport, cd_new_import, CD, NEW_IMPORT, AdwBin)
+
+/* Starts checking (hashing) @package at once. */
+CdNewImport *cd_new_import_new               (CdPackage   *package) G_GNUC_WARN_UNUSED_RESULT;
+
+CdPackage   *cd_new_import_get_package       (CdNewImport *self);
+/* (nullable): without a client, offerings are looked up once one is set. */
+void         cd_new_import_set_client        (CdNewImport *self,
+                                              CdClient    *client);
+void         cd_new_import_set_offering_id   (CdNewImport *self,
+                                              gint64       offering_id);
+gint64       cd_new_import_get_offering_id   (CdNewImport *self);
+const char  *cd_new_import_get_offering_name (CdNewImport *self);
+/* The package checked out and the offering was found. */
+gboolean     cd_new_import_get_ready         (CdNewImport *self);
+/* While the window asks about a duplicate: no second press. */
+void         cd_new_import_set_busy          (CdNewImport *self,
+                                              gboolean     busy);
+void         cd_new_import_focus_offering    (CdNewImport *self);
+
+G_END_DECLS

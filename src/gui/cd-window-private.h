@@ -1,0 +1,64 @@
+/* cd-window-private.h: what the parts of CdWindow share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "cd-new-import.h"
+#include "cd-window.h"
+
+G_BEGIN_DECLS
+
+struct _CdWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* Template widgets */
+  AdwToastOverlay      *toast_overlay;
+  AdwWindowTitle       *window_title;
+  GtkOverlay           *drop_overlay;
+  GtkWidget            *drop_hint;
+  GtkStack             *stack;
+  AdwStatusPage        *starting_page;
+  GtkSpinner           *starting_spinner;
+  AdwStatusPage        *failure_page;
+  AdwStatusPage        *empty_page;
+  GtkWidget            *sample_button;
+  GtkScrolledWindow    *scrolled_window;
+  GtkWidget            *pending_section;
+  GtkBox               *pending_box;
+  GtkWidget            *jobs_section;
+  GtkListBox           *jobs_list;
+  GtkRevealer          *expired_revealer;
+
+  /* Owned */
+  GSettings            *settings;        /* (nullable): no schema installed */
+  CdJobList            *jobs;            /* (nullable) */
+  CdClient             *client;          /* (nullable): else the job list's */
+  GFile                *sample_package;  /* (nullable) */
+  GtkFileChooserNative *chooser;         /* (nullable) */
+
+  guint                 n_pending;
+  guint                 starting : 1;
+  guint                 failed : 1;
+};
+
+/* cd-window.c */
+void _cd_window_update_page      (CdWindow    *self);
+CdClient *_cd_window_get_client  (CdWindow    *self);
+void _cd_window_show_error_toast (CdWindow    *self,
+                                  const char  *message);
+void _cd_window_remove_pending   (CdWindow    *self,
+                                  CdNewImport *card);
+
+/* cd-window-imports.c: starting, retrying, removing and tracking jobs */
+void _cd_window_import_card      (CdWindow    *self,
+                                  CdNewImport *card);
+void _cd_window_retry_job        (CdWindow    *self,
+                                  CdImportJob *job);
+void _cd_window_remove_job       (CdWindow    *self,
+                                  CdImportJob *job);
+void _cd_window_track_job        (CdWindow    *self);
+
+G_END_DECLS

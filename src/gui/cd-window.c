@@ -1,0 +1,678 @@
+/* cd-window.c: the main window
+ *
+ * Pages: no account, demo starting, failure (the journal could not be
+ * read, the demo did not start), empty (an invitation to drop packages)
+ * and the jobs: pending packages on top, the job list below.  The whole
+ * window accepts dropped files.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "cd-gui-util.h"
+#include "cd-job-row.h"
+#include "cd-window-private.h"
+
+#define ERROR_TOAST_SECONDS 10
+
+G_DEFINE_FINAL_TYPE (CdWindow, cd_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static guint
+n_jobs (CdWindow *self)
+{
+  return self->jobs != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->jobs)) : 0;
+}
+
+void
+_cd_window_update_page (CdWindow *self)
+{
+  const char *page;
+
+  if (self->failed)
+    page = "failure";
+  else if (self->n_pending > 0 || n_jobs (self) > 0)
+    page = "jobs";
+  else if (self->starting)
+    page = "starting";
+  else if (self->jobs == NULL)
+    page = "no-account";
+  else
+    page = "empty";
+
+  gtk_widget_set_visible (self->pending_section, self->n_pending > 0);
+  gtk_widget_set_visible (self->jobs_section, n_jobs (self) > 0);
+  gtk_spinner_set_spinning (self->starting_spinner, g_str_equal (page, "starting"));
+  gtk_stack_set_visible_child_name (self->stack, page);
+}
+
+static void
+add_toast (CdWindow   *self,
+           const char *message,
+           guint       timeout)
+{
+  g_autofree char *escaped = g_markup_escape_text (message, -1);
+  AdwToast *toast = adw_toast_new (escaped);
+
+  /* AdwToast 1.2 always reads its title as markup: file names may hold &. */
+  adw_toast_set_timeout (toast, timeout);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+cd_window_show_toast (CdWindow   *self,
+                      const char *message)
+{
+  g_return_if_fail (CD_IS_WINDOW (self));
+  add_toast (self, message, 5);
+}
+
+/* Core's messages are a sentence saying what is wrong, then advice.  A
+ * toast has one line: it says the first, and offers the rest. */
+void
+_cd_window_show_error_toast (CdWindow   *self,
+                             const char *message)
+{
+  const char *end = strstr (message, ". ");
+  g_autofree char *first = NULL;
+  g_autofree char *escaped = NULL;
+  AdwToast *toast;
+
+  if (end == NULL)
+    {
+      add_toast (self, message, ERROR_TOAST_SECONDS);
+      return;
+    }
+
+  first = g_strndup (message, end - message + 1);
+  escaped = g_markup_escape_text (first, -1);
+  toast = adw_toast_new (escaped);
+  adw_toast_set_timeout (toast, ERROR_TOAST_SECONDS);
+  adw_toast_set_button_label (toast, _("_Details"));
+  adw_toast_set_action_name (toast, "win.show-message");
+  adw_toast_set_action_target_value (toast, g_variant_new_string (message));
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+card_import_cb (CdNewImport *card,
+                CdWindow    *self)
+{
+  _cd_window_import_card (self, card);
+}
+
+static void
+card_discard_cb (CdNewImport *card,
+                 CdWindow    *self)
+{
+  _cd_window_remove_pending (self, card);
+}
+
+void
+_cd_window_remove_pending (CdWindow    *self,
+                           CdNewImport *card)
+{
+  gtk_box_remove (self->pending_box, GTK_WIDGET (card));
+  self->n_pending--;
+  _cd_window_update_page (self);
+}
+
+static CdNewImport *
+find_pending (CdWindow   *self,
+              const char *path)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->pending_box));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      CdPackage *package = cd_new_import_get_package (CD_NEW_IMPORT (child));
+
+      if (g_strcmp0 (cd_package_get_path (package), path) == 0)
+        return CD_NEW_IMPORT (child);
+    }
+
+  return NULL;
+}
+
+static CdNewImport *
+add_package (CdWindow *self,
+             GFile    *file)
+{
+  g_autoptr(CdPackage) package = NULL;
+  g_autoptr(GError) error = NULL;
+  CdNewImport *card;
+
+  if (self->failed)
+    {
+      _cd_window_show_error_toast (self, _("Nothing can be imported until the problem shown "
+                                           "in the window is solved."));
+      return NULL;
+    }
+
+  package = cd_package_new (file);
+
+  /* Only a stat and a few bytes: cheap enough for the main loop. */
+  if (!cd_package_check (package, &error))
+    {
+      _cd_window_show_error_toast (self, error->message);
+      return NULL;
+    }
+
+  if ((card = find_pending (self, cd_package_get_path (package))) != NULL)
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("“%s” is already waiting to be imported."),
+                         cd_package_get_display_name (package));
+
+      cd_window_show_toast (self, message);
+      return card;
+    }
+
+  card = cd_new_import_new (package);
+  cd_new_import_set_client (card, _cd_window_get_client (self));
+  g_signal_connect_object (card, "import", G_CALLBACK (card_import_cb), self, 0);
+  g_signal_connect_object (card, "discard", G_CALLBACK (card_discard_cb), self, 0);
+  gtk_box_append (self->pending_box, GTK_WIDGET (card));
+  self->n_pending++;
+  _cd_window_update_page (self);
+
+  /* Typing the offering is the next step: be there already. */
+  cd_new_import_focus_offering (card);
+
+  return card;
+}
+
+gboolean
+cd_window_add_file (CdWindow *self,
+                    GFile    *file)
+{
+  g_return_val_if_fail (CD_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  return add_package (self, file) != NULL;
+}
+
+/* Drag and drop */
+
+static void
+set_drop_highlight (CdWindow *self,
+                    gboolean  highlight)
+{
+  if (highlight)
+    gtk_widget_add_css_class (GTK_WIDGET (self->drop_overlay), "drop-highlight");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->drop_overlay), "drop-highlight");
+  gtk_widget_set_visible (self->drop_hint, highlight);
+}
+
+static GdkDragAction
+drop_enter_cb (GtkDropTarget *target,
+               double         x,
+               double         y,
+               CdWindow      *self)
+{
+  set_drop_highlight (self, TRUE);
+  return GDK_ACTION_COPY;
+}
+
+static void
+drop_leave_cb (GtkDropTarget *target,
+               CdWindow      *self)
+{
+  set_drop_highlight (self, FALSE);
+}
+
+static gboolean
+drop_cb (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         CdWindow      *self)
+{
+  set_drop_highlight (self, FALSE);
+
+  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    return FALSE;
+
+  for (const GSList *l = g_value_get_boxed (value); l != NULL; l = l->next)
+    add_package (self, G_FILE (l->data));
+
+  return TRUE;
+}
+
+/* Actions */
+
+static void
+chooser_response_cb (GtkNativeDialog *dialog,
+                     int              response,
+                     CdWindow        *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
+
+      for (guint i = 0; i < g_list_model_get_n_items (files); i++)
+        {
+          g_autoptr(GFile) file = g_list_model_get_item (files, i);
+
+          add_package (self, file);
+        }
+    }
+
+  gtk_native_dialog_destroy (dialog);
+  g_clear_object (&self->chooser);
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  CdWindow *self = CD_WINDOW (widget);
+  g_autoptr(GtkFileFilter) packages = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+
+  if (self->chooser != NULL)
+    {
+      gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+      return;
+    }
+
+  gtk_file_filter_set_name (packages, _("Course Packages"));
+  gtk_file_filter_add_pattern (packages, "*.zip");
+  gtk_file_filter_add_pattern (packages, "*.imscc");
+  gtk_file_filter_add_pattern (packages, "*.ZIP");
+  gtk_file_filter_add_pattern (packages, "*.IMSCC");
+  gtk_file_filter_add_mime_type (packages, "application/zip");
+  gtk_file_filter_set_name (all, _("All Files"));
+  gtk_file_filter_add_pattern (all, "*");
+
+  /* GtkFileChooserNative goes through the FileChooser portal in Flatpak. */
+  self->chooser = gtk_file_chooser_native_new (_("Open Course Packages"), GTK_WINDOW (self),
+                                               GTK_FILE_CHOOSER_ACTION_OPEN,
+                                               _("_Open"), _("_Cancel"));
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (self->chooser), TRUE);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), packages);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), all);
+  gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (self->chooser), packages);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  g_signal_connect (self->chooser, "response", G_CALLBACK (chooser_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+import_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CdWindow *self = CD_WINDOW (widget);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  GtkWidget *card = focus != NULL ? gtk_widget_get_ancestor (focus, CD_TYPE_NEW_IMPORT) : NULL;
+
+  /* The package being worked on first, else the first one that is ready. */
+  if (card == NULL || !cd_new_import_get_ready (CD_NEW_IMPORT (card)))
+    for (card = gtk_widget_get_first_child (GTK_WIDGET (self->pending_box));
+         card != NULL && !cd_new_import_get_ready (CD_NEW_IMPORT (card));
+         card = gtk_widget_get_next_sibling (card))
+      ;
+
+  if (card == NULL)
+    {
+      gtk_widget_error_bell (widget);
+      return;
+    }
+
+  _cd_window_import_card (self, CD_NEW_IMPORT (card));
+}
+
+static void
+track_job_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  _cd_window_track_job (CD_WINDOW (widget));
+}
+
+static void
+try_sample_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  CdWindow *self = CD_WINDOW (widget);
+  CdNewImport *card;
+
+  if (self->sample_package == NULL)
+    return;
+
+  /* The demo's Biology 101: one press less on the way to a real import. */
+  if ((card = add_package (self, self->sample_package)) != NULL)
+    cd_new_import_set_offering_id (card, 6606);
+}
+
+static void
+show_message_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  const char *message = g_variant_get_string (parameter, NULL);
+  const char *end = strstr (message, ". ");
+  g_autofree char *heading = end != NULL ? g_strndup (message, end - message + 1)
+                                         : g_strdup (message);
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (widget), heading, end != NULL ? end + 2 : NULL);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+toast_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  cd_window_show_toast (CD_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+/* The job list */
+
+static void
+row_retry_cb (CdJobRow *row,
+              CdWindow *self)
+{
+  _cd_window_retry_job (self, cd_job_row_get_job (row));
+}
+
+static void
+row_remove_cb (CdJobRow *row,
+               CdWindow *self)
+{
+  _cd_window_remove_job (self, cd_job_row_get_job (row));
+}
+
+static GtkWidget *
+create_row_cb (gpointer item,
+               gpointer user_data)
+{
+  CdWindow *self = user_data;
+  CdJobRow *row = cd_job_row_new (CD_IMPORT_JOB (item));
+
+  g_signal_connect_object (row, "retry", G_CALLBACK (row_retry_cb), self, 0);
+  g_signal_connect_object (row, "remove", G_CALLBACK (row_remove_cb), self, 0);
+
+  return GTK_WIDGET (row);
+}
+
+static void
+jobs_changed_cb (CdWindow *self)
+{
+  _cd_window_update_page (self);
+}
+
+void
+cd_window_set_job_list (CdWindow  *self,
+                        CdJobList *jobs)
+{
+  CdClient *client;
+
+  g_return_if_fail (CD_IS_WINDOW (self));
+  g_return_if_fail (!jobs || CD_IS_JOB_LIST (jobs));
+
+  if (self->jobs == jobs)
+    return;
+
+  if (self->jobs != NULL)
+    g_signal_handlers_disconnect_by_data (self->jobs, self);
+  g_set_object (&self->jobs, jobs);
+
+  gtk_list_box_bind_model (self->jobs_list, G_LIST_MODEL (jobs),
+                           jobs != NULL ? create_row_cb : NULL, self, NULL);
+  if (jobs != NULL)
+    g_signal_connect_object (jobs, "notify::n-items", G_CALLBACK (jobs_changed_cb), self,
+                             G_CONNECT_SWAPPED);
+
+  client = _cd_window_get_client (self);
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->pending_box));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    cd_new_import_set_client (CD_NEW_IMPORT (child), client);
+
+  _cd_window_update_page (self);
+}
+
+CdClient *
+_cd_window_get_client (CdWindow *self)
+{
+  if (self->jobs == NULL)
+    return NULL;
+
+  return self->client != NULL ? self->client : cd_job_list_get_client (self->jobs);
+}
+
+void
+cd_window_set_client (CdWindow *self,
+                      CdClient *client)
+{
+  g_return_if_fail (CD_IS_WINDOW (self));
+  g_return_if_fail (!client || CD_IS_CLIENT (client));
+
+  if (!g_set_object (&self->client, client))
+    return;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->pending_box));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    cd_new_import_set_client (CD_NEW_IMPORT (child), _cd_window_get_client (self));
+}
+
+void
+cd_window_set_sign_in_expired (CdWindow *self,
+                               gboolean  expired)
+{
+  g_return_if_fail (CD_IS_WINDOW (self));
+  gtk_revealer_set_reveal_child (self->expired_revealer, expired);
+}
+
+CdJobList *
+cd_window_get_job_list (CdWindow *self)
+{
+  g_return_val_if_fail (CD_IS_WINDOW (self), NULL);
+  return self->jobs;
+}
+
+gboolean
+cd_window_show_job (CdWindow   *self,
+                    const char *token)
+{
+  guint n = n_jobs (self);
+
+  g_return_val_if_fail (CD_IS_WINDOW (self), FALSE);
+
+  for (guint i = 0; i < n && token != NULL; i++)
+    {
+      g_autoptr(CdImportJob) job = g_list_model_get_item (G_LIST_MODEL (self->jobs), i);
+
+      if (g_strcmp0 (cd_import_job_get_token (job), token) == 0)
+        {
+          GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->jobs_list, (int)i);
+
+          if (row != NULL)
+            cd_job_row_highlight (CD_JOB_ROW (row));
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+void
+cd_window_set_subtitle (CdWindow   *self,
+                        const char *subtitle)
+{
+  g_return_if_fail (CD_IS_WINDOW (self));
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+}
+
+void
+cd_window_set_starting (CdWindow *self,
+                        gboolean  starting)
+{
+  g_return_if_fail (CD_IS_WINDOW (self));
+
+  self->starting = !!starting;
+  _cd_window_update_page (self);
+}
+
+void
+cd_window_set_failure (CdWindow   *self,
+                       const char *title,
+                       const char *description)
+{
+  g_return_if_fail (CD_IS_WINDOW (self));
+
+  self->failed = title != NULL;
+  adw_status_page_set_title (self->failure_page, title);
+  adw_status_page_set_description (self->failure_page, description);
+  _cd_window_update_page (self);
+}
+
+void
+cd_window_set_sample_package (CdWindow *self,
+                              GFile    *file)
+{
+  g_return_if_fail (CD_IS_WINDOW (self));
+
+  g_set_object (&self->sample_package, file);
+  gtk_widget_set_visible (self->sample_button, file != NULL);
+}
+
+/* Window state */
+
+static gboolean
+cd_window_close_request (GtkWindow *window)
+{
+  CdWindow *self = CD_WINDOW (window);
+  int width, height;
+
+  if (self->settings != NULL)
+    {
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_delay (self->settings);
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+      g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+      g_settings_apply (self->settings);
+    }
+
+  return GTK_WINDOW_CLASS (cd_window_parent_class)->close_request (window);
+}
+
+static void
+cd_window_dispose (GObject *object)
+{
+  CdWindow *self = CD_WINDOW (object);
+
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+
+  if (self->jobs != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->jobs, self);
+      gtk_list_box_bind_model (self->jobs_list, NULL, NULL, NULL, NULL);
+    }
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), CD_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (cd_window_parent_class)->dispose (object);
+}
+
+static void
+cd_window_finalize (GObject *object)
+{
+  CdWindow *self = CD_WINDOW (object);
+
+  g_clear_object (&self->settings);
+  g_clear_object (&self->jobs);
+  g_clear_object (&self->client);
+  g_clear_object (&self->sample_package);
+
+  G_OBJECT_CLASS (cd_window_parent_class)->finalize (object);
+}
+
+static void
+cd_window_class_init (CdWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = cd_window_dispose;
+  object_class->finalize = cd_window_finalize;
+  window_class->close_request = cd_window_close_request;
+
+  g_type_ensure (CD_TYPE_NEW_IMPORT);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/cd-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, drop_overlay);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, drop_hint);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, starting_page);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, starting_spinner);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, failure_page);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, sample_button);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, scrolled_window);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, pending_section);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, pending_box);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, jobs_section);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, jobs_list);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, expired_revealer);
+
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "win.track-job", NULL, track_job_action);
+  gtk_widget_class_install_action (widget_class, "win.try-sample", NULL, try_sample_action);
+  gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
+  gtk_widget_class_install_action (widget_class, "win.show-message", "s", show_message_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
+                                       "win.import", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK,
+                                       "win.import", NULL);
+}
+
+static void
+cd_window_init (CdWindow *self)
+{
+  GtkDropTarget *target;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = cd_settings_new ();
+  if (self->settings != NULL)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (self),
+                                   g_settings_get_int (self->settings, "window-width"),
+                                   g_settings_get_int (self->settings, "window-height"));
+      if (g_settings_get_boolean (self->settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+    }
+
+  target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect (target, "enter", G_CALLBACK (drop_enter_cb), self);
+  g_signal_connect (target, "leave", G_CALLBACK (drop_leave_cb), self);
+  g_signal_connect (target, "drop", G_CALLBACK (drop_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
+
+  _cd_window_update_page (self);
+}
+
+CdWindow *
+cd_window_new (GtkApplication *application)
+{
+  return g_object_new (CD_TYPE_WINDOW, "application", application, NULL);
+}

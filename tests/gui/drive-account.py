@@ -1,0 +1,362 @@
+#!/usr/bin/python3
+# drive-account.py: signing in and out through the Account window.
+#
+# Runs inside `run-gui-test.sh --keyring` (a session bus, Xvfb, the
+# accessibility bus, an unlocked gnome-keyring, HOME in a temporary
+# directory, GSETTINGS_BACKEND=keyfile).  The app starts with no
+# credentials in the environment; the test types the address, App ID and
+# App Key into the Account window, presses Sign In with Browser — the
+# "browser" is a fake default http handler that follows the sandbox's
+# redirect to the callback with curl — and waits for the account in the
+# subtitle.  Then it signs out, signs in again with typed user keys, and
+# checks that a restarted app finds the saved account with nothing in the
+# environment.
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import gi
+
+gi.require_version('Atspi', '2.0')
+from gi.repository import Atspi, GLib  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from drive import (  # noqa: E402
+    APP, SANDBOX, Failure, find, make_package, safe, find_app, frames, label_matching, log, name, press,
+    safe_screenshot, screenshot, sensitive, set_text, wait_for, walk, role, xdotool,
+    window_id,
+)
+
+APP_ID = 'CoursedropDemoApp'
+APP_KEY = 'demo-app-key-not-secret'
+USER_ID = 'CoursedropDemoUser'
+USER_KEY = 'demo-user-key-not-secret'
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+class AccountRun:
+    def __init__(self):
+        # HOME and the XDG directories are run-gui-test.sh's, where the
+        # keyring keeps its files.
+        self.tmp = os.environ['HOME']
+        self.env = dict(os.environ)
+        self.env.pop('NO_AT_BRIDGE', None)
+        for var in ('COURSEDROP_HOST', 'COURSEDROP_APP_ID', 'COURSEDROP_APP_KEY',
+                    'COURSEDROP_USER_ID', 'COURSEDROP_USER_KEY'):
+            self.env.pop(var, None)
+        self.env.update({'GTK_A11Y': 'atspi', 'LANG': 'C.UTF-8', 'LC_ALL': 'C.UTF-8',
+                         'GTK_USE_PORTAL': '0'})
+        self.processes = []
+        self.app = None
+        self.app_stderr = os.path.join(self.tmp, 'coursedrop.stderr')
+        self.browser_log = os.path.join(self.tmp, 'browser.log')
+
+    def spawn(self, argv, **kwargs):
+        process = subprocess.Popen(argv, env=self.env, **kwargs)
+        self.processes.append(process)
+        return process
+
+    def cleanup(self):
+        for process in reversed(self.processes):
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+
+    def install_fake_browser(self):
+        """The default handler of http URLs: curl, following redirects."""
+        apps = os.path.join(self.env['XDG_DATA_HOME'], 'applications')
+        os.makedirs(apps, exist_ok=True)
+        script = os.path.join(self.tmp, 'fake-browser')
+        with open(script, 'w') as f:
+            f.write('#!/bin/sh\n'
+                    f'echo "open $1" >> {self.browser_log}\n'
+                    f'curl -sSL --max-time 30 "$1" >> {self.browser_log} 2>&1\n'
+                    f'echo "curl exited $?" >> {self.browser_log}\n')
+        os.chmod(script, 0o755)
+        with open(os.path.join(apps, 'fake-browser.desktop'), 'w') as f:
+            f.write('[Desktop Entry]\nType=Application\nName=Fake Browser\n'
+                    f'Exec={script} %u\nMimeType=x-scheme-handler/http;x-scheme-handler/https;\n'
+                    'NoDisplay=true\n')
+        with open(os.path.join(self.env['XDG_CONFIG_HOME'], 'mimeapps.list'), 'w') as f:
+            f.write('[Default Applications]\n'
+                    'x-scheme-handler/http=fake-browser.desktop\n'
+                    'x-scheme-handler/https=fake-browser.desktop\n')
+        subprocess.run(['update-desktop-database', apps], capture_output=True)
+
+    def start_app(self):
+        stderr = open(self.app_stderr, 'a')
+        self.app = self.spawn([APP], stderr=stderr)
+        stderr.close()
+        app = wait_for(lambda: (a := find_app()) and frames(a, 'Coursedrop') and a, 30,
+                       'the Coursedrop window on the accessibility bus')
+        self.atspi_app = app
+        self.frame = frames(app, 'Coursedrop')[0]
+
+    def quit_app(self):
+        subprocess.run(['gdbus', 'call', '--session', '--dest', 'io.github.coursedrop.Coursedrop',
+                        '--object-path', '/io/github/coursedrop/Coursedrop',
+                        '--method', 'org.gtk.Actions.Activate', 'quit', '[]', '{}'],
+                       env=self.env, timeout=15, capture_output=True)
+        self.app.wait(timeout=15)
+
+    def account_window(self):
+        return next(iter(frames(self.atspi_app, 'Account')), None)
+
+    def open_account_window(self):
+        button = wait_for(lambda: find(self.frame, 'push button', lambda n: 'Set Up Account' in n),
+                          15, 'the Set Up Account button')
+        press(button)
+        return wait_for(self.account_window, 15, 'the Account window')
+
+
+def named(label):
+    """GTK 4.8 appends the description to the accessible name."""
+    return lambda n: (n := n.replace('_', '')) == label or n.startswith(label + ' ')
+
+
+def field(root, label):
+    return wait_for(lambda: find(root, 'text', named(label)), 15, f'the {label} field')
+
+
+def button(root, label):
+    try:
+        return wait_for(lambda: find(root, 'push button', named(label)), 15,
+                        f'the {label} button')
+    except Failure:
+        for node in walk(root):
+            log(f'  {role(node)}: {name(node)!r}')
+        raise
+
+
+def subtitle_signed_in(run):
+    return label_matching(run.frame, lambda n: ' on 127.0.0.1' in n)
+
+
+def text_of(node):
+    if role(node) != 'label':
+        return ''
+    try:
+        return Atspi.Text.get_text(node, 0, Atspi.Text.get_character_count(node)) or ''
+    except GLib.Error:
+        return ''
+
+
+def banner_shown(run):
+    node = label_matching(run.frame, lambda n: n == 'Your Brightspace sign-in has expired')
+    return node is not None and safe(
+        lambda: node.get_state_set().contains(Atspi.StateType.SHOWING), False)
+
+
+def labels_of(window):
+    return {name(n) for n in walk(window) if role(n) == 'label'}
+
+
+def main():
+    run = AccountRun()
+    try:
+        drive(run)
+    except Failure:
+        safe_screenshot('account-failure')
+        for path in (run.app_stderr, os.path.join(run.tmp, 'sandbox.stderr'), run.browser_log):
+            if os.path.exists(path):
+                with open(path) as f:
+                    log(f'{os.path.basename(path)}:\n' + f.read().rstrip())
+        raise
+    finally:
+        run.cleanup()
+
+
+def drive(run):
+    port = free_port()
+    callback = f'http://127.0.0.1:{port}/callback'
+    run.install_fake_browser()
+
+    stderr = open(os.path.join(run.tmp, 'sandbox.stderr'), 'w')
+    sandbox = run.spawn([SANDBOX, '--port', '0', '--auto-approve', '--trusted-url', callback],
+                        stdout=subprocess.PIPE, stderr=stderr, text=True)
+    stderr.close()
+    first = sandbox.stdout.readline().strip()
+    if not first.startswith('Listening on '):
+        raise Failure(f'the sandbox did not start: {first!r}')
+    url = first[len('Listening on '):]
+    log(f'sandbox: {url}, callback {callback}')
+
+    # 1. No credentials anywhere: the Connect to Brightspace page.
+    run.start_app()
+    wid = wait_for(lambda: window_id('Coursedrop'), 15, 'the Coursedrop X window')
+    xdotool('windowmove', wid, 0, 0)
+    wait_for(lambda: label_matching(run.frame, lambda n: n == 'Connect to Brightspace'), 15,
+             'the Connect to Brightspace page')
+    log('ok: no account: Connect to Brightspace')
+
+    # 2. The Account window, filled in through AT-SPI.
+    window = run.open_account_window()
+    sign_in = button(window, 'Sign In with Browser')
+    if sensitive(sign_in):
+        raise Failure('Sign In with Browser is sensitive with nothing typed')
+    set_text(field(window, 'Brightspace address'), url)
+    set_text(field(window, 'App ID'), APP_ID)
+    set_text(field(window, 'App key'), APP_KEY)
+    set_text(field(window, 'Callback address'), 'ftp://nowhere')
+    time.sleep(0.3)
+    if sensitive(sign_in):
+        raise Failure('Sign In with Browser is sensitive with an invalid callback address')
+    set_text(field(window, 'Callback address'), callback)
+    wait_for(lambda: sensitive(sign_in), 10, 'Sign In with Browser to become sensitive')
+    time.sleep(0.5)
+    aid = window_id('Account')
+    if aid:
+        xdotool('windowmove', aid, 660, 0)
+        time.sleep(0.5)
+    screenshot('account')
+
+    # 3. Sign in with the (fake) browser.
+    press(sign_in)
+    wait_for(lambda: subtitle_signed_in(run), 60, 'the signed-in account in the subtitle')
+    log(f'ok: signed in with the browser: “{name(subtitle_signed_in(run))}”')
+    wait_for(lambda: label_matching(run.frame, lambda n: n == 'Drop course packages here'), 15,
+             'the empty state after signing in')
+    user_row = wait_for(lambda: find(window, 'label', lambda n: n.startswith('Signed in as')), 15,
+                        'the Signed in as row')
+    log(f'ok: account window says “{name(user_row)}”')
+
+    # 4. Sign out: back to Connect to Brightspace.
+    press(button(window, 'Sign Out'))
+    wait_for(lambda: label_matching(run.frame, lambda n: n == 'Connect to Brightspace'), 15,
+             'the Connect to Brightspace page after signing out')
+    log('ok: signed out')
+
+    # 5. Keys typed in: a wrong key is refused and nothing is saved, the right one works.
+    set_text(field(window, 'User ID'), USER_ID)
+    set_text(field(window, 'User key'), 'wrong-key')
+    verify = button(window, 'Verify and Save')
+    wait_for(lambda: sensitive(verify), 10, 'Verify and Save to become sensitive')
+    before = labels_of(window)
+    press(verify)
+    answer = wait_for(lambda: [n for n in labels_of(window) - before
+                               if not n.startswith('Checking') and not n.startswith('Saving')],
+                      30, 'the answer to the wrong key')
+    log(f'ok: wrong key refused: “{answer[0]}”')
+    if subtitle_signed_in(run):
+        raise Failure('a wrong key signed in')
+    set_text(field(window, 'User key'), USER_KEY)
+    wait_for(lambda: sensitive(verify), 10, 'Verify and Save to become sensitive again')
+    press(verify)
+    wait_for(lambda: subtitle_signed_in(run), 30, 'the account after Verify and Save')
+    log('ok: signed in with typed keys')
+
+    # 6. A new start finds the saved account, with nothing in the environment.
+    run.quit_app()
+    run.start_app()
+    wait_for(lambda: subtitle_signed_in(run), 30, 'the saved account after a restart')
+    log('ok: the saved account is used at startup')
+
+    # 7. Sign out for good.
+    window = run.open_account_window() if label_matching(
+        run.frame, lambda n: n == 'Connect to Brightspace') else None
+    if window is None:
+        menu = find(run.frame, 'toggle button', lambda n: n == 'Main Menu') or \
+            find(run.frame, 'push button', lambda n: n == 'Main Menu')
+        subprocess.run(['gdbus', 'call', '--session', '--dest', 'io.github.coursedrop.Coursedrop',
+                        '--object-path', '/io/github/coursedrop/Coursedrop',
+                        '--method', 'org.gtk.Actions.Activate', 'account', '[]', '{}'],
+                       env=run.env, timeout=15, capture_output=True)
+        del menu
+        window = wait_for(run.account_window, 15, 'the Account window')
+    press(button(window, 'Sign Out'))
+    wait_for(lambda: label_matching(run.frame, lambda n: n == 'Connect to Brightspace'), 15,
+             'the Connect to Brightspace page after the last sign-out')
+    log('ok: signed out again')
+    run.quit_app()
+
+    # 8. An untrusted certificate: the dialog, then trusting exactly it.
+    stderr = open(os.path.join(run.tmp, 'sandbox-tls.stderr'), 'w')
+    tls = run.spawn([SANDBOX, '--port', '0', '--tls'], stdout=subprocess.PIPE, stderr=stderr,
+                    text=True)
+    stderr.close()
+    first = tls.stdout.readline().strip()
+    if not first.startswith('Listening on '):
+        raise Failure(f'the TLS sandbox did not start: {first!r}')
+    tls_url = first[len('Listening on '):]
+    run.env.update({'COURSEDROP_HOST': tls_url, 'COURSEDROP_APP_ID': APP_ID,
+                    'COURSEDROP_APP_KEY': APP_KEY, 'COURSEDROP_USER_ID': USER_ID,
+                    'COURSEDROP_USER_KEY': USER_KEY})
+    run.start_app()
+    dialog = wait_for(lambda: next(iter(
+        [f for f in frames(run.atspi_app)
+         if label_matching(f, lambda n: n == 'Untrusted Certificate')]), None),
+        30, 'the Untrusted Certificate dialog')
+    fingerprint = wait_for(lambda: next(
+        (t for t in map(text_of, walk(dialog)) if len(t) == 95 and t.count(':') == 30), None),
+        10, 'the SHA-256 fingerprint')
+    log(f'ok: Untrusted Certificate dialog, fingerprint {fingerprint[:23]}…')
+    time.sleep(0.5)
+    screenshot('certificate')
+    press(button(dialog, 'Trust This Certificate'))
+    wait_for(lambda: label_matching(run.frame, lambda n: ' on 127.0.0.1' in n and 'Dana' in n
+                                    or n.startswith('dana.demo on ')), 30,
+             'the account after trusting the certificate')
+    log('ok: trusted the certificate and connected')
+    run.quit_app()
+
+    # 9. An expired sign-in: the banner, Sign In Again, the banner goes.
+    port = free_port()
+    callback = f'http://127.0.0.1:{port}/callback'
+    stderr = open(os.path.join(run.tmp, 'sandbox-expire.stderr'), 'w')
+    expiring = run.spawn([SANDBOX, '--port', '0', '--expire-after', '1', '--auto-approve',
+                          '--trusted-url', callback],
+                         stdout=subprocess.PIPE, stderr=stderr, text=True)
+    stderr.close()
+    first = expiring.stdout.readline().strip()
+    if not first.startswith('Listening on '):
+        raise Failure(f'the expiring sandbox did not start: {first!r}')
+    expiring_url = first[len('Listening on '):]
+    run.env['COURSEDROP_HOST'] = expiring_url
+    run.start_app()
+    wait_for(lambda: subtitle_signed_in(run), 30, 'the account of the expiring sandbox')
+    package = os.path.join(run.tmp, 'Week 1.imscc')
+    make_package(package, 'Week 1')
+    subprocess.run([APP, package], env=run.env, timeout=30, capture_output=True)
+    set_text(wait_for(lambda: find(run.frame, 'text', lambda n: n == 'Course offering ID'), 15,
+                      'the Course offering ID field'), '6606')
+    again = wait_for(lambda: find(run.frame, 'push button', named('Sign In Again')) if label_matching(
+        run.frame, lambda n: n == 'Your Brightspace sign-in has expired') else None, 30,
+        'the sign-in expired banner')
+    time.sleep(0.5)
+    screenshot('expired')
+    log('ok: the banner says the sign-in expired')
+    press(again)
+    window = wait_for(run.account_window, 15, 'the Account window from the banner')
+    set_text(field(window, 'Callback address'), callback)
+    set_text(field(window, 'App key'), APP_KEY)
+    sign_in = button(window, 'Sign In with Browser')
+    wait_for(lambda: sensitive(sign_in), 10, 'Sign In with Browser to become sensitive')
+    press(sign_in)
+    wait_for(lambda: not safe(lambda: run.frame.get_child_count() and label_matching(
+        run.frame, lambda n: n == 'Your Brightspace sign-in has expired')
+        and banner_shown(run)), 30, 'the banner to go after signing in again')
+    log('ok: signed in again; the banner is gone')
+    run.quit_app()
+
+
+if __name__ == '__main__':
+    try:
+        main()
+    except Failure as failure:
+        log(f'FAIL: {failure}')
+        sys.exit(1)
+    log('PASS')

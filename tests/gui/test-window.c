@@ -1,0 +1,236 @@
+/* test-window.c: the main window builds, shows its states and goes away
+ *
+ * A quick headless check (run under xvfb-run) for template errors and
+ * leaks; the end-to-end behaviour is drive.py's job.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "cd-demo-credentials.h"
+#include "cd-job-list.h"
+#include "cd-sandbox.h"
+#include "cd-window-private.h"
+
+static void
+flush (GtkWidget *widget)
+{
+  gtk_test_widget_wait_for_draw (widget);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static const char *
+visible_page (CdWindow *window)
+{
+  return gtk_stack_get_visible_child_name (window->stack);
+}
+
+static CdJobList *
+create_job_list (void)
+{
+  g_autoptr(CdIdKeyContext) context = cd_idkey_context_new ("app", "key", "user", "key");
+  g_autoptr(CdClient) client = NULL;
+  g_autoptr(CdJobJournal) journal = NULL;
+  g_autoptr(CdJobList) jobs = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Nothing listens there: the window must not need the network to show. */
+  client = cd_client_new ("http://127.0.0.1:9", context, &error);
+  g_assert_no_error (error);
+
+  /* main() points XDG_DATA_HOME at a fresh dir: the journal starts empty. */
+  journal = cd_job_journal_new (NULL);
+  g_assert_true (cd_job_journal_load (journal, &error));
+  g_assert_no_error (error);
+
+  jobs = cd_job_list_new (client, journal);
+  g_assert_true (cd_job_list_load (jobs, &error));
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&jobs);
+}
+
+static void
+destroy_window (CdWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
+static void
+test_window_no_account (void)
+{
+  CdWindow *window = g_object_ref (cd_window_new (NULL));
+
+  gtk_window_present (GTK_WINDOW (window));
+  flush (GTK_WIDGET (window));
+
+  g_assert_cmpstr (visible_page (window), ==, "no-account");
+
+  destroy_window (window);
+}
+
+static void
+test_window_empty (void)
+{
+  CdWindow *window = g_object_ref (cd_window_new (NULL));
+  g_autoptr(CdJobList) jobs = create_job_list ();
+  g_autoptr(GFile) sample = g_file_new_for_path ("/nonexistent/sample.imscc");
+  g_autoptr(CdImportJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+
+  cd_window_set_job_list (window, jobs);
+  cd_window_set_subtitle (window, "dana.demo on school.brightspace.com");
+  gtk_window_present (GTK_WINDOW (window));
+  flush (GTK_WIDGET (window));
+
+  g_assert_cmpstr (visible_page (window), ==, "empty");
+  g_assert_true (gtk_widget_is_visible (GTK_WIDGET (window->empty_page)));
+  g_assert_false (gtk_widget_get_visible (window->sample_button));
+
+  cd_window_set_sample_package (window, sample);
+  g_assert_true (gtk_widget_get_visible (window->sample_button));
+
+  /* The demo's spinner page, until the sandbox answers. */
+  cd_window_set_starting (window, TRUE);
+  g_assert_cmpstr (visible_page (window), ==, "starting");
+  cd_window_set_starting (window, FALSE);
+  g_assert_cmpstr (visible_page (window), ==, "empty");
+
+  cd_window_set_failure (window, "The Job History Could Not Be Read", "Details");
+  g_assert_cmpstr (visible_page (window), ==, "failure");
+  cd_window_set_failure (window, NULL, NULL);
+  g_assert_cmpstr (visible_page (window), ==, "empty");
+
+  /* Setting the same list again keeps following it. */
+  cd_window_set_job_list (window, jobs);
+  job = cd_import_job_new_for_token (cd_job_list_get_client (jobs), cd_job_list_get_journal (jobs),
+                                     6606, "8840");
+  cd_job_list_add (jobs, job);
+  g_assert_cmpstr (visible_page (window), ==, "jobs");
+  g_assert_true (gtk_widget_get_visible (window->jobs_section));
+  g_assert_nonnull (gtk_list_box_get_row_at_index (window->jobs_list, 0));
+  g_assert_true (cd_window_show_job (window, "8840"));
+  g_assert_false (cd_window_show_job (window, "1"));
+
+  g_assert_true (cd_job_list_remove (jobs, job, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (visible_page (window), ==, "empty");
+
+  destroy_window (window);
+}
+
+static void
+test_window_add_files (void)
+{
+  CdWindow *window = g_object_ref (cd_window_new (NULL));
+  g_autoptr(CdJobList) jobs = create_job_list ();
+  g_autofree char *dir = g_dir_make_tmp ("cd-test-window-XXXXXX", NULL);
+  g_autofree char *zip_path = g_build_filename (dir, "Week 1.imscc", NULL);
+  g_autofree char *text_path = g_build_filename (dir, "notes.txt", NULL);
+  g_autoptr(GFile) zip = g_file_new_for_path (zip_path);
+  g_autoptr(GFile) text = g_file_new_for_path (text_path);
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  static const char zip_bytes[] = "PK\x05\x06" "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
+
+  g_assert_true (g_file_set_contents (zip_path, zip_bytes, sizeof zip_bytes - 1, NULL));
+  g_assert_true (g_file_set_contents (text_path, "not a zip", -1, NULL));
+
+  cd_window_set_job_list (window, jobs);
+  gtk_window_present (GTK_WINDOW (window));
+  flush (GTK_WIDGET (window));
+
+  /* Refused, each with a toast: a folder and a file that is not a zip. */
+  g_assert_false (cd_window_add_file (window, folder));
+  g_assert_false (cd_window_add_file (window, text));
+  g_assert_cmpuint (window->n_pending, ==, 0);
+  g_assert_cmpstr (visible_page (window), ==, "empty");
+
+  g_assert_true (cd_window_add_file (window, zip));
+  g_assert_cmpuint (window->n_pending, ==, 1);
+  g_assert_cmpstr (visible_page (window), ==, "jobs");
+  g_assert_true (gtk_widget_get_visible (window->pending_section));
+  g_assert_false (gtk_widget_get_visible (window->jobs_section));
+
+  /* The same file twice is one pending import. */
+  cd_window_add_file (window, zip);
+  g_assert_cmpuint (window->n_pending, ==, 1);
+
+  flush (GTK_WIDGET (window));
+  destroy_window (window);
+
+  g_unlink (zip_path);
+  g_unlink (text_path);
+  g_rmdir (dir);
+}
+
+static void
+test_demo_credentials (void)
+{
+  /* The app keeps a copy so that it need not include the sandbox. */
+  g_assert_cmpstr (CD_DEMO_APP_ID, ==, CD_SANDBOX_DEFAULT_APP_ID);
+  g_assert_cmpstr (CD_DEMO_APP_KEY, ==, CD_SANDBOX_DEFAULT_APP_KEY);
+  g_assert_cmpstr (CD_DEMO_USER_ID, ==, CD_SANDBOX_DEFAULT_USER_ID);
+  g_assert_cmpstr (CD_DEMO_USER_KEY, ==, CD_SANDBOX_DEFAULT_USER_KEY);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *entry;
+
+  while (dir != NULL && (entry = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, entry, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *home = NULL;
+  g_autofree char *data_home = NULL;
+  int status;
+
+  /* gtk_test_init() aborts without a display: skip instead. */
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
+      return 0;
+    }
+
+  /* A private HOME and data dir, but the system's XDG_DATA_DIRS: icons and
+   * MIME data must stay reachable (G_TEST_OPTION_ISOLATE_DIRS hides them). */
+  home = g_dir_make_tmp ("cd-test-window-home-XXXXXX", NULL);
+  g_assert_nonnull (home);
+  data_home = g_build_filename (home, "data", NULL);
+  g_setenv ("HOME", home, TRUE);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", home, TRUE);
+  g_setenv ("XDG_CACHE_HOME", home, TRUE);
+
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+  adw_init ();
+
+  g_test_add_func ("/gui/demo-credentials", test_demo_credentials);
+  g_test_add_func ("/gui/window/no-account", test_window_no_account);
+  g_test_add_func ("/gui/window/empty", test_window_empty);
+  g_test_add_func ("/gui/window/add-files", test_window_add_files);
+
+  status = g_test_run ();
+
+  remove_tree (home);
+  return status;
+}
