@@ -43,7 +43,8 @@ main (int    argc,
       char **argv)
 {
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* COURSEDROP_LOCALEDIR: a test (tests/install/check-german.sh) points this at its own .mo tree. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("COURSEDROP_LOCALEDIR") ? g_getenv ("COURSEDROP_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("coursedrop-cli");
