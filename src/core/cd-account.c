@@ -832,37 +832,24 @@ save_batch (CdAccount  *self,
   return g_steal_pointer (&batch);
 }
 
-gboolean
-cd_account_save (CdAccount     *self,
-                 GCancellable  *cancellable,
-                 GError       **error)
-{
-  g_autoptr(Batch) batch = NULL;
-
-  g_return_val_if_fail (CD_IS_ACCOUNT (self), FALSE);
-
-  if (!(batch = save_batch (self, error)))
-    return FALSE;
-
-  return batch_run (batch, cancellable, error);
-}
-
-void
-cd_account_save_async (CdAccount           *self,
-                       GCancellable        *cancellable,
-                       GAsyncReadyCallback  callback,
-                       gpointer             user_data)
+/* Runs @batch (made by @make) on a task tagged @source_tag: the async
+ * halves of save and sign-out differ only in the batch. */
+static void
+run_batch_async (CdAccount           *self,
+                 Batch            *(*make) (CdAccount *, GError **),
+                 gpointer             source_tag,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
   Batch *batch;
 
-  g_return_if_fail (CD_IS_ACCOUNT (self));
-
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cd_account_save_async);
+  g_task_set_source_tag (task, source_tag);
 
-  if (!(batch = save_batch (self, &error)))
+  if (!(batch = make (self, &error)))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -872,15 +859,57 @@ cd_account_save_async (CdAccount           *self,
   batch_step (g_steal_pointer (&task));
 }
 
+static gboolean
+run_batch_finish (CdAccount     *self,
+                  GAsyncResult  *result,
+                  gpointer       source_tag,
+                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static gboolean
+run_batch (CdAccount     *self,
+           Batch       *(*make) (CdAccount *, GError **),
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  g_autoptr(Batch) batch = NULL;
+
+  if (!(batch = make (self, error)))
+    return FALSE;
+
+  return batch_run (batch, cancellable, error);
+}
+
+gboolean
+cd_account_save (CdAccount     *self,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  g_return_val_if_fail (CD_IS_ACCOUNT (self), FALSE);
+  return run_batch (self, save_batch, cancellable, error);
+}
+
+void
+cd_account_save_async (CdAccount           *self,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_return_if_fail (CD_IS_ACCOUNT (self));
+  run_batch_async (self, save_batch, cd_account_save_async, cancellable, callback, user_data);
+}
+
 gboolean
 cd_account_save_finish (CdAccount     *self,
                         GAsyncResult  *result,
                         GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cd_account_save_async, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return run_batch_finish (self, result, cd_account_save_async, error);
 }
 
 static Batch *
@@ -920,14 +949,8 @@ cd_account_sign_out (CdAccount     *self,
                      GCancellable  *cancellable,
                      GError       **error)
 {
-  g_autoptr(Batch) batch = NULL;
-
   g_return_val_if_fail (CD_IS_ACCOUNT (self), FALSE);
-
-  if (!(batch = sign_out_batch (self, error)))
-    return FALSE;
-
-  return batch_run (batch, cancellable, error);
+  return run_batch (self, sign_out_batch, cancellable, error);
 }
 
 void
@@ -936,23 +959,9 @@ cd_account_sign_out_async (CdAccount           *self,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GError) error = NULL;
-  Batch *batch;
-
   g_return_if_fail (CD_IS_ACCOUNT (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cd_account_sign_out_async);
-
-  if (!(batch = sign_out_batch (self, &error)))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  g_task_set_task_data (task, batch, (GDestroyNotify) batch_free);
-  batch_step (g_steal_pointer (&task));
+  run_batch_async (self, sign_out_batch, cd_account_sign_out_async, cancellable, callback,
+                   user_data);
 }
 
 gboolean
@@ -960,11 +969,7 @@ cd_account_sign_out_finish (CdAccount     *self,
                             GAsyncResult  *result,
                             GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cd_account_sign_out_async,
-                        FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return run_batch_finish (self, result, cd_account_sign_out_async, error);
 }
 
 /* --- environment, then the saved account -------------------------------------------- */
