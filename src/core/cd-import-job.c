@@ -229,12 +229,14 @@ logs_cb (GObject      *object,
                            self->failure_reason != NULL
                              ? self->failure_reason
                              : _("Brightspace gave no reason. Check the course’s import history."));
-  else if (self->status == CD_IMPORT_STATUS_TIMEOUT)
+  else if (self->status == CD_IMPORT_STATUS_TIMEOUT && self->failure_reason != NULL)
     outcome = g_error_new (CD_JOB_ERROR, CD_JOB_ERROR_TIMED_OUT,
                            _("Brightspace stopped the import because it took too long: %s"),
-                           self->failure_reason != NULL
-                             ? self->failure_reason
-                             : _("no reason was logged."));
+                           self->failure_reason);
+  else if (self->status == CD_IMPORT_STATUS_TIMEOUT)
+    outcome = g_error_new_literal (CD_JOB_ERROR, CD_JOB_ERROR_TIMED_OUT,
+                                   _("Brightspace stopped the import because it took too long, "
+                                     "and logged no reason."));
 
   finish (self, outcome);
 }

@@ -272,6 +272,28 @@ test_transient_faults (Fixture       *f,
   g_assert_true (cd_import_job_succeeded (job));
 }
 
+/* Brightspace's own "Timeout" (mixed case) is final and a failure. */
+static void
+test_brightspace_timeout (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(CdImportJob) job = NULL;
+  const GError *error;
+
+  job = cd_import_job_new_for_package (f->client, f->journal, f->package, 6606);
+  cd_import_job_set_poll_interval (job, 20, 50);
+  cd_import_job_start (job);
+  run_until_finished (job);
+
+  error = cd_import_job_get_error (job);
+  g_assert_error (error, CD_JOB_ERROR, CD_JOB_ERROR_TIMED_OUT);
+  g_assert_true (g_str_has_prefix (error->message, "Brightspace stopped the import"));
+  g_assert_cmpint (cd_import_job_get_status (job), ==, CD_IMPORT_STATUS_TIMEOUT);
+  g_assert_cmpstr (cd_import_job_get_status_text (job), ==, "Timeout");
+  g_assert_cmpint (cd_import_job_get_stage (job), ==, CD_IMPORT_STAGE_FAILED);
+  g_assert_false (cd_import_job_succeeded (job));
+}
+
 /* Not final within the deadline: timed out locally. */
 static void
 test_deadline (Fixture       *f,
@@ -368,6 +390,7 @@ main (int   argc,
   ADD ("/job/failed", test_failed, "UPLOADING:0.1,COMPLETED");
   ADD ("/job/unknown-status", test_unknown_status, "UPLOADING:0.1,PROCESSING:0.2,SOMETHINGNEW:0.3,COMPLETED");
   ADD ("/job/transient-faults", test_transient_faults, "UPLOADING:0.1,COMPLETED");
+  ADD ("/job/brightspace-timeout", test_brightspace_timeout, "UPLOADING:0.1,PROCESSING:0.1,Timeout");
   ADD ("/job/deadline", test_deadline, "UPLOADING:0.1,PROCESSING:60,COMPLETED");
   ADD ("/job/pause-resume", test_pause_resume, "UPLOADING:0.5,PROCESSING:0.3,COMPLETED");
   ADD ("/job/follow-token", test_follow_token, "UPLOADING:0.1,COMPLETED");
