@@ -6,6 +6,7 @@
 #include <gio/gio.h>
 
 #include "cd-test-util.h"
+#include "../cd-test-port.h"
 
 static void
 test_whoami (void)
@@ -154,16 +155,8 @@ static void
 test_refused (void)
 {
   g_autoptr(GSubprocessLauncher) launcher = cd_test_cli_launcher (NULL);
-  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *host = NULL;
+  g_autofree char *host = g_strdup_printf ("http://127.0.0.1:%u", cd_test_free_port ());
   CdTestRun run = { 0 };
-  guint16 port;
-
-  port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
-  g_assert_no_error (error);
-  g_socket_listener_close (listener);
-  host = g_strdup_printf ("http://127.0.0.1:%u", port);
 
   g_subprocess_launcher_setenv (launcher, "COURSEDROP_HOST", host, TRUE);
   g_subprocess_launcher_setenv (launcher, "COURSEDROP_APP_ID", "a", TRUE);

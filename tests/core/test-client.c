@@ -11,6 +11,7 @@
 
 #include "cd-client.h"
 #include "cd-sandbox.h"
+#include "../cd-test-port.h"
 
 #define WRONG_USER_KEY "not-the-user-key-at-all"
 
@@ -899,18 +900,11 @@ static void
 test_network_refused (Fixture       *f,
                       gconstpointer  data)
 {
-  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) me = NULL;
   g_autofree char *url = NULL;
-  guint16 port;
 
-  /* A port that was free a moment ago and that nobody listens on now. */
-  port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
-  g_assert_no_error (error);
-  g_socket_listener_close (listener);
-
-  url = g_strdup_printf ("http://127.0.0.1:%u", port);
+  url = g_strdup_printf ("http://127.0.0.1:%u", cd_test_free_port ());
   g_clear_object (&f->client);
   f->client = make_client (url, NULL);
 

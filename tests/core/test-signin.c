@@ -21,6 +21,7 @@
 #include "cd-sandbox.h"
 #include "cd-settings.h"
 #include "cd-signin.h"
+#include "../cd-test-port.h"
 
 typedef struct
 {
@@ -41,25 +42,6 @@ static const Setup auto_approve = { TRUE, TRUE };
 static const Setup consent = { FALSE, TRUE };
 static const Setup any_target = { TRUE, FALSE };
 
-static guint16
-free_port (void)
-{
-  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) effective = NULL;
-  g_autoptr(GError) error = NULL;
-  guint16 port;
-
-  g_socket_listener_add_address (listener, address, G_SOCKET_TYPE_STREAM,
-                                 G_SOCKET_PROTOCOL_TCP, NULL, &effective, &error);
-  g_assert_no_error (error);
-  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
-  g_socket_listener_close (listener);
-
-  return port;
-}
-
 static void
 clear_saved_account (void)
 {
@@ -78,7 +60,7 @@ fixture_setup (Fixture       *f,
   const Setup *setup = data;
   g_autoptr(GError) error = NULL;
 
-  f->port = free_port ();
+  f->port = cd_test_free_port ();
   f->callback_url = g_strdup_printf ("http://127.0.0.1:%u/callback", f->port);
 
   f->sandbox = cd_sandbox_new ();

@@ -28,7 +28,7 @@ from gi.repository import Atspi, GLib  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from drive import (  # noqa: E402
-    APP, SANDBOX, Failure, find, make_package, safe, find_app, frames, label_matching, log, name, press,
+    Processes, APP, SANDBOX, Failure, find, make_package, safe, find_app, frames, label_matching, log, name, press,
     safe_screenshot, screenshot, sensitive, set_text, wait_for, walk, role, xdotool,
     window_id,
 )
@@ -45,8 +45,9 @@ def free_port():
         return s.getsockname()[1]
 
 
-class AccountRun:
+class AccountRun(Processes):
     def __init__(self):
+        super().__init__()
         # HOME and the XDG directories are run-gui-test.sh's, where the
         # keyring keeps its files.
         self.tmp = os.environ['HOME']
@@ -57,24 +58,12 @@ class AccountRun:
             self.env.pop(var, None)
         self.env.update({'GTK_A11Y': 'atspi', 'LANG': 'C.UTF-8', 'LC_ALL': 'C.UTF-8',
                          'GTK_USE_PORTAL': '0'})
-        self.processes = []
         self.app = None
         self.app_stderr = os.path.join(self.tmp, 'coursedrop.stderr')
         self.browser_log = os.path.join(self.tmp, 'browser.log')
 
-    def spawn(self, argv, **kwargs):
-        process = subprocess.Popen(argv, env=self.env, **kwargs)
-        self.processes.append(process)
-        return process
-
     def cleanup(self):
-        for process in reversed(self.processes):
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+        self.stop_processes()
 
     def install_fake_browser(self):
         """The default handler of http URLs: curl, following redirects."""

@@ -268,10 +268,31 @@ def start_sandbox(workdir):
     return process, first[len('Listening on '):]
 
 
-class Run:
+class Processes:
+    """The children a run starts, stopped newest first when it ends."""
+
     def __init__(self):
-        self.tmp = tempfile.mkdtemp(prefix='coursedrop-gui-test-')
         self.processes = []
+
+    def spawn(self, argv, **kwargs):
+        process = subprocess.Popen(argv, env=self.env, **kwargs)
+        self.processes.append(process)
+        return process
+
+    def stop_processes(self):
+        for process in reversed(self.processes):
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+
+
+class Run(Processes):
+    def __init__(self):
+        super().__init__()
+        self.tmp = tempfile.mkdtemp(prefix='coursedrop-gui-test-')
         home = os.path.join(self.tmp, 'home')
         os.makedirs(home)
         self.env = dict(os.environ)
@@ -288,19 +309,8 @@ class Run:
         self.app = None
         self.app_stderr = os.path.join(self.tmp, 'coursedrop.stderr')
 
-    def spawn(self, argv, **kwargs):
-        process = subprocess.Popen(argv, env=self.env, **kwargs)
-        self.processes.append(process)
-        return process
-
     def cleanup(self):
-        for process in reversed(self.processes):
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+        self.stop_processes()
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def open_in_running_app(self, path):
