@@ -433,6 +433,7 @@ save_batch (CdAccount  *self,
   batch_set (batch, "app-id", self->app_id);
   batch_set (batch, "user-id", cd_account_has_user (self) ? self->user_id : NULL);
   batch_set (batch, "display-name", cd_account_has_user (self) ? self->display_name : NULL);
+  batch_set (batch, "le-version", self->le_version);
 
   return g_steal_pointer (&batch);
 }

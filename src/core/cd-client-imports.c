@@ -103,7 +103,15 @@ start_import_uploaded_cb (GObject      *object,
 
   if (!(response = cd_upload_file_finish (result, &error)))
     {
-      g_autoptr(GError) mapped = _cd_client_error_from_transport (self->host, NULL, error);
+      g_autoptr(GError) mapped = NULL;
+
+      if (error->domain == CD_UPLOAD_ERROR)
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+
+      mapped = _cd_client_error_from_transport (self->host, NULL, error);
 
       g_debug ("POST %s failed: %s", start->route, error->message);
       if (mapped->domain == CD_CLIENT_ERROR && mapped->code == CD_CLIENT_ERROR_NETWORK)
@@ -131,8 +139,7 @@ start_import_uploaded_cb (GObject      *object,
       cd_idkey_parse_timestamp_error (text, &server_time))
     {
       start->resigned = TRUE;
-      cd_idkey_context_set_skew (self->context, server_time - g_get_real_time () / G_USEC_PER_SEC);
-      _cd_client_skew_changed (self);
+      _cd_client_adopt_server_time (self, server_time);
       start_import_send (task);
       return;
     }

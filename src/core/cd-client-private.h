@@ -59,6 +59,8 @@ JsonNode     *_cd_client_request_finish_full  (CdClient             *self,
 
 /* cd-client.c */
 void          _cd_client_skew_changed         (CdClient             *self);
+void          _cd_client_adopt_server_time    (CdClient             *self,
+                                               gint64                server_time);
 void          _cd_client_set_version          (CdClient             *self,
                                                const char           *product,
                                                const char           *version);

@@ -143,7 +143,6 @@ request_handle_skew (GTask      *task,
   Request *req = g_task_get_task_data (task);
   g_autofree char *text = NULL;
   gint64 server_time = 0;
-  gint64 local_time;
 
   if (status != SOUP_STATUS_FORBIDDEN || (req->flags & CD_REQUEST_SIGNED) == 0)
     return FALSE;
@@ -164,13 +163,8 @@ request_handle_skew (GTask      *task,
 
   /* The server refused before acting on anything, so even a POST can be
    * sent again.  The skew stays in the context for later calls. */
-  local_time = g_get_real_time () / G_USEC_PER_SEC;
-  cd_idkey_context_set_skew (self->context, server_time - local_time);
-  _cd_client_skew_changed (self);
+  _cd_client_adopt_server_time (self, server_time);
   req->skew_retried = TRUE;
-
-  g_debug ("Clock skew against %s is %" G_GINT64_FORMAT " s; signing again",
-           self->host, server_time - local_time);
   request_send (task);
 
   return TRUE;
@@ -351,4 +345,16 @@ _cd_client_request_finish_full (CdClient      *self,
     *retry_after_ms = req->retry_after_ms;
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Keeps the server's clock as the skew for this and later calls. */
+void
+_cd_client_adopt_server_time (CdClient *self,
+                              gint64    server_time)
+{
+  gint64 skew = server_time - g_get_real_time () / G_USEC_PER_SEC;
+
+  cd_idkey_context_set_skew (self->context, skew);
+  _cd_client_skew_changed (self);
+  g_debug ("Clock skew against %s is %" G_GINT64_FORMAT " s; signing again", self->host, skew);
 }

@@ -82,10 +82,18 @@ cd_client_tls_database_lookup_certificate_issuer (GTlsDatabase             *data
 {
   CdClientTlsDatabase *self = CD_CLIENT_TLS_DATABASE (database);
   GTlsCertificate *issuer = NULL;
+  g_autoptr(GError) local_error = NULL;
 
   if (self->extra != NULL)
     issuer = g_tls_database_lookup_certificate_issuer (self->extra, certificate, interaction,
-                                                       flags, cancellable, error);
+                                                       flags, cancellable, &local_error);
+  /* The system store is only asked when ours has no answer, not when it
+   * failed: a second error on top of the first would be lost. */
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
   if (issuer != NULL || self->system == NULL || g_cancellable_is_cancelled (cancellable))
     return issuer;
 
@@ -147,10 +155,18 @@ cd_client_tls_database_lookup_certificate_for_handle (GTlsDatabase             *
 {
   CdClientTlsDatabase *self = CD_CLIENT_TLS_DATABASE (database);
   GTlsCertificate *certificate = NULL;
+  g_autoptr(GError) local_error = NULL;
 
   if (self->extra != NULL)
     certificate = g_tls_database_lookup_certificate_for_handle (self->extra, handle, interaction,
-                                                                flags, cancellable, error);
+                                                                flags, cancellable, &local_error);
+  /* The system store is only asked when ours has no answer, not when it
+   * failed: a second error on top of the first would be lost. */
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
   if (certificate != NULL || self->system == NULL || g_cancellable_is_cancelled (cancellable))
     return certificate;
 

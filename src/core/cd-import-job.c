@@ -436,6 +436,7 @@ cd_import_job_cancel (CdImportJob *self)
       /* Only we stop; the job goes on in Brightspace and stays resumable. */
       clear_poll (self);
       set_bool (self, PROP_RETRYING, FALSE);
+      set_bool (self, PROP_PAUSED, FALSE);
       set_bool (self, PROP_RUNNING, FALSE);
       save_journal (self);
     }

@@ -132,8 +132,8 @@ cd_job_record_unref (CdJobRecord *self)
 
 /* Hosts are compared as the user may type them: any case, with or without
  * a trailing slash. */
-static gboolean
-host_equal (const char *a,
+gboolean
+cd_job_journal_host_equal (const char *a,
             const char *b)
 {
   gsize len_a, len_b;
@@ -241,7 +241,8 @@ record_from_json (JsonObject *object)
   gint64 token_number;
 
   record->host = dup_nonempty_string (object, "host");
-  if (record->host == NULL || !get_int64 (object, "offering", &record->offering))
+  if (record->host == NULL || !get_int64 (object, "offering", &record->offering) ||
+      record->offering <= 0)
     {
       g_warning ("Skipping a job without a host or offering in the job journal");
       return NULL;
@@ -881,7 +882,7 @@ cd_job_journal_find (CdJobJournal *self,
     {
       CdJobRecord *record = g_ptr_array_index (self->records, i - 1);
 
-      if (g_strcmp0 (record->token, token) == 0 && host_equal (record->host, host))
+      if (g_strcmp0 (record->token, token) == 0 && cd_job_journal_host_equal (record->host, host))
         return record;
     }
 
@@ -916,7 +917,7 @@ cd_job_journal_find_duplicate (CdJobJournal *self,
           record->offering == offering &&
           record->sha256 != NULL &&
           g_ascii_strcasecmp (record->sha256, sha256) == 0 &&
-          host_equal (record->host, host))
+          cd_job_journal_host_equal (record->host, host))
         return record;
     }
 

@@ -78,4 +78,9 @@ CdJobRecord  *cd_job_journal_find_duplicate     (CdJobJournal  *self,
                                                  gint64         offering,
                                                  const char    *sha256);
 
+/* Whether two Brightspace addresses name the same site: case and a
+ * trailing slash do not matter. */
+gboolean      cd_job_journal_host_equal   (const char   *a,
+                                           const char   *b);
+
 G_END_DECLS

@@ -73,26 +73,6 @@ cd_job_list_model_init (GListModelInterface *iface)
   iface->get_item = cd_job_list_get_item;
 }
 
-/* The same leniency as the journal's: case and a trailing slash. */
-static gboolean
-same_host (const char *a,
-           const char *b)
-{
-  gsize len_a, len_b;
-
-  if (a == NULL || b == NULL)
-    return FALSE;
-
-  len_a = strlen (a);
-  len_b = strlen (b);
-  if (len_a > 0 && a[len_a - 1] == '/')
-    len_a--;
-  if (len_b > 0 && b[len_b - 1] == '/')
-    len_b--;
-
-  return len_a == len_b && g_ascii_strncasecmp (a, b, len_a) == 0;
-}
-
 static void
 job_finished_cb (CdImportJob *job,
                  CdJobList   *self)
@@ -231,8 +211,8 @@ cd_job_list_set_client (CdJobList *self,
 
   g_return_if_fail (CD_IS_JOB_LIST (self));
   g_return_if_fail (CD_IS_CLIENT (client));
-  g_return_if_fail (g_ascii_strcasecmp (cd_client_get_host (client),
-                                        cd_client_get_host (self->client)) == 0);
+  g_return_if_fail (cd_job_journal_host_equal (cd_client_get_host (client),
+                                               cd_client_get_host (self->client)));
 
   g_set_object (&self->client, client);
 
@@ -241,7 +221,7 @@ cd_job_list_set_client (CdJobList *self,
     {
       g_autoptr(CdImportJob) job = g_list_model_get_item (G_LIST_MODEL (self), i);
 
-      if (cd_import_job_get_paused (job))
+      if (cd_import_job_is_running (job) && cd_import_job_get_paused (job))
         cd_import_job_resume (job, client);
     }
 }
@@ -281,7 +261,7 @@ cd_job_list_load (CdJobList  *self,
       CdJobRecord *record = g_ptr_array_index (records, i - 1);
       g_autoptr(CdImportJob) job = NULL;
 
-      if (!same_host (record->host, host))
+      if (!cd_job_journal_host_equal (record->host, host))
         continue;
 
       if (record->finished == NULL && record->token == NULL)

@@ -13,12 +13,15 @@
 #include <string.h>
 #include <gnutls/crypto.h>
 #include <libsoup/soup.h>
+#include <glib/gi18n-lib.h>
 
 #include "cd-certificate-private.h"
 #include "cd-chain-input-stream.h"
 #include "cd-upload.h"
 
 #define PROGRESS_INTERVAL_MS 100
+
+G_DEFINE_QUARK (cd-upload-error-quark, cd_upload_error)
 
 typedef struct
 {
@@ -45,6 +48,7 @@ typedef struct
 
   /* The worker only. */
   SoupMessage          *message;          /* (unowned) */
+  GError               *reopen_error;     /* (owned) (nullable) */
 } Upload;
 
 void
@@ -74,6 +78,7 @@ upload_free (Upload *upload)
   g_clear_pointer (&upload->preamble, g_bytes_unref);
   g_clear_pointer (&upload->epilogue, g_bytes_unref);
   g_clear_pointer (&upload->content_type, g_free);
+  g_clear_error (&upload->reopen_error);
   g_mutex_clear (&upload->lock);
   g_free (upload);
 }
@@ -132,6 +137,24 @@ make_boundary (void)
     g_string_append_printf (boundary, "%02x", random[i]);
 
   return g_string_free (boundary, FALSE);
+}
+
+/* Reading the package failed, not the connection: say so, so nobody is
+ * told to try the network again. */
+static void
+package_error (Upload  *upload,
+               GError **error)
+{
+  GError *wrapped;
+
+  if (*error == NULL || g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  wrapped = g_error_new (CD_UPLOAD_ERROR, CD_UPLOAD_ERROR_PACKAGE,
+                         _("Could not read the package “%s”: %s"),
+                         upload->filename, (*error)->message);
+  g_clear_error (error);
+  *error = wrapped;
 }
 
 static void
@@ -201,8 +224,9 @@ restarted_cb (SoupMessage *message,
 {
   g_autoptr(GError) error = NULL;
 
+  /* The send then fails on the closed stream; this is the reason to tell. */
   if (!upload_attach_body (upload, &error))
-    g_warning ("Could not reopen the package for a restarted upload: %s", error->message);
+    g_propagate_error (&upload->reopen_error, g_steal_pointer (&error));
 }
 
 static void
@@ -225,10 +249,15 @@ upload_thread (GTask        *task,
 
   if (!(info = g_file_query_info (upload->file, G_FILE_ATTRIBUTE_STANDARD_SIZE,
                                   G_FILE_QUERY_INFO_NONE, cancellable, &error)))
-    goto out;
+    {
+      package_error (upload, &error);
+      goto out;
+    }
 
+  g_mutex_lock (&upload->lock);
   upload->total = (goffset)g_bytes_get_size (upload->preamble) + g_file_info_get_size (info) +
                   (goffset)g_bytes_get_size (upload->epilogue);
+  g_mutex_unlock (&upload->lock);
 
   session = soup_session_new_with_options ("user-agent", "Coursedrop/" PACKAGE_VERSION,
                                            "timeout", 120,
@@ -238,11 +267,14 @@ upload_thread (GTask        *task,
 
   if (!(message = soup_message_new (SOUP_METHOD_POST, upload->url)))
     {
-      g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           "The upload address is not a valid URL");
+      g_set_error_literal (&error, CD_UPLOAD_ERROR, CD_UPLOAD_ERROR_INVALID_URL,
+                           _("The Brightspace address does not make a valid upload address."));
       goto out;
     }
   upload->message = message;
+  /* A signed URL is valid for its own path only, and a redirected POST
+   * would arrive as a GET without the package: refuse, as every call does. */
+  soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
 
   /* The client's trust store carries its certificate pins: this session
    * must accept exactly what the client's own session accepts. */
@@ -257,12 +289,22 @@ upload_thread (GTask        *task,
    * server's early answer reaches us without it. */
 
   if (!upload_attach_body (upload, &error))
-    goto out;
+    {
+      package_error (upload, &error);
+      goto out;
+    }
 
   g_signal_connect (message, "wrote-body-data", G_CALLBACK (wrote_body_data_cb), upload);
   g_signal_connect (message, "restarted", G_CALLBACK (restarted_cb), upload);
 
   body = soup_session_send_and_read (session, message, cancellable, &error);
+  if (upload->reopen_error != NULL)
+    {
+      g_clear_error (&error);
+      g_clear_pointer (&body, g_bytes_unref);
+      error = g_steal_pointer (&upload->reopen_error);
+      package_error (upload, &error);
+    }
 
   g_signal_handlers_disconnect_by_data (message, upload);
   upload->message = NULL;

@@ -9,6 +9,16 @@
 
 G_BEGIN_DECLS
 
+/* The package itself could not be read: nothing to do with the network. */
+#define CD_UPLOAD_ERROR (cd_upload_error_quark ())
+
+typedef enum {
+  CD_UPLOAD_ERROR_PACKAGE,
+  CD_UPLOAD_ERROR_INVALID_URL,
+} CdUploadError;
+
+GQuark cd_upload_error_quark (void);
+
 /* Called in the caller's main context, at most ten times a second and
  * once more when the whole body has been sent. */
 typedef void (*CdUploadProgressFunc) (goffset  sent,

@@ -880,6 +880,7 @@ test_environment_or_saved (Fixture       *f,
   saved = cd_account_new (url, CD_SANDBOX_DEFAULT_APP_ID, CD_SANDBOX_DEFAULT_APP_KEY,
                           CD_SANDBOX_DEFAULT_USER_ID, CD_SANDBOX_DEFAULT_USER_KEY);
   cd_account_set_display_name (saved, "Dana Demo");
+  cd_account_set_le_version (saved, "1.67");
   g_assert_true (cd_account_save (saved, NULL, &error));
   g_assert_no_error (error);
 
@@ -888,6 +889,7 @@ test_environment_or_saved (Fixture       *f,
   g_assert_no_error (error);
   g_assert_true (cd_account_has_user (account));
   g_assert_cmpstr (cd_account_get_display_name (account), ==, "Dana Demo");
+  g_assert_cmpstr (cd_account_get_le_version (account), ==, "1.67");
   g_clear_object (&account);
 
   /* The environment wins for what it sets. */
