@@ -4,6 +4,7 @@
  */
 
 #include <stdio.h>
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "cd-cli.h"
@@ -249,4 +250,28 @@ cd_cli_store_result_cb (GObject      *object,
   GAsyncResult **store = user_data;
 
   *store = g_object_ref (result);
+}
+
+/* Iterates the default main context until *@result is set, by
+ * cd_cli_store_result_cb. */
+void
+cd_cli_wait_result (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* Returns CD_EXIT_OK, or the exit code after saying what is wrong: a
+ * token goes into a route, so nothing that would change the route. */
+int
+cd_cli_check_job_token (const char *token)
+{
+  if (token == NULL || token[0] == '\0')
+    return cd_cli_usage (_("Give the job with --job-token TOKEN."));
+
+  if (strpbrk (token, "/?#& ") != NULL)
+    return cd_cli_usage (_("“%s” is not a job token. Tokens are what “Import job TOKEN status:” "
+                           "printed, for example 8840."), token);
+
+  return CD_EXIT_OK;
 }

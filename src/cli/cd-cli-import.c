@@ -296,8 +296,7 @@ hash_package (CdPackage  *package,
   g_autoptr(GAsyncResult) result = NULL;
 
   cd_package_check_async (package, NULL, cd_cli_store_result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  cd_cli_wait_result (&result);
 
   return cd_package_check_finish (package, result, error);
 }
@@ -359,9 +358,8 @@ cd_cli_import (int    argc,
   if (package_path != NULL && token != NULL)
     return cd_cli_usage (_("--course-package uploads a new package and --job-token follows an "
                            "existing job: give only one of them."));
-  if (token != NULL && (token[0] == '\0' || strpbrk (token, "/?#& ") != NULL))
-    return cd_cli_usage (_("“%s” is not a job token. Tokens are what “Import job TOKEN status:” "
-                           "printed, for example 8840."), token);
+  if (token != NULL && (status = cd_cli_check_job_token (token)) != CD_EXIT_OK)
+    return status;
   if (give_up_hours <= 0)
     return cd_cli_usage (_("--give-up-after needs a positive number of hours."));
 

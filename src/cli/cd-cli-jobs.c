@@ -38,11 +38,8 @@ cd_cli_jobs (int    argc,
   if (argc > 1)
     return cd_cli_usage (_("jobs takes no arguments, but “%s” was given."), argv[1]);
 
-  journal = cd_job_journal_new (NULL);
-  if (!cd_job_journal_load (journal, &error))
-    return cd_cli_fail (error);
-  if (cd_job_journal_get_load_warning (journal) != NULL)
-    g_printerr (_("Warning: %s\n"), cd_job_journal_get_load_warning (journal));
+  if (!(journal = cd_cli_load_journal ()))
+    return CD_EXIT_USAGE;
 
   if (json)
     {
@@ -109,17 +106,18 @@ cd_cli_logs (int    argc,
                                        entries);
   if ((status = cd_cli_parse (context, &argc, &argv)) != CD_EXIT_OK)
     return status;
+  if (argc > 1)
+    return cd_cli_usage (_("logs takes no arguments, but “%s” was given."), argv[1]);
   if (!cd_cli_parse_offering_id (offering_text, &offering_id, &message))
     return cd_cli_usage ("%s", message);
-  if (token == NULL || token[0] == '\0')
-    return cd_cli_usage (_("Give the job with --job-token TOKEN."));
+  if ((status = cd_cli_check_job_token (token)) != CD_EXIT_OK)
+    return status;
 
   if (!(client = cd_cli_create_client (host, TRUE, &error)))
     return cd_cli_fail (error);
 
   cd_client_get_import_logs_async (client, offering_id, token, NULL, cd_cli_store_result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  cd_cli_wait_result (&result);
 
   if (!(logs = cd_client_get_import_logs_finish (client, result, &error)))
     return cd_cli_fail (error);

@@ -43,7 +43,7 @@ cd_cli_sign (int    argc,
   if (!g_regex_match_simple ("^[A-Za-z]+$", method, G_REGEX_RAW, 0))
     return cd_cli_usage (_("“%s” is not an HTTP method such as GET or POST."), method);
 
-  if (!(account = cd_account_new_from_environment (host, &error)))
+  if (!(account = cd_cli_load_account (host, &error)))
     return cd_cli_fail (error);
   if (!cd_account_require_user (account, &error))
     return cd_cli_fail (error);

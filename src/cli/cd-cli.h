@@ -70,6 +70,8 @@ gboolean   cd_cli_parse_offering_id (const char    *text,
 void       cd_cli_store_result_cb   (GObject       *object,
                                      GAsyncResult  *result,
                                      gpointer       user_data);
+void       cd_cli_wait_result       (GAsyncResult **result);
+int        cd_cli_check_job_token   (const char    *token);
 /* Iterates the default main context until *@done is set. */
 void       cd_cli_wait              (gboolean      *done);
 

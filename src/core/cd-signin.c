@@ -635,14 +635,13 @@ static void
 cd_signin_dispose (GObject *object)
 {
   CdSignIn *self = CD_SIGNIN (object);
-  SoupServerMessage *msg = NULL;
+  SoupServerMessage *msg;
 
   clear_wait_sources (self);
   if (self->verify_cancellable != NULL)
     g_cancellable_cancel (self->verify_cancellable);
 
   /* A browser still waiting for the page gets one. */
-  g_clear_object (&msg);
   msg = answer_callback (self, SOUP_STATUS_SERVICE_UNAVAILABLE, _("Sign-in stopped"),
                          _("Coursedrop stopped waiting for this sign-in. You can close this "
                            "tab."));

@@ -144,6 +144,19 @@ test_bad_input (void)
   g_assert_nonnull (strstr (run.err, "soon"));
   cd_test_run_clear (&run);
 
+  /* A token goes into a route: nothing that could change the route. */
+  cd_test_cli_run (bare, &run, "logs", "--course-offering-id", "6606", "--job-token", "8840?x=1",
+                   NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "is not a job token"));
+  cd_test_run_clear (&run);
+
+  cd_test_cli_run (bare, &run, "logs", "stray", "--course-offering-id", "6606", "--job-token", "1",
+                   NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "stray"));
+  cd_test_run_clear (&run);
+
   cd_test_cli_run (bare, &run, "--help", NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "whoami"));
