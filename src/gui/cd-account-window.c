@@ -43,6 +43,7 @@ struct _CdAccountWindow
   CdAccount            *account;      /* (nullable) */
   CdSignIn             *signin;       /* (nullable): while waiting */
   GCancellable         *cancellable;  /* (nullable): while busy */
+  GCancellable         *lookup_cancellable;  /* (owned): the app key's keyring lookup */
   GSettings            *settings;     /* (nullable) */
 };
 
@@ -226,10 +227,12 @@ load_fields (CdAccountWindow *self)
   if (cd_account_get_le_version (account) != NULL)
     gtk_editable_set_text (GTK_EDITABLE (self->le_version_row), cd_account_get_le_version (account));
 
+  /* Cancelled on dispose: the answer must not reach a disposed row. */
   if (cd_account_has_app (account))
     cd_credentials_lookup_async (CD_CREDENTIAL_APP_KEY, cd_account_get_host (account),
-                                 cd_account_get_app_id (account), NULL, NULL,
-                                 app_key_lookup_cb, g_object_ref (self));
+                                 cd_account_get_app_id (account), NULL,
+                                 self->lookup_cancellable, app_key_lookup_cb,
+                                 g_object_ref (self));
 }
 
 /* Saving */
@@ -517,6 +520,7 @@ cd_account_window_dispose (GObject *object)
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->lookup_cancellable);
   if (self->signin != NULL)
     cd_signin_stop (self->signin);
 
@@ -533,6 +537,7 @@ cd_account_window_finalize (GObject *object)
   g_clear_object (&self->account);
   g_clear_object (&self->signin);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->lookup_cancellable);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (cd_account_window_parent_class)->finalize (object);
@@ -592,6 +597,7 @@ cd_account_window_init (CdAccountWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->settings = cd_settings_new ();
+  self->lookup_cancellable = g_cancellable_new ();
 }
 
 CdAccountWindow *

@@ -25,14 +25,10 @@ struct _CdJobRow
   GtkListBoxRow   parent_instance;
 
   /* Template widgets */
-  GtkImage       *kind_icon;
   GtkLabel       *title_label;
   GtkLabel       *subtitle_label;
-  GtkButton      *log_button;
-  GtkButton      *browser_button;
   GtkButton      *copy_button;
   GtkButton      *retry_button;
-  GtkButton      *remove_button;
   CdStageStepper *stepper;
   GtkProgressBar *progress_bar;
   GtkLabel       *state_label;
@@ -452,14 +448,10 @@ cd_job_row_class_init (CdJobRowClass *klass)
   g_type_ensure (CD_TYPE_STAGE_STEPPER);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/cd-job-row.ui");
-  gtk_widget_class_bind_template_child (widget_class, CdJobRow, kind_icon);
   gtk_widget_class_bind_template_child (widget_class, CdJobRow, title_label);
   gtk_widget_class_bind_template_child (widget_class, CdJobRow, subtitle_label);
-  gtk_widget_class_bind_template_child (widget_class, CdJobRow, log_button);
-  gtk_widget_class_bind_template_child (widget_class, CdJobRow, browser_button);
   gtk_widget_class_bind_template_child (widget_class, CdJobRow, copy_button);
   gtk_widget_class_bind_template_child (widget_class, CdJobRow, retry_button);
-  gtk_widget_class_bind_template_child (widget_class, CdJobRow, remove_button);
   gtk_widget_class_bind_template_child (widget_class, CdJobRow, stepper);
   gtk_widget_class_bind_template_child (widget_class, CdJobRow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, CdJobRow, state_label);

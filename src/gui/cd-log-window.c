@@ -108,6 +108,20 @@ create_entry_row (CdImportLogEntry *entry)
   return row;
 }
 
+/* Sets every part of the page, so an earlier failure never shows through. */
+static void
+show_empty (CdLogWindow *self,
+            const char  *icon_name,
+            const char  *title,
+            const char  *description)
+{
+  gtk_spinner_set_spinning (self->spinner, FALSE);
+  adw_status_page_set_icon_name (self->empty_page, icon_name);
+  adw_status_page_set_title (self->empty_page, title);
+  adw_status_page_set_description (self->empty_page, description);
+  gtk_stack_set_visible_child_name (self->stack, "empty");
+}
+
 static void
 show_entries (CdLogWindow *self,
               GPtrArray   *logs)
@@ -121,9 +135,8 @@ show_entries (CdLogWindow *self,
 
   if (logs == NULL || logs->len == 0)
     {
-      adw_status_page_set_description (self->empty_page,
-                                       _("Brightspace has not logged anything for this job yet."));
-      gtk_stack_set_visible_child_name (self->stack, "empty");
+      show_empty (self, "text-x-generic-symbolic", _("No Log Entries"),
+                  _("Brightspace has not logged anything for this job yet."));
       return;
     }
 
@@ -149,11 +162,7 @@ logs_cb (GObject      *object,
 
   if (logs == NULL)
     {
-      gtk_spinner_set_spinning (self->spinner, FALSE);
-      adw_status_page_set_title (self->empty_page, _("The Log Could Not Be Read"));
-      adw_status_page_set_icon_name (self->empty_page, "dialog-error-symbolic");
-      adw_status_page_set_description (self->empty_page, error->message);
-      gtk_stack_set_visible_child_name (self->stack, "empty");
+      show_empty (self, "dialog-error-symbolic", _("The Log Could Not Be Read"), error->message);
       return;
     }
 
@@ -174,10 +183,8 @@ load (CdLogWindow *self)
 
   if (token == NULL)
     {
-      adw_status_page_set_description (self->empty_page,
-                                       _("The upload did not reach Brightspace, so there is no "
-                                         "import log."));
-      gtk_stack_set_visible_child_name (self->stack, "empty");
+      show_empty (self, "text-x-generic-symbolic", _("No Log Entries"),
+                  _("The upload did not reach Brightspace, so there is no import log."));
       return;
     }
 

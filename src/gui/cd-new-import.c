@@ -268,15 +268,27 @@ import_clicked_cb (CdNewImport *self)
 }
 
 static void
-offering_activated_cb (CdNewImport *self)
-{
-  import_clicked_cb (self);
-}
-
-static void
 discard_clicked_cb (CdNewImport *self)
 {
   g_signal_emit (self, signals[DISCARD], 0);
+}
+
+
+/* The check's outcome as an icon that says in words what it shows. */
+static void
+show_check_result (CdNewImport *self,
+                   const char  *icon_name,
+                   const char  *style,
+                   const char  *description)
+{
+  gtk_spinner_set_spinning (self->check_spinner, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->check_spinner), FALSE);
+  gtk_image_set_from_icon_name (self->check_icon, icon_name);
+  gtk_widget_add_css_class (GTK_WIDGET (self->check_icon), style);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->check_icon), description);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->check_icon),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, description, -1);
+  gtk_widget_set_visible (GTK_WIDGET (self->check_icon), TRUE);
 }
 
 static void
@@ -299,17 +311,10 @@ check_cb (GObject      *object,
           g_cancellable_is_cancelled (self->check_cancellable))
         return;
 
-      gtk_spinner_set_spinning (self->check_spinner, FALSE);
-      gtk_widget_set_visible (GTK_WIDGET (self->check_spinner), FALSE);
-      gtk_image_set_from_icon_name (self->check_icon, "dialog-error-symbolic");
-      gtk_widget_add_css_class (GTK_WIDGET (self->check_icon), "error");
-      gtk_widget_set_visible (GTK_WIDGET (self->check_icon), TRUE);
+      show_check_result (self, "dialog-error-symbolic", "error", error->message);
       adw_action_row_set_subtitle (self->package_row, error->message);
       return;
     }
-
-  gtk_spinner_set_spinning (self->check_spinner, FALSE);
-  gtk_widget_set_visible (GTK_WIDGET (self->check_spinner), FALSE);
 
   size = cd_package_format_size (self->package);
   sha256 = cd_package_get_sha256 (self->package);
@@ -318,19 +323,16 @@ check_cb (GObject      *object,
   if (warning != NULL)
     {
       subtitle = g_strdup (warning);
-      gtk_image_set_from_icon_name (self->check_icon, "dialog-warning-symbolic");
-      gtk_widget_add_css_class (GTK_WIDGET (self->check_icon), "warning");
+      show_check_result (self, "dialog-warning-symbolic", "warning", warning);
     }
   else
     {
       /* Translators: a size such as “2.1 MB”, then the start of a hash. */
       subtitle = g_strdup_printf (_("%s · SHA-256 %.12s…"), size, sha256 != NULL ? sha256 : "");
-      gtk_image_set_from_icon_name (self->check_icon, "object-select-symbolic");
-      gtk_widget_add_css_class (GTK_WIDGET (self->check_icon), "success");
+      show_check_result (self, "object-select-symbolic", "success",
+                         _("The package is a zip archive"));
     }
 
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->check_icon), _("The package is a zip archive"));
-  gtk_widget_set_visible (GTK_WIDGET (self->check_icon), TRUE);
   adw_action_row_set_subtitle (self->package_row, subtitle);
 
   self->checked = TRUE;
@@ -412,7 +414,6 @@ cd_new_import_class_init (CdNewImportClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CdNewImport, discard_button);
   gtk_widget_class_bind_template_child (widget_class, CdNewImport, import_button);
   gtk_widget_class_bind_template_callback (widget_class, offering_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, offering_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, import_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, discard_clicked_cb);
 }

@@ -181,7 +181,9 @@ retry_check_cb (GObject      *object,
 
   if (!cd_package_check_finish (CD_PACKAGE (object), result, &error))
     {
-      _cd_window_show_error_toast (request->self, error->message);
+      /* Cancelled: the window is going away. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        _cd_window_show_error_toast (request->self, error->message);
       return;
     }
 
@@ -221,7 +223,7 @@ _cd_window_retry_job (CdWindow    *self,
   if (cd_package_get_sha256 (package) != NULL)
     request_import (request);
   else
-    cd_package_check_async (package, NULL, retry_check_cb, request);
+    cd_package_check_async (package, self->cancellable, retry_check_cb, request);
 }
 
 void

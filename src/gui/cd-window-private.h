@@ -20,10 +20,9 @@ struct _CdWindow
   GtkOverlay           *drop_overlay;
   GtkWidget            *drop_hint;
   GtkStack             *stack;
-  AdwStatusPage        *starting_page;
   GtkSpinner           *starting_spinner;
   AdwStatusPage        *failure_page;
-  AdwStatusPage        *empty_page;
+  AdwStatusPage        *empty_page;       /* read by the tests */
   GtkWidget            *sample_button;
   GtkScrolledWindow    *scrolled_window;
   GtkWidget            *pending_section;
@@ -38,6 +37,7 @@ struct _CdWindow
   CdClient             *client;          /* (nullable): else the job list's */
   GFile                *sample_package;  /* (nullable) */
   GtkFileChooserNative *chooser;         /* (nullable) */
+  GCancellable         *cancellable;     /* (owned): the window's own background work */
 
   guint                 n_pending;
   guint                 starting : 1;

@@ -47,9 +47,23 @@ _cd_window_update_page (CdWindow *self)
   gtk_stack_set_visible_child_name (self->stack, page);
 }
 
-static void
-add_toast (CdWindow   *self,
-           const char *message,
+/* Error messages are sentences: the first names the problem, the rest
+ * says what to do.  Returns (transfer full) the first; @rest (nullable)
+ * gets what follows it, or NULL. */
+static char *
+split_first_sentence (const char  *message,
+                      const char **rest)
+{
+  const char *end = strstr (message, ". ");
+
+  if (rest != NULL)
+    *rest = end != NULL ? end + 2 : NULL;
+
+  return end != NULL ? g_strndup (message, end - message + 1) : g_strdup (message);
+}
+
+static AdwToast *
+new_toast (const char *message,
            guint       timeout)
 {
   g_autofree char *escaped = g_markup_escape_text (message, -1);
@@ -57,7 +71,15 @@ add_toast (CdWindow   *self,
 
   /* AdwToast 1.2 always reads its title as markup: file names may hold &. */
   adw_toast_set_timeout (toast, timeout);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  return toast;
+}
+
+static void
+add_toast (CdWindow   *self,
+           const char *message,
+           guint       timeout)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, new_toast (message, timeout));
 }
 
 void
@@ -74,21 +96,17 @@ void
 _cd_window_show_error_toast (CdWindow   *self,
                              const char *message)
 {
-  const char *end = strstr (message, ". ");
-  g_autofree char *first = NULL;
-  g_autofree char *escaped = NULL;
+  const char *rest = NULL;
+  g_autofree char *first = split_first_sentence (message, &rest);
   AdwToast *toast;
 
-  if (end == NULL)
+  if (rest == NULL)
     {
       add_toast (self, message, ERROR_TOAST_SECONDS);
       return;
     }
 
-  first = g_strndup (message, end - message + 1);
-  escaped = g_markup_escape_text (first, -1);
-  toast = adw_toast_new (escaped);
-  adw_toast_set_timeout (toast, ERROR_TOAST_SECONDS);
+  toast = new_toast (first, ERROR_TOAST_SECONDS);
   adw_toast_set_button_label (toast, _("_Details"));
   adw_toast_set_action_name (toast, "win.show-message");
   adw_toast_set_action_target_value (toast, g_variant_new_string (message));
@@ -356,12 +374,11 @@ show_message_action (GtkWidget  *widget,
                      GVariant   *parameter)
 {
   const char *message = g_variant_get_string (parameter, NULL);
-  const char *end = strstr (message, ". ");
-  g_autofree char *heading = end != NULL ? g_strndup (message, end - message + 1)
-                                         : g_strdup (message);
+  const char *rest = NULL;
+  g_autofree char *heading = split_first_sentence (message, &rest);
   GtkWidget *dialog;
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (widget), heading, end != NULL ? end + 2 : NULL);
+  dialog = adw_message_dialog_new (GTK_WINDOW (widget), heading, rest);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -575,6 +592,7 @@ cd_window_dispose (GObject *object)
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
+  g_cancellable_cancel (self->cancellable);
 
   if (self->jobs != NULL)
     {
@@ -596,6 +614,7 @@ cd_window_finalize (GObject *object)
   g_clear_object (&self->jobs);
   g_clear_object (&self->client);
   g_clear_object (&self->sample_package);
+  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (cd_window_parent_class)->finalize (object);
 }
@@ -619,7 +638,6 @@ cd_window_class_init (CdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CdWindow, drop_overlay);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, drop_hint);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, stack);
-  gtk_widget_class_bind_template_child (widget_class, CdWindow, starting_page);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, starting_spinner);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, failure_page);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, empty_page);
@@ -652,6 +670,7 @@ cd_window_init (CdWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->cancellable = g_cancellable_new ();
   self->settings = cd_settings_new ();
   if (self->settings != NULL)
     {
