@@ -277,6 +277,7 @@ static ParseResult
 parse_journal (const char  *contents,
                gsize        length,
                GPtrArray   *records,
+               guint       *skipped,
                char       **reason)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -330,12 +331,15 @@ parse_journal (const char  *contents,
       if (!JSON_NODE_HOLDS_OBJECT (node))
         {
           g_warning ("Skipping job %u in the job journal: not an object", i);
+          (*skipped)++;
           continue;
         }
 
       record = record_from_json (json_node_get_object (node));
       if (record != NULL)
         g_ptr_array_add (records, record);
+      else
+        (*skipped)++;
     }
 
   return PARSE_OK;
@@ -436,51 +440,87 @@ sync_directory (const char *dir)
   close (fd);
 }
 
+/* Returns: (transfer full): a name next to @path that no earlier backup
+ * has, even one made the same second; NULL after 999 of them. */
+static char *
+unique_backup_name (const char *path)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+
+  for (guint i = 1; i < 1000; i++)
+    {
+      g_autofree char *backup = i == 1 ? g_strdup_printf ("%s.corrupt-%s", path, stamp)
+                                       : g_strdup_printf ("%s.corrupt-%s-%u", path, stamp, i);
+      GStatBuf buf;
+
+      if (g_lstat (backup, &buf) != 0)
+        return g_steal_pointer (&backup);
+    }
+
+  return NULL;
+}
+
 /* Returns: (transfer full) (nullable): where the damaged file went. */
 static char *
 move_aside (const char  *path,
             GError     **error)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
   g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *backup = unique_backup_name (path);
+  int saved_errno;
 
-  /* Never clobber an earlier backup, even one made the same second. */
-  for (guint i = 1; i < 1000; i++)
+  if (backup == NULL)
     {
-      g_autofree char *backup = NULL;
-      GStatBuf buf;
-      int saved_errno;
-
-      if (i == 1)
-        backup = g_strdup_printf ("%s.corrupt-%s", path, stamp);
-      else
-        backup = g_strdup_printf ("%s.corrupt-%s-%u", path, stamp, i);
-
-      if (g_lstat (backup, &buf) == 0)
-        continue;
-
-      if (g_rename (path, backup) != 0)
-        {
-          saved_errno = errno;
-          g_set_error (error, CD_JOB_JOURNAL_ERROR, CD_JOB_JOURNAL_ERROR_WRITE,
-                       /* Translators: the first %s is a file path, the second a system error. */
-                       _("The job journal “%s” is damaged and could not be moved aside (%s). "
-                         "Move it elsewhere yourself, then try again."),
-                       path, g_strerror (saved_errno));
-          return NULL;
-        }
-
-      sync_directory (dir);
-      return g_steal_pointer (&backup);
+      g_set_error (error, CD_JOB_JOURNAL_ERROR, CD_JOB_JOURNAL_ERROR_WRITE,
+                   /* Translators: %s is a file path. */
+                   _("The job journal “%s” is damaged and there are too many earlier copies "
+                     "next to it. Move them elsewhere, then try again."),
+                   path);
+      return NULL;
     }
 
-  g_set_error (error, CD_JOB_JOURNAL_ERROR, CD_JOB_JOURNAL_ERROR_WRITE,
-               /* Translators: %s is a file path. */
-               _("The job journal “%s” is damaged and there are too many earlier copies next to "
-                 "it. Move them elsewhere, then try again."),
-               path);
-  return NULL;
+  if (g_rename (path, backup) != 0)
+    {
+      saved_errno = errno;
+      g_set_error (error, CD_JOB_JOURNAL_ERROR, CD_JOB_JOURNAL_ERROR_WRITE,
+                   /* Translators: the first %s is a file path, the second a system error. */
+                   _("The job journal “%s” is damaged and could not be moved aside (%s). "
+                     "Move it elsewhere yourself, then try again."),
+                   path, g_strerror (saved_errno));
+      return NULL;
+    }
+
+  sync_directory (dir);
+  return g_steal_pointer (&backup);
+}
+
+/* Keeps the original of a journal some of whose jobs could not be read,
+ * since the next save writes only those that could. */
+static char *
+copy_aside (const char  *path,
+            const char  *contents,
+            gsize        length,
+            GError     **error)
+{
+  g_autofree char *backup = unique_backup_name (path);
+
+  if (backup == NULL)
+    {
+      g_set_error (error, CD_JOB_JOURNAL_ERROR, CD_JOB_JOURNAL_ERROR_WRITE,
+                   /* Translators: %s is a file path. */
+                   _("The job journal “%s” is damaged and there are too many earlier copies "
+                     "next to it. Move them elsewhere, then try again."),
+                   path);
+      return NULL;
+    }
+
+  if (!g_file_set_contents_full (backup, contents, length,
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                 0600, error))
+    return NULL;
+
+  return g_steal_pointer (&backup);
 }
 
 static void
@@ -655,7 +695,9 @@ cd_job_journal_load (CdJobJournal  *self,
   g_autofree char *contents = NULL;
   g_autofree char *reason = NULL;
   g_autofree char *backup = NULL;
+  g_autofree char *partial_backup = NULL;
   GError *move_error = NULL;
+  guint skipped = 0;
   gsize length = 0;
 
   g_return_val_if_fail (CD_IS_JOB_JOURNAL (self), FALSE);
@@ -678,9 +720,12 @@ cd_job_journal_load (CdJobJournal  *self,
     }
   else
     {
-      switch (parse_journal (contents, length, records, &reason))
+      switch (parse_journal (contents, length, records, &skipped, &reason))
         {
         case PARSE_OK:
+          if (skipped > 0 && !(partial_backup = copy_aside (self->path, contents, length,
+                                                            &move_error)))
+            return block (self, move_error, error);
           break;
 
         case PARSE_NEWER:
@@ -721,6 +766,20 @@ cd_job_journal_load (CdJobJournal  *self,
                                                  "not listed; the damaged file was kept as "
                                                  "“%s”."),
                                                backup));
+    }
+  else if (partial_backup != NULL)
+    {
+      set_load_warning (self,
+                        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                      /* Translators: a count, then a file path. */
+                                                      "%u job in the job journal could not be "
+                                                      "read and is not listed; the original file "
+                                                      "was kept as “%s”.",
+                                                      "%u jobs in the job journal could not be "
+                                                      "read and are not listed; the original file "
+                                                      "was kept as “%s”.",
+                                                      skipped),
+                                         skipped, partial_backup));
     }
   else
     set_load_warning (self, NULL);

@@ -465,6 +465,10 @@ test_tolerant (void)
   g_autoptr(GPtrArray) records = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *saved = NULL;
+  g_autofree char *backup = NULL;
+  g_autofree char *original = NULL;
+  const char *warning;
+  const char *backup_start;
   CdJobRecord *record;
 
   g_test_expect_message ("Coursedrop", G_LOG_LEVEL_WARNING, "*without a host or offering*");
@@ -473,7 +477,18 @@ test_tolerant (void)
   g_assert_true (cd_job_journal_load (journal, &error));
   g_assert_no_error (error);
   g_test_assert_expected_messages ();
-  g_assert_null (cd_job_journal_get_load_warning (journal));
+
+  /* The three unreadable jobs are not lost: the original is kept, and
+   * the warning says where. */
+  warning = cd_job_journal_get_load_warning (journal);
+  g_assert_nonnull (warning);
+  g_assert_true (g_str_has_prefix (warning, "3 jobs in the job journal could not be read"));
+  backup_start = strstr (warning, "“");
+  g_assert_nonnull (backup_start);
+  backup = g_strndup (backup_start + strlen ("“"),
+                      strstr (backup_start, "”") - backup_start - strlen ("“"));
+  original = read_file (backup);
+  g_assert_cmpstr (original, ==, contents);
 
   records = cd_job_journal_get_records (journal);
   g_assert_cmpuint (records->len, ==, 2);
