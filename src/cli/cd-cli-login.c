@@ -20,18 +20,6 @@
 /* Long enough to find the password of a single sign-on page. */
 #define DEFAULT_TIMEOUT_SECONDS (10 * 60)
 
-typedef char Secret;
-
-static void
-secret_free (Secret *secret)
-{
-  if (secret != NULL)
-    memset (secret, 0, strlen (secret));
-  g_free (secret);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Secret, secret_free)
-
 static gboolean
 interactive (void)
 {
@@ -152,7 +140,7 @@ cd_cli_login (int    argc,
   g_autofree char *saved_host = NULL;
   g_autofree char *host = NULL;
   g_autofree char *app_id = NULL;
-  g_autoptr(Secret) app_key = NULL;
+  g_autoptr(CdSecret) app_key = NULL;
   g_autofree char *callback_url = NULL;
   g_autofree char *url = NULL;
   g_autofree char *normalized = NULL;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "cd-account.h"
+#include "cd-credentials.h"
 
 G_BEGIN_DECLS
 
@@ -25,17 +26,5 @@ struct _CdAccount
 };
 
 char *_cd_account_non_empty (const char  *value);
-void  _cd_account_wipe      (char       **secret);
-
-/* Keys on their way between the environment, the keyring and an account. */
-typedef char CdWipedString;
-
-static inline void
-_cd_wiped_string_free (CdWipedString *secret)
-{
-  _cd_account_wipe (&secret);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdWipedString, _cd_wiped_string_free)
 
 G_END_DECLS

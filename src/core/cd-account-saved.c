@@ -252,7 +252,7 @@ keyring_op_free (KeyringOp *op)
   g_free (op->host);
   g_free (op->app_id);
   g_free (op->user_id);
-  _cd_account_wipe (&op->secret);
+  g_clear_pointer (&op->secret, cd_secret_free);
   g_free (op);
 }
 
@@ -597,9 +597,9 @@ cd_account_new_from_environment_or_saved (const char    *host_override,
   g_autofree char *saved_host = NULL;
   g_autofree char *saved_app_id = NULL;
   g_autofree char *app_id = NULL;
-  g_autoptr(CdWipedString) app_key = NULL;
+  g_autoptr(CdSecret) app_key = NULL;
   g_autofree char *user_id = NULL;
-  g_autoptr(CdWipedString) user_key = NULL;
+  g_autoptr(CdSecret) user_key = NULL;
   g_autofree char *normalized = NULL;
   gboolean same_host = FALSE;
   gboolean saved_user = FALSE;

@@ -15,17 +15,8 @@
 #include "cd-settings.h"
 #include "cd-json.h"
 
-
 G_DEFINE_QUARK (cd-account-error-quark, cd_account_error)
 G_DEFINE_FINAL_TYPE (CdAccount, cd_account, G_TYPE_OBJECT)
-
-void
-_cd_account_wipe (char **secret)
-{
-  if (*secret != NULL)
-    memset (*secret, 0, strlen (*secret));
-  g_clear_pointer (secret, g_free);
-}
 
 static void
 cd_account_finalize (GObject *object)
@@ -39,8 +30,8 @@ cd_account_finalize (GObject *object)
   g_clear_pointer (&self->le_version, g_free);
   g_clear_pointer (&self->ca_file, g_free);
   g_clear_pointer (&self->pin, g_free);
-  _cd_account_wipe (&self->app_key);
-  _cd_account_wipe (&self->user_key);
+  g_clear_pointer (&self->app_key, cd_secret_free);
+  g_clear_pointer (&self->user_key, cd_secret_free);
 
   G_OBJECT_CLASS (cd_account_parent_class)->finalize (object);
 }
@@ -194,7 +185,7 @@ cd_account_set_user (CdAccount  *self,
   g_return_if_fail (CD_IS_ACCOUNT (self));
 
   g_clear_pointer (&self->user_id, g_free);
-  _cd_account_wipe (&self->user_key);
+  g_clear_pointer (&self->user_key, cd_secret_free);
   g_clear_pointer (&self->display_name, g_free);
 
   self->user_id = _cd_account_non_empty (user_id);

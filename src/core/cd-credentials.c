@@ -7,6 +7,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "cd-certificate.h"
@@ -332,4 +333,12 @@ void
 cd_credentials_free_secret (char *secret)
 {
   secret_password_free (secret);
+}
+
+void
+cd_secret_free (CdSecret *secret)
+{
+  if (secret != NULL)
+    memset (secret, 0, strlen (secret));
+  g_free (secret);
 }

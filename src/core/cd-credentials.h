@@ -89,4 +89,12 @@ gboolean  cd_credentials_clear          (CdCredentialKind      kind,
 
 void      cd_credentials_free_secret    (char                 *secret);
 
+/* A key copied into ordinary memory (g_malloc): wiped when freed.
+ * g_autoptr(CdSecret) key = g_strdup (…); */
+typedef char CdSecret;
+
+void      cd_secret_free                (CdSecret             *secret);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdSecret, cd_secret_free)
+
 G_END_DECLS
