@@ -42,6 +42,15 @@ command -v import >/dev/null || skip "import not found (install imagemagick)"
 /usr/bin/python3 -c 'import gi; gi.require_version("Atspi", "2.0"); from gi.repository import Atspi' \
   2>/dev/null || skip "python3-gi with gir1.2-atspi-2.0 not found"
 
+# xvfb-run has started the server, but the display may not take clients
+# yet (seen when the previous test's server was still going away): wait
+# until it answers, so the app never meets "cannot open display".
+for _ in $(seq 1 100); do
+  xdotool getdisplaygeometry >/dev/null 2>&1 && break
+  sleep 0.1
+done
+xdotool getdisplaygeometry >/dev/null 2>&1 || { echo "FAIL: display $DISPLAY does not answer"; exit 1; }
+
 keyring_home=
 if [ -n "$keyring" ]; then
   command -v gnome-keyring-daemon >/dev/null || skip "gnome-keyring-daemon not found"

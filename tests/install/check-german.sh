@@ -143,7 +143,7 @@ else
          kill "$launcher_pid" 2> /dev/null; wait "$launcher_pid" 2> /dev/null; exit $status'
   if ! german env GSETTINGS_SCHEMA_DIR="$schema_dir" GSETTINGS_BACKEND=memory \
        GIO_USE_VFS=local GIO_USE_PROXY_RESOLVER=dummy GDK_BACKEND=x11 GSK_RENDERER=cairo \
-       dbus-run-session -- xvfb-run -a -s '-screen 0 1280x800x24' \
+       dbus-run-session -- xvfb-run -a -n 170 -s '-screen 0 1280x800x24' \
        bash -c "$inner" check-german "$launcher" "$here/check-german-window.py" "$gui" "$sandbox"; then
     fail "the window under LANGUAGE=de (see above)"
   fi
