@@ -28,16 +28,30 @@ static const char journal_text[] =
   "{ \"version\": 1, \"jobs\": ["
   "  { \"host\": \"@HOST@\", \"offering\": 6606, \"offering_name\": \"Biology 101\","
   "    \"token\": \"1\", \"package\": \"/tmp/Week 1.imscc\", \"sha256\": \"aa\", \"bytes\": 10,"
-  "    \"status\": \"COMPLETED\", \"started\": \"2026-11-27T10:00:00Z\","
-  "    \"finished\": \"2026-11-27T10:01:00Z\", \"error\": null },"
+  "    \"status\": \"COMPLETED\", \"started\": \"@T0@\","
+  "    \"finished\": \"@T0_END@\", \"error\": null },"
   "  { \"host\": \"@HOST@\", \"offering\": 6606, \"token\": null,"
   "    \"package\": \"/tmp/Week 2.imscc\", \"status\": null,"
-  "    \"started\": \"2026-11-27T11:00:00Z\", \"finished\": null },"
+  "    \"started\": \"@T1@\", \"finished\": null },"
   "  { \"host\": \"https://other.example.com\", \"offering\": 1, \"token\": \"3\","
-  "    \"status\": \"PROCESSING\", \"started\": \"2026-11-27T12:00:00Z\", \"finished\": null },"
+  "    \"status\": \"PROCESSING\", \"started\": \"@T2@\", \"finished\": null },"
   "  { \"host\": \"@HOST@\", \"offering\": 12345, \"token\": \"4\","
-  "    \"status\": \"PROCESSING\", \"started\": \"2026-11-27T13:00:00Z\", \"finished\": null }"
+  "    \"status\": \"PROCESSING\", \"started\": \"@T3@\", \"finished\": null }"
   "] }";
+
+/* Journal times are relative to now, so that the records never age past the
+ * journal's give-up deadline (the test must pass on any date). */
+static void
+replace_time (GString    *text,
+              const char *marker,
+              int         minutes_from_now)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) then = g_date_time_add_minutes (now, minutes_from_now);
+  g_autofree char *iso = g_date_time_format_iso8601 (then);
+
+  g_string_replace (text, marker, iso, 0);
+}
 
 static void
 fixture_set_up (Fixture       *fixture,
@@ -62,6 +76,11 @@ fixture_set_up (Fixture       *fixture,
   g_assert_no_error (error);
   fixture->path = g_build_filename (fixture->dir, "jobs.json", NULL);
   g_string_replace (text, "@HOST@", url, 0);
+  replace_time (text, "@T0@", -4 * 60);
+  replace_time (text, "@T0_END@", -4 * 60 + 1);
+  replace_time (text, "@T1@", -3 * 60);
+  replace_time (text, "@T2@", -2 * 60);
+  replace_time (text, "@T3@", -1 * 60);
   g_assert_true (g_file_set_contents (fixture->path, text->str, -1, &error));
   g_assert_no_error (error);
 
