@@ -3,7 +3,74 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <string.h>
+#include <glib/gi18n.h>
+#include <gio/gio.h>
+
 #include "cd-json.h"
+
+/* Counts brackets outside strings; a backslash in a string escapes the next
+ * byte.  Malformed JSON is left for the parser to refuse. */
+gboolean
+cd_json_check_depth (const char *data,
+                     gsize       length,
+                     guint       max_depth)
+{
+  gboolean in_string = FALSE;
+  guint depth = 0;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > max_depth)
+            return FALSE;
+        }
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+
+  return TRUE;
+}
+
+JsonNode *
+cd_json_parse (const char *data,
+               gssize      length,
+               GError    **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  gsize size = length < 0 ? strlen (data) : (gsize)length;
+
+  if (!cd_json_check_depth (data, size, CD_JSON_MAX_DEPTH))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("The JSON is nested more than %u levels deep."), CD_JSON_MAX_DEPTH);
+      return NULL;
+    }
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, (gssize)size, error))
+    return NULL;
+
+  if (json_parser_get_root (parser) == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("The JSON is empty."));
+      return NULL;
+    }
+
+  return json_parser_steal_root (parser);
+}
 
 static const char *
 node_string (JsonNode *node)

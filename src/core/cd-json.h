@@ -12,6 +12,21 @@
 
 G_BEGIN_DECLS
 
+/* Deeper JSON is refused before json-glib sees it: its recursive parser
+ * overflows the stack long before memory runs out. */
+#define CD_JSON_MAX_DEPTH 64
+
+/* Whether @data nests arrays and objects no deeper than @max_depth. */
+gboolean    cd_json_check_depth (const char *data,
+                                 gsize       length,
+                                 guint       max_depth);
+/* Parses @data (@length bytes, or -1 for a NUL-terminated string) after
+ * checking its depth.  Returns the root (transfer full), or NULL with a
+ * G_IO_ERROR_INVALID_DATA error. */
+JsonNode   *cd_json_parse       (const char *data,
+                                 gssize      length,
+                                 GError    **error);
+
 const char *cd_json_get_string  (JsonObject *object,
                                  const char *member);
 const char *cd_json_get_string_or (JsonObject *object,
