@@ -131,6 +131,7 @@ cd_cli_exit_code_for_error (const GError *error)
         case CD_CLIENT_ERROR_BAD_RESPONSE:
         case CD_CLIENT_ERROR_NETWORK:
         case CD_CLIENT_ERROR_TLS:
+        case CD_CLIENT_ERROR_OUTCOME_UNKNOWN:
         default:
           return CD_EXIT_NETWORK;
         }

@@ -31,6 +31,9 @@ typedef enum {
   CD_CLIENT_ERROR_NETWORK,         /* could not connect, connection lost */
   CD_CLIENT_ERROR_TLS,             /* certificate not trusted, handshake failed */
   CD_CLIENT_ERROR_TIMESTAMP,       /* clock skew not recoverable */
+  CD_CLIENT_ERROR_OUTCOME_UNKNOWN, /* a POST's whole body was sent, but no answer came (the
+                                    * connection closed, the answer was cut, or the wait was
+                                    * cancelled): the server may have acted on it */
 } CdClientError;
 
 GQuark cd_client_error_quark (void);
