@@ -49,7 +49,9 @@ _cd_import_job_save (CdImportJob *self)
   g_debug ("Could not save the job journal: %s", error->message);
   g_clear_error (&self->journal_error);
   self->journal_error = g_steal_pointer (&error);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_JOURNAL_ERROR]);
+  /* Once per run of failures, not once per status. */
+  if (!had_error)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_JOURNAL_ERROR]);
   return FALSE;
 }
 
