@@ -149,6 +149,14 @@ report_finished (ImportRun    *run,
       return;
     }
 
+  if (g_error_matches (error, CD_JOB_ERROR, CD_JOB_ERROR_CANCELLED))
+    {
+      /* Not an outcome of the import: there was none. */
+      cd_cli_output_error (run->out, error);
+      run->exit_code = CD_EXIT_INTERRUPTED;
+      return;
+    }
+
   cd_cli_output_finished (run->out, run->job);
 
   if (error == NULL)
