@@ -88,6 +88,9 @@ void      _cd_import_job_finish          (CdImportJob    *self,
 void      _cd_import_job_need_attention  (CdImportJob    *self,
                                           GError         *error);
 void      _cd_import_job_renew_cancellable (CdImportJob  *self);
+/* @attention: (transfer full) (nullable) */
+void      _cd_import_job_set_attention   (CdImportJob    *self,
+                                          GError         *attention);
 
 /* cd-import-job-poll.c */
 guint     _cd_import_job_next_interval   (guint           current_ms,
