@@ -799,9 +799,44 @@ test_outcome_unknown_guard (void)
   cd_test_sandbox_stop (sandbox);
 }
 
+/* The journal's folder goes away after the token was saved: the job is
+ * followed to its end, then a warning and exit 4. */
+static void
+test_journal_breaks_later (void)
+{
+  CdTestSandbox *sandbox = start_sandbox ("UPLOADING:1,PROCESSING:1,COMPLETED", NULL, NULL);
+  g_autoptr(GSubprocessLauncher) launcher = cd_test_cli_launcher (sandbox);
+  g_autofree char *zip = cd_test_make_zip ("later.zip");
+  g_autofree char *journal = cd_test_journal_path ();
+  g_autofree char *dir = g_path_get_dirname (journal);
+  g_autofree char *moved = g_strconcat (dir, ".moved", NULL);
+  g_autofree char *target = g_build_filename (g_get_user_data_dir (), "gone", "coursedrop", NULL);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autofree char *header = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+
+  process = cd_test_cli_spawn (launcher, "--course-package", zip, "--course-offering-id", "6606", NULL);
+  header = wait_for_header (process);
+  g_assert_cmpint (g_rename (dir, moved), ==, 0);
+  g_assert_cmpint (symlink (target, dir), ==, 0);
+
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 4);
+  g_assert_true (g_str_has_suffix (out, "COMPLETED\n"));
+  g_assert_nonnull (strstr (err, "could not record the latest state of this job"));
+  g_assert_nonnull (strstr (err, journal));
+
+  cd_test_sandbox_stop (sandbox);
+}
+
 static void
 add_issue_9_tests (void)
 {
+  g_test_add_func ("/cli/import/journal-breaks-later", test_journal_breaks_later);
   g_test_add_func ("/cli/import/seed-command-line", test_seed_command_line);
   g_test_add_func ("/cli/import/attention/keys", test_attention_keys);
   g_test_add_func ("/cli/import/attention/refused", test_attention_refused);

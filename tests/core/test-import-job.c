@@ -580,6 +580,23 @@ test_attention_clock (Fixture       *f,
   assert_attention_then_resume (f, job, CD_CLIENT_ERROR, CD_CLIENT_ERROR_TIMESTAMP, f->client);
 }
 
+/* The role loses its permission mid-job: attention, never the end. */
+static void
+test_attention_forbidden (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *token = upload_and_stop (f);
+  g_autoptr(CdImportJob) job = cd_import_job_new_for_token (f->client, f->journal, 6606, token);
+
+  cd_sandbox_add_forbidden (f->sandbox, 6606);
+  cd_import_job_start (job);
+  run_until_stopped (job);
+
+  g_assert_error (cd_import_job_get_attention (job), CD_CLIENT_ERROR, CD_CLIENT_ERROR_FORBIDDEN);
+  g_assert_null (cd_import_job_get_finished (job));
+  g_assert_false (finished_on_disk (f, job));
+}
+
 static gboolean
 quit_after_cb (gpointer user_data)
 {
@@ -929,6 +946,7 @@ main (int   argc,
   ADD ("/job/attention/refused", test_attention_refused, "UPLOADING:0.3,COMPLETED");
   ADD ("/job/attention/tls", test_attention_tls, "UPLOADING:0.3,COMPLETED");
   ADD ("/job/attention/clock", test_attention_clock, "UPLOADING:0.3,COMPLETED");
+  ADD ("/job/attention/forbidden", test_attention_forbidden, "UPLOADING:0.3,COMPLETED");
   ADD ("/job/stop/polling", test_stop_polling, "UPLOADING:0.1,PROCESSING:0.5,COMPLETED");
   ADD ("/job/stop/upload", test_stop_upload, "UPLOADING:0.1,COMPLETED");
   ADD ("/job/poll-intervals", test_poll_intervals, "UPLOADING:0.1,PROCESSING:60,COMPLETED");
