@@ -237,7 +237,7 @@ cd_import_job_get_property (GObject    *object,
       g_value_set_boolean (value, self->retrying);
       break;
     case PROP_PAUSED:
-      g_value_set_boolean (value, self->attention != NULL);
+      g_value_set_boolean (value, cd_import_job_get_paused (self));
       break;
     case PROP_RUNNING:
       g_value_set_boolean (value, self->running);
@@ -554,10 +554,12 @@ cd_import_job_get_retrying (CdImportJob *self)
   return self->retrying;
 }
 
+/* Waiting for a new sign-in: the attention is a rejected or expired key. */
 gboolean
 cd_import_job_get_paused (CdImportJob *self)
 {
-  return self->attention != NULL;
+  return g_error_matches (self->attention, CD_CLIENT_ERROR, CD_CLIENT_ERROR_INVALID_TOKEN) ||
+         g_error_matches (self->attention, CD_CLIENT_ERROR, CD_CLIENT_ERROR_TOKEN_EXPIRED);
 }
 
 const GError *

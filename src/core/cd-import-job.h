@@ -106,7 +106,8 @@ GDateTime      *cd_import_job_get_started     (CdImportJob   *self);
 GDateTime      *cd_import_job_get_finished    (CdImportJob   *self);
 double          cd_import_job_get_upload_seconds (CdImportJob *self);
 gboolean        cd_import_job_get_retrying    (CdImportJob   *self);
-/* Whether CdImportJob:attention is set. */
+/* Whether the job needs attention because Brightspace rejected the key
+ * (a new sign-in, then cd_import_job_resume(), goes on). */
 gboolean        cd_import_job_get_paused      (CdImportJob   *self);
 const GError   *cd_import_job_get_attention   (CdImportJob   *self);
 /* The last journal save that failed, NULL once one succeeds again. */
