@@ -17,6 +17,7 @@
 #include "cd-cli.h"
 #include "cd-cli-output.h"
 #include "cd-import-job.h"
+#include "cd-validate.h"
 
 typedef struct
 {
@@ -25,8 +26,8 @@ typedef struct
   GMainLoop     *loop;         /* (owned) */
   gboolean       no_wait;
   gboolean       header_done;
+  gboolean       interrupted;
   int            exit_code;
-  int            signal;
 } ImportRun;
 
 static void
@@ -48,15 +49,14 @@ token_cb (CdImportJob *job,
   cd_cli_output_uploaded (run->out, cd_import_job_get_bytes_total (job),
                           cd_import_job_get_upload_seconds (job));
 
-  if (run->no_wait)
+  if (run->no_wait && !run->interrupted)
     {
       /* The server has the job; following it is someone else's business. */
       cd_cli_output_token (run->out, cd_import_job_get_token (job),
                            cd_import_job_get_offering_id (job));
       run->header_done = TRUE;
       run->exit_code = CD_EXIT_OK;
-      cd_import_job_cancel (job);
-      g_main_loop_quit (run->loop);
+      cd_import_job_stop (job);
       return;
     }
 
@@ -102,33 +102,62 @@ print_resume_hint (ImportRun *run)
     return;
 
   g_printerr (_("The import goes on in Brightspace; Coursedrop recorded job %s. Follow it again "
-                "with:\n  coursedrop-cli --course-offering-id %" PRId64 " --job-token %s\n"),
-              token, cd_import_job_get_offering_id (run->job), token);
+                "with:\n  coursedrop-cli resume --job-token %s\nor:\n  coursedrop-cli "
+                "--course-offering-id %" PRId64 " --job-token %s\n"),
+              token, token, cd_import_job_get_offering_id (run->job), token);
 }
 
+/* Stopped unfinished: say why, how to check or go on, and exit with the
+ * code of the cause. */
 static void
-paused_cb (CdImportJob *job,
-           GParamSpec  *pspec,
-           ImportRun   *run)
+report_attention (ImportRun    *run,
+                  const GError *attention)
 {
-  if (!cd_import_job_get_paused (job))
-    return;
+  cd_cli_output_error (run->out, attention);
 
-  /* A CLI cannot sign in again by itself: stop, keeping the job resumable. */
-  cd_cli_output_error (run->out, cd_import_job_get_error (job));
+  if (g_error_matches (attention, CD_CLIENT_ERROR, CD_CLIENT_ERROR_OUTCOME_UNKNOWN))
+    {
+      g_printerr (_("Coursedrop kept this attempt in its journal (see coursedrop-cli jobs). "
+                    "Look at the course’s import history in Brightspace (Course Admin › "
+                    "Import/Export/Copy Components) before you import the package again: "
+                    "Brightspace adds imported content again, so the course may end up with "
+                    "duplicates.\n"));
+      run->exit_code = CD_EXIT_NETWORK;
+      return;
+    }
+
   print_resume_hint (run);
-  cd_import_job_cancel (job);
-  run->exit_code = CD_EXIT_AUTH;
-  g_main_loop_quit (run->loop);
+  if (g_error_matches (attention, CD_JOB_ERROR, CD_JOB_ERROR_TIMED_OUT))
+    run->exit_code = CD_EXIT_IMPORT_FAILED;
+  else
+    run->exit_code = cd_cli_exit_code_for_error (attention);
 }
 
 static void
-finished_cb (CdImportJob *job,
-             ImportRun   *run)
+report_finished (ImportRun    *run,
+                 const GError *error)
 {
-  const GError *error = cd_import_job_get_error (job);
+  if (error != NULL && error->domain == CD_JOB_JOURNAL_ERROR)
+    {
+      /* The record could not be saved before the upload: none started. */
+      cd_cli_output_error (run->out, error);
+      g_printerr (_("Nothing was uploaded. Coursedrop records every import in %s before "
+                    "uploading, so that no job can be lost. Free some disk space or fix the "
+                    "permissions of that folder, then try again.\n"),
+                  cd_job_journal_get_path (cd_import_job_get_journal (run->job)));
+      run->exit_code = CD_EXIT_NETWORK;
+      return;
+    }
 
-  cd_cli_output_finished (run->out, job);
+  if (g_error_matches (error, CD_JOB_ERROR, CD_JOB_ERROR_CANCELLED))
+    {
+      /* Not an outcome of the import: there was none. */
+      cd_cli_output_error (run->out, error);
+      run->exit_code = CD_EXIT_INTERRUPTED;
+      return;
+    }
+
+  cd_cli_output_finished (run->out, run->job);
 
   if (error == NULL)
     run->exit_code = CD_EXIT_OK;
@@ -137,7 +166,49 @@ finished_cb (CdImportJob *job,
                                                           : CD_EXIT_IMPORT_FAILED;
   else
     run->exit_code = cd_cli_exit_code_for_error (error);
+}
 
+/* A journal that could not be written after the upload: the job went on,
+ * but what the journal says about it may be out of date. */
+static void
+report_journal (ImportRun *run)
+{
+  const GError *error = cd_import_job_get_journal_error (run->job);
+
+  if (error == NULL || cd_import_job_get_journal (run->job) == NULL)
+    return;
+
+  g_printerr (_("Warning: %s\nCoursedrop could not record the latest state of this job in %s, "
+                "so coursedrop-cli jobs and resume may show it out of date. Free some disk space "
+                "or fix the permissions of that folder.\n"),
+              error->message, cd_job_journal_get_path (cd_import_job_get_journal (run->job)));
+
+  if (run->exit_code == CD_EXIT_OK || run->exit_code == CD_EXIT_IMPORT_FAILED)
+    run->exit_code = CD_EXIT_NETWORK;
+}
+
+/* The job stopped running: finished, needing attention, or stopped by us. */
+static void
+running_cb (CdImportJob *job,
+            GParamSpec  *pspec,
+            ImportRun   *run)
+{
+  const GError *attention = cd_import_job_get_attention (job);
+
+  if (cd_import_job_is_running (job))
+    return;
+
+  if (cd_import_job_get_finished (job) != NULL)
+    report_finished (run, cd_import_job_get_error (job));
+  else if (attention != NULL)
+    report_attention (run, attention);
+  else if (run->interrupted)
+    print_resume_hint (run);
+
+  if (run->interrupted)
+    run->exit_code = CD_EXIT_INTERRUPTED;
+
+  report_journal (run);
   g_main_loop_quit (run->loop);
 }
 
@@ -146,17 +217,20 @@ interrupted_cb (gpointer user_data)
 {
   ImportRun *run = user_data;
 
+  /* A second Ctrl+C does not wait for the upload to let go. */
+  if (run->interrupted)
+    {
+      g_main_loop_quit (run->loop);
+      return G_SOURCE_CONTINUE;
+    }
+
+  run->interrupted = TRUE;
   run->exit_code = CD_EXIT_INTERRUPTED;
   cd_cli_output_interrupted (run->out);
 
-  if (cd_import_job_get_token (run->job) != NULL)
-    print_resume_hint (run);
-  else
-    g_printerr (_("The upload was stopped before Brightspace accepted the package; nothing was "
-                  "imported.\n"));
-
-  cd_import_job_cancel (run->job);
-  g_main_loop_quit (run->loop);
+  /* Polling stops at once; an upload stops once the client lets go of it,
+   * and only then is it known whether the package reached Brightspace. */
+  cd_import_job_stop (run->job);
 
   /* cd_cli_follow_job removes the source. */
   return G_SOURCE_CONTINUE;
@@ -182,15 +256,17 @@ cd_cli_follow_job (CdImportJob *job,
   g_signal_connect (run.job, "status-changed", G_CALLBACK (status_changed_cb), &run);
   g_signal_connect (run.job, "notify::bytes-sent", G_CALLBACK (progress_cb), &run);
   g_signal_connect (run.job, "notify::retrying", G_CALLBACK (retrying_cb), &run);
-  g_signal_connect (run.job, "notify::paused", G_CALLBACK (paused_cb), &run);
-  g_signal_connect (run.job, "finished", G_CALLBACK (finished_cb), &run);
+  g_signal_connect (run.job, "notify::running", G_CALLBACK (running_cb), &run);
   sigint = g_unix_signal_add (SIGINT, interrupted_cb, &run);
   sigterm = g_unix_signal_add (SIGTERM, interrupted_cb, &run);
 
   if (cd_import_job_get_token (job) != NULL)
     print_header (&run);
   cd_import_job_start (run.job);
-  g_main_loop_run (run.loop);
+  /* The job reports every outcome from the loop; should it ever stop
+   * inside start, the loop must not wait for an event that came already. */
+  if (cd_import_job_is_running (run.job))
+    g_main_loop_run (run.loop);
 
   g_source_remove (sigint);
   g_source_remove (sigterm);
@@ -275,17 +351,24 @@ warn_about_duplicate (CdJobJournal *journal,
   CdJobRecord *previous;
   g_autofree char *when = NULL;
 
-  previous = cd_job_journal_find_duplicate (journal, cd_client_get_host (client), offering_id,
-                                            cd_package_get_sha256 (package));
+  previous = cd_import_job_find_previous (journal, cd_client_get_host (client), offering_id,
+                                          cd_package_get_sha256 (package));
   if (previous == NULL)
     return FALSE;
 
   when = previous->started != NULL ? g_date_time_format (previous->started, "%x %X")
                                    : g_strdup ("?");
-  g_printerr (_("Warning: “%s” was already imported into course offering %" PRId64
-                " on %s (job %s). Brightspace adds imported content again, so the course may "
-                "end up with duplicates.\n"),
-              cd_package_get_display_name (package), offering_id, when, previous->token);
+  if (cd_import_job_record_outcome_unknown (previous))
+    g_printerr (_("Warning: “%s” may already have been imported into course offering %" PRId64
+                  " on %s: Coursedrop sent it but got no answer. Check the course’s import "
+                  "history in Brightspace; Brightspace adds imported content again, so the "
+                  "course may end up with duplicates.\n"),
+                cd_package_get_display_name (package), offering_id, when);
+  else
+    g_printerr (_("Warning: “%s” was already imported into course offering %" PRId64
+                  " on %s (job %s). Brightspace adds imported content again, so the course may "
+                  "end up with duplicates.\n"),
+                cd_package_get_display_name (package), offering_id, when, previous->token);
   return TRUE;
 }
 
@@ -335,6 +418,7 @@ cd_cli_import (int    argc,
   g_autoptr(GError) error = NULL;
   g_autofree char *size_warning = NULL;
   gint64 offering_id = 0;
+  GTimeSpan deadline = 0;
   int status;
 
   context = cd_cli_option_context_new (NULL,
@@ -355,13 +439,20 @@ cd_cli_import (int    argc,
   if (package_path == NULL && token == NULL)
     return cd_cli_usage (_("Give the package to import with --course-package FILE, or an "
                            "existing job with --job-token TOKEN."));
-  if (package_path != NULL && token != NULL)
-    return cd_cli_usage (_("--course-package uploads a new package and --job-token follows an "
-                           "existing job: give only one of them."));
   if (token != NULL && (status = cd_cli_check_job_token (token)) != CD_EXIT_OK)
     return status;
-  if (give_up_hours <= 0)
-    return cd_cli_usage (_("--give-up-after needs a positive number of hours."));
+  if (!cd_validate_hours (give_up_hours, &deadline, &error))
+    return cd_cli_usage (_("--give-up-after: %s"), error->message);
+
+  /* D2L's sample always wants --course-package; with --job-token it only
+   * follows that job, so the package is neither checked nor sent. */
+  if (package_path != NULL && token != NULL)
+    {
+      g_autofree char *shown = g_filename_display_name (package_path);
+
+      g_printerr (_("Following job %s; “%s” is not uploaded again.\n"), token, shown);
+      g_clear_pointer (&package_path, g_free);
+    }
 
   if (package_path != NULL)
     {
@@ -393,7 +484,7 @@ cd_cli_import (int    argc,
     job = cd_import_job_new_for_token (client, journal, offering_id, token);
 
   cd_import_job_set_callback_url (job, callback_url);
-  cd_import_job_set_deadline (job, (GTimeSpan)(give_up_hours * G_TIME_SPAN_HOUR));
+  cd_import_job_set_deadline (job, deadline);
 
   return cd_cli_follow_job (job, json, no_wait);
 }

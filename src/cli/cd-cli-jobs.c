@@ -142,9 +142,11 @@ cd_cli_resume (int    argc,
                char **argv)
 {
   g_autofree char *host = NULL;
+  g_autofree char *token = NULL;
   gboolean json = FALSE;
   GOptionEntry entries[] = {
     { "host", 0, 0, G_OPTION_ARG_STRING, &host, N_("Brightspace address (overrides COURSEDROP_HOST)"), N_("URL") },
+    { "job-token", 0, 0, G_OPTION_ARG_STRING, &token, N_("Follow only this job"), N_("TOKEN") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object per event on standard output"), NULL },
     { NULL }
   };
@@ -165,6 +167,8 @@ cd_cli_resume (int    argc,
     return status;
   if (argc > 1)
     return cd_cli_usage (_("resume takes no arguments, but “%s” was given."), argv[1]);
+  if (token != NULL && (status = cd_cli_check_job_token (token)) != CD_EXIT_OK)
+    return status;
 
   if (!(client = cd_cli_create_client (host, TRUE, &error)))
     return cd_cli_fail (error);
@@ -177,7 +181,7 @@ cd_cli_resume (int    argc,
       CdJobRecord *record = g_ptr_array_index (unfinished, i);
       g_autoptr(CdImportJob) job = NULL;
 
-      if (record->token == NULL ||
+      if (record->token == NULL || (token != NULL && g_strcmp0 (record->token, token) != 0) ||
           g_ascii_strcasecmp (record->host, cd_client_get_host (client)) != 0)
         continue;
 

@@ -1,11 +1,9 @@
 /* cd-import-job.c: one course import, from upload to a final status
  *
- * Uploads the package (when there is one), records the token in the
- * journal before the first poll, then polls on GLib timeouts: 1 s at first,
- * ×1.5 while nothing changes up to 15 s, back to 1 s after each change,
- * Retry-After honoured, ±10 % jitter.  Transient failures never end a job:
- * they back off and set CdImportJob:retrying.  A final status fetches the
- * logs, so a failure comes with Brightspace's reason.
+ * The type, its properties and the three ways a run ends: finished (only
+ * by Brightspace's word, or an upload that reached nothing), needing
+ * attention (unfinished, resumable), or stopped.  Starting and stopping
+ * are in cd-import-job-start.c, polling in cd-import-job-poll.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,61 +11,10 @@
 #include <glib/gi18n-lib.h>
 
 #include "cd-client-imports.h"
-#include "cd-import-job.h"
-
-#define POLL_FACTOR 1.5
-
-struct _CdImportJob
-{
-  GObject         parent_instance;
-
-  CdClient       *client;          /* (owned) */
-  CdJobJournal   *journal;         /* (owned) (nullable) */
-  CdJobRecord    *record;          /* (owned) */
-  CdPackage      *package;         /* (owned) (nullable) */
-  char           *package_name;    /* (owned) (nullable) */
-  char           *callback_url;    /* (owned) (nullable) */
-  GCancellable   *cancellable;     /* (owned) */
-  GError         *error;           /* (owned) (nullable) */
-  GPtrArray      *logs;            /* (owned) (element-type CdImportLogEntry) */
-  char           *failure_reason;  /* (owned) (nullable) */
-
-  CdImportStatus  status;
-  CdImportStage   stage;
-  goffset         bytes_sent;
-  goffset         bytes_total;
-  GTimeSpan       deadline;
-  gint64          upload_started;  /* monotonic µs */
-  double          upload_seconds;
-  guint           initial_ms;
-  guint           max_ms;
-  guint           interval_ms;
-  guint           poll_source;
-
-  guint           in_journal : 1;
-  guint           running : 1;
-  guint           retrying : 1;
-  guint           paused : 1;
-};
+#include "cd-import-job-private.h"
 
 G_DEFINE_QUARK (cd-job-error-quark, cd_job_error)
 G_DEFINE_FINAL_TYPE (CdImportJob, cd_import_job, G_TYPE_OBJECT)
-
-enum {
-  PROP_0,
-  PROP_TOKEN,
-  PROP_STATUS,
-  PROP_STATUS_TEXT,
-  PROP_STAGE,
-  PROP_OFFERING_NAME,
-  PROP_BYTES_SENT,
-  PROP_BYTES_TOTAL,
-  PROP_FINISHED,
-  PROP_RETRYING,
-  PROP_PAUSED,
-  PROP_RUNNING,
-  N_PROPS
-};
 
 enum {
   STATUS_CHANGED,
@@ -75,45 +22,85 @@ enum {
   N_SIGNALS
 };
 
-static GParamSpec *properties[N_PROPS];
+GParamSpec *_cd_import_job_properties[N_PROPS];
+#define properties _cd_import_job_properties
 static guint signals[N_SIGNALS];
 
-static void poll_now (CdImportJob *self);
-
-static void
-save_journal (CdImportJob *self)
+/* FALSE when the journal could not be written; the reason is kept in
+ * CdImportJob:journal-error until a later save succeeds. */
+gboolean
+_cd_import_job_save (CdImportJob *self)
 {
   g_autoptr(GError) error = NULL;
+  gboolean had_error = self->journal_error != NULL;
 
-  if (self->journal != NULL && !cd_job_journal_save (self->journal, &error))
-    g_warning ("Could not save the job journal: %s", error->message);
+  if (self->journal == NULL)
+    return TRUE;
+
+  if (cd_job_journal_save (self->journal, &error))
+    {
+      g_clear_error (&self->journal_error);
+      if (had_error)
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_JOURNAL_ERROR]);
+      return TRUE;
+    }
+
+  g_debug ("Could not save the job journal: %s", error->message);
+  g_clear_error (&self->journal_error);
+  self->journal_error = g_steal_pointer (&error);
+  /* Once per run of failures, not once per status. */
+  if (!had_error)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_JOURNAL_ERROR]);
+  return FALSE;
 }
 
-static void
-set_bool (CdImportJob *self,
-          guint        prop,
-          gboolean     value)
+void
+_cd_import_job_set_running (CdImportJob *self,
+                            gboolean     running)
 {
-  gboolean current = prop == PROP_RETRYING ? self->retrying :
-                     prop == PROP_PAUSED ? self->paused : self->running;
-
-  if (current == !!value)
+  if (self->running == !!running)
     return;
 
-  if (prop == PROP_RETRYING)
-    self->retrying = !!value;
-  else if (prop == PROP_PAUSED)
-    self->paused = !!value;
-  else
-    self->running = !!value;
-
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+  self->running = !!running;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
 }
 
-static void
-set_status (CdImportJob    *self,
-            CdImportStatus  status,
-            const char     *word)
+void
+_cd_import_job_set_retrying (CdImportJob *self,
+                             gboolean     retrying)
+{
+  if (self->retrying == !!retrying)
+    return;
+
+  self->retrying = !!retrying;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RETRYING]);
+}
+
+void
+_cd_import_job_renew_cancellable (CdImportJob *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+}
+
+void
+_cd_import_job_set_attention (CdImportJob *self,
+                              GError      *attention)
+{
+  if (self->attention == NULL && attention == NULL)
+    return;
+
+  g_clear_error (&self->attention);
+  self->attention = attention;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ATTENTION]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
+}
+
+void
+_cd_import_job_set_status (CdImportJob    *self,
+                           CdImportStatus  status,
+                           const char     *word)
 {
   CdImportStage stage = cd_import_status_get_stage (status, self->stage);
 
@@ -129,340 +116,54 @@ set_status (CdImportJob    *self,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAGE]);
     }
 
-  save_journal (self);
+  _cd_import_job_save (self);
   g_signal_emit (self, signals[STATUS_CHANGED], 0, word);
 }
 
-static void
-clear_poll (CdImportJob *self)
+/* Ends the job for good; @error (transfer full) NULL means it completed.
+ * Only Brightspace's word (a final status, a 404 for the token) ends a job
+ * with a token; without one, it ends an upload that reached nothing. */
+void
+_cd_import_job_finish (CdImportJob *self,
+                       GError      *error)
 {
-  g_clear_handle_id (&self->poll_source, g_source_remove);
-}
-
-/* Ends the job; @error NULL means it completed. */
-static void
-finish (CdImportJob *self,
-        GError      *error)
-{
-  clear_poll (self);
+  _cd_import_job_stop_polling (self);
   g_clear_error (&self->error);
   self->error = error;
+  self->stopping = FALSE;
+  _cd_import_job_set_attention (self, NULL);
 
   g_clear_pointer (&self->record->finished, g_date_time_unref);
   self->record->finished = g_date_time_new_now_utc ();
   g_clear_pointer (&self->record->error, g_free);
   if (error != NULL)
     self->record->error = g_strdup (error->message);
-  save_journal (self);
+  _cd_import_job_save (self);
 
-  set_bool (self, PROP_RETRYING, FALSE);
-  set_bool (self, PROP_RUNNING, FALSE);
+  _cd_import_job_set_retrying (self, FALSE);
+  _cd_import_job_set_running (self, FALSE);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FINISHED]);
   g_signal_emit (self, signals[FINISHED], 0);
 }
 
-static gboolean
-poll_timeout_cb (gpointer user_data)
-{
-  CdImportJob *self = user_data;
-
-  self->poll_source = 0;
-  poll_now (self);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-schedule_poll (CdImportJob *self,
-               guint        delay_ms)
-{
-  /* ±10 % jitter keeps many jobs from polling in lockstep. */
-  double jitter = g_random_double_range (0.9, 1.1);
-
-  clear_poll (self);
-  self->poll_source = g_timeout_add ((guint)(delay_ms * jitter), poll_timeout_cb, self);
-  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->poll_source),
-                            "[coursedrop] import poll");
-}
-
-static guint
-grow (CdImportJob *self)
-{
-  return MIN ((guint)(self->interval_ms * POLL_FACTOR), self->max_ms);
-}
-
-static void
-logs_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(CdImportJob) self = user_data;
-  g_autoptr(GPtrArray) logs = NULL;
-  g_autoptr(GError) error = NULL;
-  GError *outcome = NULL;
-
-  logs = cd_client_get_import_logs_finish (CD_CLIENT (object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  if (logs != NULL)
-    {
-      g_clear_pointer (&self->logs, g_ptr_array_unref);
-      self->logs = g_ptr_array_ref (logs);
-
-      for (guint i = 0; i < logs->len; i++)
-        {
-          CdImportLogEntry *entry = g_ptr_array_index (logs, i);
-
-          if (entry->type == CD_IMPORT_LOG_ERROR)
-            {
-              self->failure_reason = g_strdup (entry->message);
-              break;
-            }
-        }
-    }
-  else
-    g_warning ("Could not read the import job’s log: %s", error->message);
-
-  if (self->status == CD_IMPORT_STATUS_IMPORT_FAILED)
-    outcome = g_error_new (CD_JOB_ERROR, CD_JOB_ERROR_FAILED, _("Import failed: %s"),
-                           self->failure_reason != NULL
-                             ? self->failure_reason
-                             : _("Brightspace gave no reason. Check the course’s import history."));
-  else if (self->status == CD_IMPORT_STATUS_TIMEOUT && self->failure_reason != NULL)
-    outcome = g_error_new (CD_JOB_ERROR, CD_JOB_ERROR_TIMED_OUT,
-                           _("Brightspace stopped the import because it took too long: %s"),
-                           self->failure_reason);
-  else if (self->status == CD_IMPORT_STATUS_TIMEOUT)
-    outcome = g_error_new_literal (CD_JOB_ERROR, CD_JOB_ERROR_TIMED_OUT,
-                                   _("Brightspace stopped the import because it took too long, "
-                                     "and logged no reason."));
-
-  finish (self, outcome);
-}
-
-static void
-status_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(CdImportJob) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *word = NULL;
-  guint retry_after_ms = 0;
-  CdImportStatus status;
-
-  word = cd_client_get_import_status_finish (CD_CLIENT (object), result, &retry_after_ms, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !self->running)
-    return;
-
-  if (error != NULL)
-    {
-      if (cd_client_error_is_transient (error))
-        {
-          g_debug ("Poll of job %s failed, retrying: %s", self->record->token, error->message);
-          set_bool (self, PROP_RETRYING, TRUE);
-          self->interval_ms = MAX (grow (self), retry_after_ms);
-          schedule_poll (self, self->interval_ms);
-        }
-      else if (g_error_matches (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_INVALID_TOKEN) ||
-               g_error_matches (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_TOKEN_EXPIRED))
-        {
-          /* The sign-in expired: the import goes on on the server, so wait
-           * for a new sign-in instead of failing. */
-          g_clear_error (&self->error);
-          self->error = g_steal_pointer (&error);
-          set_bool (self, PROP_RETRYING, FALSE);
-          set_bool (self, PROP_PAUSED, TRUE);
-        }
-      else
-        finish (self, g_steal_pointer (&error));
-
-      return;
-    }
-
-  set_bool (self, PROP_RETRYING, FALSE);
-
-  if (g_strcmp0 (word, self->record->status) != 0 ||
-      self->status == CD_IMPORT_STATUS_UPLOADING_LOCAL)
-    {
-      status = cd_import_status_from_string (word);
-      if (status == CD_IMPORT_STATUS_UNKNOWN)
-        g_message ("Job %s has a status Coursedrop does not know: %s; still following it",
-                   self->record->token, word);
-      set_status (self, status, word);
-      self->interval_ms = self->initial_ms;
-    }
-  else
-    self->interval_ms = grow (self);
-
-  if (cd_import_status_is_final (self->status))
-    {
-      cd_client_get_import_logs_async (self->client, self->record->offering, self->record->token,
-                                       self->cancellable, logs_cb, g_object_ref (self));
-      return;
-    }
-
-  self->interval_ms = MAX (self->interval_ms, retry_after_ms);
-  schedule_poll (self, self->interval_ms);
-}
-
-static void
-poll_now (CdImportJob *self)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-
-  if (self->record->started != NULL &&
-      g_date_time_difference (now, self->record->started) > self->deadline)
-    {
-      finish (self, g_error_new (CD_JOB_ERROR, CD_JOB_ERROR_TIMED_OUT,
-                                 _("The import did not finish within %d hours; Coursedrop "
-                                   "stopped following it. Check the course in Brightspace."),
-                                 (int)(self->deadline / G_TIME_SPAN_HOUR)));
-      return;
-    }
-
-  cd_client_get_import_status_async (self->client, self->record->offering, self->record->token,
-                                     self->cancellable, status_cb, g_object_ref (self));
-}
-
-static void
-begin_polling (CdImportJob *self)
-{
-  self->interval_ms = self->initial_ms;
-  set_bool (self, PROP_PAUSED, FALSE);
-  poll_now (self);
-}
-
-static void
-upload_progress_cb (goffset  sent,
-                    goffset  total,
-                    gpointer user_data)
-{
-  CdImportJob *self = user_data;
-
-  self->bytes_sent = sent;
-  if (total != self->bytes_total)
-    {
-      self->bytes_total = total;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_TOTAL]);
-    }
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_SENT]);
-}
-
-static void
-upload_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(CdImportJob) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *token = NULL;
-
-  token = cd_client_start_import_finish (CD_CLIENT (object), result, &error);
-
-  if (token == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_clear_error (&error);
-          error = g_error_new_literal (CD_JOB_ERROR, CD_JOB_ERROR_CANCELLED,
-                                       _("The upload was cancelled before Brightspace accepted "
-                                         "the package."));
-        }
-      finish (self, g_steal_pointer (&error));
-      return;
-    }
-
-  self->upload_seconds = (double)(g_get_monotonic_time () - self->upload_started) / G_USEC_PER_SEC;
-
-  /* The token goes to disk before anything else can go wrong, and before
-   * anyone hears of it. */
-  self->record->token = g_strdup (token);
-  save_journal (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKEN]);
-  set_status (self, CD_IMPORT_STATUS_UPLOADING, "UPLOADING");
-
-  begin_polling (self);
-}
-
+/* Stops, unfinished and resumable, until someone acts on @error
+ * (transfer full): signs in again, trusts the certificate, fixes the
+ * clock, reconnects, or just tries again. */
 void
-cd_import_job_start (CdImportJob *self)
+_cd_import_job_need_attention (CdImportJob *self,
+                               GError      *error)
 {
-  g_return_if_fail (CD_IS_IMPORT_JOB (self));
-  g_return_if_fail (!self->running);
+  _cd_import_job_stop_polling (self);
+  _cd_import_job_renew_cancellable (self);
+  self->stopping = FALSE;
 
-  set_bool (self, PROP_RUNNING, TRUE);
+  g_free (self->record->error);
+  self->record->error = g_strdup (error->message);
+  _cd_import_job_save (self);
 
-  if (self->record->started == NULL)
-    self->record->started = g_date_time_new_now_utc ();
-
-  if (self->journal != NULL && !self->in_journal)
-    {
-      cd_job_journal_add (self->journal, self->record);
-      self->in_journal = TRUE;
-    }
-
-  if (self->record->token != NULL)
-    {
-      save_journal (self);
-      begin_polling (self);
-      return;
-    }
-
-  save_journal (self);
-  self->upload_started = g_get_monotonic_time ();
-  cd_client_start_import_async (self->client,
-                                cd_package_get_file (self->package),
-                                self->record->offering,
-                                self->callback_url,
-                                upload_progress_cb, g_object_ref (self), g_object_unref,
-                                self->cancellable,
-                                upload_cb, g_object_ref (self));
-}
-
-void
-cd_import_job_cancel (CdImportJob *self)
-{
-  g_return_if_fail (CD_IS_IMPORT_JOB (self));
-
-  if (!self->running)
-    return;
-
-  g_cancellable_cancel (self->cancellable);
-  if (self->record->token != NULL)
-    {
-      /* Only we stop; the job goes on in Brightspace and stays resumable. */
-      clear_poll (self);
-      set_bool (self, PROP_RETRYING, FALSE);
-      set_bool (self, PROP_PAUSED, FALSE);
-      set_bool (self, PROP_RUNNING, FALSE);
-      save_journal (self);
-    }
-}
-
-void
-cd_import_job_resume (CdImportJob *self,
-                      CdClient    *client)
-{
-  g_return_if_fail (CD_IS_IMPORT_JOB (self));
-  g_return_if_fail (!client || CD_IS_CLIENT (client));
-
-  if (client != NULL)
-    g_set_object (&self->client, client);
-
-  if (self->record->token == NULL || self->record->finished != NULL)
-    return;
-
-  g_clear_error (&self->error);
-  if (g_cancellable_is_cancelled (self->cancellable))
-    {
-      g_clear_object (&self->cancellable);
-      self->cancellable = g_cancellable_new ();
-    }
-  set_bool (self, PROP_RUNNING, TRUE);
-  begin_polling (self);
+  _cd_import_job_set_retrying (self, FALSE);
+  _cd_import_job_set_attention (self, error);
+  _cd_import_job_set_running (self, FALSE);
 }
 
 static void
@@ -470,7 +171,8 @@ cd_import_job_dispose (GObject *object)
 {
   CdImportJob *self = CD_IMPORT_JOB (object);
 
-  clear_poll (self);
+  g_clear_handle_id (&self->start_source, g_source_remove);
+  _cd_import_job_stop_polling (self);
   g_cancellable_cancel (self->cancellable);
 
   G_OBJECT_CLASS (cd_import_job_parent_class)->dispose (object);
@@ -489,6 +191,8 @@ cd_import_job_finalize (GObject *object)
   g_clear_pointer (&self->callback_url, g_free);
   g_clear_object (&self->cancellable);
   g_clear_error (&self->error);
+  g_clear_error (&self->attention);
+  g_clear_error (&self->journal_error);
   g_clear_pointer (&self->logs, g_ptr_array_unref);
   g_clear_pointer (&self->failure_reason, g_free);
 
@@ -533,10 +237,19 @@ cd_import_job_get_property (GObject    *object,
       g_value_set_boolean (value, self->retrying);
       break;
     case PROP_PAUSED:
-      g_value_set_boolean (value, self->paused);
+      g_value_set_boolean (value, cd_import_job_get_paused (self));
       break;
     case PROP_RUNNING:
       g_value_set_boolean (value, self->running);
+      break;
+    case PROP_ATTENTION:
+      g_value_set_boxed (value, self->attention);
+      break;
+    case PROP_JOURNAL_ERROR:
+      g_value_set_boxed (value, self->journal_error);
+      break;
+    case PROP_POLL_INTERVAL:
+      g_value_set_uint (value, self->poll_delay_ms);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -568,6 +281,14 @@ cd_import_job_class_init (CdImportJobClass *klass)
   properties[PROP_RETRYING] = g_param_spec_boolean ("retrying", NULL, NULL, FALSE, flags);
   properties[PROP_PAUSED] = g_param_spec_boolean ("paused", NULL, NULL, FALSE, flags);
   properties[PROP_RUNNING] = g_param_spec_boolean ("running", NULL, NULL, FALSE, flags);
+  /* Why the job stopped unfinished (a GError); cd_import_job_resume()
+   * goes on once the cause is dealt with. */
+  properties[PROP_ATTENTION] = g_param_spec_boxed ("attention", NULL, NULL, G_TYPE_ERROR, flags);
+  properties[PROP_JOURNAL_ERROR] = g_param_spec_boxed ("journal-error", NULL, NULL,
+                                                       G_TYPE_ERROR, flags);
+  /* Milliseconds before the next poll (before jitter); 0 when none is due. */
+  properties[PROP_POLL_INTERVAL] = g_param_spec_uint ("poll-interval", NULL, NULL,
+                                                      0, G_MAXUINT, 0, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[STATUS_CHANGED] = g_signal_new ("status-changed", G_TYPE_FROM_CLASS (klass),
@@ -584,6 +305,7 @@ cd_import_job_init (CdImportJob *self)
   self->deadline = CD_IMPORT_JOB_DEFAULT_DEADLINE;
   self->initial_ms = 1000;
   self->max_ms = 15000;
+  self->time_scale = 1.0;
   self->status = CD_IMPORT_STATUS_UPLOADING_LOCAL;
   self->stage = CD_IMPORT_STAGE_UPLOAD;
 }
@@ -701,6 +423,15 @@ cd_import_job_set_deadline (CdImportJob *self,
 }
 
 void
+cd_import_job_set_time_scale (CdImportJob *self,
+                              double       scale)
+{
+  g_return_if_fail (CD_IS_IMPORT_JOB (self));
+  g_return_if_fail (scale > 0);
+  self->time_scale = scale;
+}
+
+void
 cd_import_job_set_poll_interval (CdImportJob *self,
                                  guint        initial_ms,
                                  guint        max_ms)
@@ -720,6 +451,12 @@ CdJobRecord *
 cd_import_job_get_record (CdImportJob *self)
 {
   return self->record;
+}
+
+CdJobJournal *
+cd_import_job_get_journal (CdImportJob *self)
+{
+  return self->journal;
 }
 
 CdPackage *
@@ -817,10 +554,30 @@ cd_import_job_get_retrying (CdImportJob *self)
   return self->retrying;
 }
 
+/* Waiting for a new sign-in: the attention is a rejected or expired key. */
 gboolean
 cd_import_job_get_paused (CdImportJob *self)
 {
-  return self->paused;
+  return g_error_matches (self->attention, CD_CLIENT_ERROR, CD_CLIENT_ERROR_INVALID_TOKEN) ||
+         g_error_matches (self->attention, CD_CLIENT_ERROR, CD_CLIENT_ERROR_TOKEN_EXPIRED);
+}
+
+const GError *
+cd_import_job_get_attention (CdImportJob *self)
+{
+  return self->attention;
+}
+
+const GError *
+cd_import_job_get_journal_error (CdImportJob *self)
+{
+  return self->journal_error;
+}
+
+guint
+cd_import_job_get_poll_interval (CdImportJob *self)
+{
+  return self->poll_delay_ms;
 }
 
 gboolean
@@ -843,10 +600,11 @@ cd_import_job_get_upload_seconds (CdImportJob *self)
   return self->upload_seconds;
 }
 
+/* How the job finished, or else why it needs attention. */
 const GError *
 cd_import_job_get_error (CdImportJob *self)
 {
-  return self->error;
+  return self->error != NULL ? self->error : self->attention;
 }
 
 GPtrArray *

@@ -16,8 +16,9 @@ G_BEGIN_DECLS
 
 typedef enum {
   CD_JOB_ERROR_FAILED,     /* Brightspace said IMPORTFAILED */
-  CD_JOB_ERROR_TIMED_OUT,  /* Brightspace said Timeout, or our deadline passed */
-  CD_JOB_ERROR_CANCELLED,  /* we stopped following; the server job goes on */
+  CD_JOB_ERROR_TIMED_OUT,  /* Brightspace said Timeout, or our deadline passed (then
+                            * the job is left unfinished: see CdImportJob:attention) */
+  CD_JOB_ERROR_CANCELLED,  /* the upload was stopped before Brightspace had the package */
 } CdJobError;
 
 GQuark cd_job_error_quark (void);
@@ -28,8 +29,16 @@ GQuark cd_job_error_quark (void);
 
 G_DECLARE_FINAL_TYPE (CdImportJob, cd_import_job, CD, IMPORT_JOB, GObject)
 
-/* @journal: (nullable): where the job is recorded; it is saved with the
- * token before the first poll and after every status change. */
+/* @journal: (nullable): where the job is recorded; it is saved before the
+ * upload (which does not start if that fails), with the token before the
+ * first poll, and after every status change.
+ *
+ * States: running (uploading or polling); finished (CdImportJob:finished
+ * set: only by a final Brightspace status, a 404 for the token, or an
+ * upload that reached nothing); or stopped unfinished, which is resumable
+ * and, with CdImportJob:attention set, needs someone to act first (sign in
+ * again, trust a certificate, fix the clock, reconnect, or check an upload
+ * whose outcome is unknown). */
 CdImportJob    *cd_import_job_new_for_package (CdClient      *client,
                                                CdJobJournal  *journal,
                                                CdPackage     *package,
@@ -43,12 +52,26 @@ CdImportJob    *cd_import_job_new_for_record  (CdClient      *client,
                                                CdJobJournal  *journal,
                                                CdJobRecord   *record) G_GNUC_WARN_UNUSED_RESULT;
 
+/* Never ends the job by itself: outcomes arrive from the main loop. */
 void            cd_import_job_start           (CdImportJob   *self);
-/* Stops following and uploading; a server-side job is left running. */
+/* Stops uploading and following (sign-out, account switch, Ctrl+C) and
+ * sends nothing more; see the comment in cd-import-job.c. */
+void            cd_import_job_stop            (CdImportJob   *self);
+/* The same as cd_import_job_stop(). */
 void            cd_import_job_cancel          (CdImportJob   *self);
-/* Polls again after a pause (an expired sign-in, see CdImportJob:paused). */
+/* Follows a stopped, unfinished job again, with @client (nullable: the
+ * same) — e.g. after a new sign-in; clears CdImportJob:attention. */
 void            cd_import_job_resume          (CdImportJob   *self,
                                                CdClient      *client);
+
+/* The duplicate guard: the last import of that package into that offering,
+ * or an upload of it whose outcome is unknown.  (transfer none) (nullable) */
+CdJobRecord    *cd_import_job_find_previous   (CdJobJournal  *journal,
+                                               const char    *host,
+                                               gint64         offering,
+                                               const char    *sha256);
+/* An upload that sent everything and got no answer: possibly imported. */
+gboolean        cd_import_job_record_outcome_unknown (const CdJobRecord *record);
 
 void            cd_import_job_set_callback_url (CdImportJob  *self,
                                                 const char   *callback_url);
@@ -58,9 +81,15 @@ void            cd_import_job_set_deadline    (CdImportJob   *self,
 void            cd_import_job_set_poll_interval (CdImportJob *self,
                                                  guint        initial_ms,
                                                  guint        max_ms);
+/* For tests: real waits are the policy's waits times @scale (> 0), so the
+ * policy's own intervals can be observed in CdImportJob:poll-interval. */
+void            cd_import_job_set_time_scale  (CdImportJob   *self,
+                                               double         scale);
 
 CdClient       *cd_import_job_get_client      (CdImportJob   *self);
 CdJobRecord    *cd_import_job_get_record      (CdImportJob   *self);
+/* (nullable) */
+CdJobJournal   *cd_import_job_get_journal     (CdImportJob   *self);
 CdPackage      *cd_import_job_get_package     (CdImportJob   *self);
 const char     *cd_import_job_get_package_name (CdImportJob  *self);
 gint64          cd_import_job_get_offering_id (CdImportJob   *self);
@@ -77,9 +106,16 @@ GDateTime      *cd_import_job_get_started     (CdImportJob   *self);
 GDateTime      *cd_import_job_get_finished    (CdImportJob   *self);
 double          cd_import_job_get_upload_seconds (CdImportJob *self);
 gboolean        cd_import_job_get_retrying    (CdImportJob   *self);
+/* Whether the job needs attention because Brightspace rejected the key
+ * (a new sign-in, then cd_import_job_resume(), goes on). */
 gboolean        cd_import_job_get_paused      (CdImportJob   *self);
+const GError   *cd_import_job_get_attention   (CdImportJob   *self);
+/* The last journal save that failed, NULL once one succeeds again. */
+const GError   *cd_import_job_get_journal_error (CdImportJob *self);
+guint           cd_import_job_get_poll_interval (CdImportJob *self);
 gboolean        cd_import_job_is_running      (CdImportJob   *self);
 gboolean        cd_import_job_succeeded       (CdImportJob   *self);
+/* How the job finished, or else why it needs attention. */
 const GError   *cd_import_job_get_error       (CdImportJob   *self);
 /* (element-type CdImportLogEntry): errors and warnings first. */
 GPtrArray      *cd_import_job_get_logs        (CdImportJob   *self);

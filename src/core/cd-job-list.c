@@ -221,7 +221,7 @@ cd_job_list_set_client (CdJobList *self,
     {
       g_autoptr(CdImportJob) job = g_list_model_get_item (G_LIST_MODEL (self), i);
 
-      if (cd_import_job_is_running (job) && cd_import_job_get_paused (job))
+      if (cd_import_job_get_paused (job))
         cd_import_job_resume (job, client);
     }
 }

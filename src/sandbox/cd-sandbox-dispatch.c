@@ -353,6 +353,14 @@ apply_fault_before (CdSandbox           *self,
                                 "text/plain; charset=utf-8", "Too Many Requests");
       return TRUE;
 
+    case CD_SANDBOX_FAULT_BAD_CLOCK:
+      /* A clock the client cannot catch up with: it adopts the time given
+       * and is refused again. */
+      retry = g_strdup_printf ("Timestamp out of range\n%" G_GINT64_FORMAT,
+                               _cd_sandbox_server_now_usec (self) / G_USEC_PER_SEC);
+      _cd_sandbox_respond_text (msg, SOUP_STATUS_FORBIDDEN, "text/html; charset=utf-8", retry);
+      return TRUE;
+
     case CD_SANDBOX_FAULT_BROKEN_JSON:
     case CD_SANDBOX_FAULT_SLOW:
     case CD_SANDBOX_FAULT_CUT_UPLOAD:
@@ -386,6 +394,7 @@ apply_fault_after (CdSandbox           *self,
     case CD_SANDBOX_FAULT_SERVER_ERROR:
     case CD_SANDBOX_FAULT_RATE_LIMIT:
     case CD_SANDBOX_FAULT_CUT_UPLOAD:
+    case CD_SANDBOX_FAULT_BAD_CLOCK:
     default:
       break;
     }

@@ -378,7 +378,7 @@ cd_sandbox_add_fault (CdSandbox      *self,
   CdSandboxFaultEntry *entry;
 
   g_return_if_fail (CD_IS_SANDBOX (self));
-  g_return_if_fail (fault <= CD_SANDBOX_FAULT_CUT_UPLOAD);
+  g_return_if_fail (fault <= CD_SANDBOX_FAULT_BAD_CLOCK);
 
   if (count == 0)
     return;
@@ -412,6 +412,7 @@ cd_sandbox_parse_fault (CdSandbox   *self,
     { "badjson", CD_SANDBOX_FAULT_BROKEN_JSON, 2, 2 },
     { "slow", CD_SANDBOX_FAULT_SLOW, 3, 3 },
     { "cut-upload", CD_SANDBOX_FAULT_CUT_UPLOAD, 2, 2 },
+    { "clock", CD_SANDBOX_FAULT_BAD_CLOCK, 2, 2 },
   };
   g_auto(GStrv) fields = NULL;
   guint n_fields;
@@ -440,7 +441,7 @@ cd_sandbox_parse_fault (CdSandbox   *self,
 
   g_set_error (error, CD_SANDBOX_ERROR, CD_SANDBOX_ERROR_INVALID_ARGUMENT,
                "Fault “%s” is not one of 500:N, 429:N[:SECONDS], badjson:N, "
-               "slow:N:MS, cut-upload:N", spec);
+               "slow:N:MS, cut-upload:N, clock:N", spec);
   return FALSE;
 }
 

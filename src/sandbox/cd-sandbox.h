@@ -33,6 +33,8 @@ typedef enum {
   CD_SANDBOX_FAULT_BROKEN_JSON,  /* 200 with a truncated JSON body */
   CD_SANDBOX_FAULT_SLOW,         /* answer after @arg milliseconds */
   CD_SANDBOX_FAULT_CUT_UPLOAD,   /* close the connection half way through the body */
+  /* Added for the import job's tests: */
+  CD_SANDBOX_FAULT_BAD_CLOCK,    /* 403 "Timestamp out of range", whatever the clock */
 } CdSandboxFault;
 
 #define CD_TYPE_SANDBOX (cd_sandbox_get_type ())
@@ -82,7 +84,7 @@ void        cd_sandbox_add_fault          (CdSandbox   *self,
                                            CdSandboxFault fault,
                                            guint        count,
                                            guint        arg);
-/* "500:N", "429:N[:SECONDS]", "badjson:N", "slow:N:MS", "cut-upload:N". */
+/* "500:N", "429:N[:SECONDS]", "badjson:N", "slow:N:MS", "cut-upload:N", "clock:N". */
 gboolean    cd_sandbox_parse_fault        (CdSandbox   *self,
                                            const char  *spec,
                                            GError     **error);

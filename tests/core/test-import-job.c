@@ -3,10 +3,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 #include "cd-client-imports.h"
 #include "cd-import-job.h"
+#include "cd-import-job-private.h"
 #include "cd-sandbox.h"
 #include "cd-upload.h"
 
@@ -108,6 +110,8 @@ hash_package (CdPackage *package)
   g_assert_no_error (error);
   g_assert_nonnull (cd_package_get_sha256 (package));
 }
+
+static gboolean finished_on_disk (Fixture *f, CdImportJob *job);
 
 static void
 run_until_finished (CdImportJob *job)
@@ -294,7 +298,8 @@ test_brightspace_timeout (Fixture       *f,
   g_assert_false (cd_import_job_succeeded (job));
 }
 
-/* Not final within the deadline: timed out locally. */
+/* Not final within the deadline: given up locally, but only Brightspace
+ * ends a job, so it stays unfinished and resumable. */
 static void
 test_deadline (Fixture       *f,
                gconstpointer  data)
@@ -308,7 +313,11 @@ test_deadline (Fixture       *f,
   run_until_finished (job);
 
   g_assert_error (cd_import_job_get_error (job), CD_JOB_ERROR, CD_JOB_ERROR_TIMED_OUT);
+  g_assert_error (cd_import_job_get_attention (job), CD_JOB_ERROR, CD_JOB_ERROR_TIMED_OUT);
+  g_assert_false (cd_import_job_is_running (job));
+  g_assert_null (cd_import_job_get_finished (job));
   g_assert_false (cd_import_job_succeeded (job));
+  g_assert_false (finished_on_disk (f, job));
 }
 
 /* An expired sign-in pauses the job; a new client resumes it. */
@@ -377,6 +386,546 @@ test_follow_token (Fixture       *f,
   g_assert_cmpstr (((CdJobRecord *)g_ptr_array_index (records, 0))->status, ==, "COMPLETED");
 }
 
+/* Uploads the fixture's package into 6606 and stops once the token is
+ * known; returns the token. */
+static char *
+upload_and_stop (Fixture *f)
+{
+  g_autoptr(CdImportJob) job = cd_import_job_new_for_package (f->client, f->journal, f->package, 6606);
+
+  cd_import_job_start (job);
+  while (cd_import_job_get_token (job) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  cd_import_job_stop (job);
+  g_assert_false (cd_import_job_is_running (job));
+  g_assert_null (cd_import_job_get_finished (job));
+
+  return g_strdup (cd_import_job_get_token (job));
+}
+
+static void
+run_until_stopped (CdImportJob *job)
+{
+  while (cd_import_job_is_running (job))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* What the journal on disk says about @job: finished or not. */
+static gboolean
+finished_on_disk (Fixture     *f,
+                  CdImportJob *job)
+{
+  CdJobRecord *mine = cd_import_job_get_record (job);
+  g_autoptr(CdJobJournal) reread = cd_job_journal_new (f->journal_path);
+  g_autoptr(GError) error = NULL;
+  CdJobRecord *record;
+
+  g_assert_true (cd_job_journal_load (reread, &error));
+  g_assert_no_error (error);
+  record = cd_job_journal_find (reread, mine->host, mine->token);
+  g_assert_nonnull (record);
+
+  return record->finished != NULL;
+}
+
+/* The job stopped for @domain/@code: not running, not finished (in memory
+ * and on disk), attention set and notified; then the fault is gone and
+ * resume takes it to COMPLETED. */
+static void
+assert_attention_then_resume (Fixture     *f,
+                              CdImportJob *job,
+                              GQuark       domain,
+                              int          code,
+                              CdClient    *good)
+{
+  const GError *attention = cd_import_job_get_attention (job);
+
+  g_assert_false (cd_import_job_is_running (job));
+  g_assert_null (cd_import_job_get_finished (job));
+  g_assert_error (attention, domain, code);
+  /* "paused" is the sign-in case only. */
+  g_assert_true (cd_import_job_get_paused (job) == (code == CD_CLIENT_ERROR_INVALID_TOKEN));
+  g_assert_false (cd_import_job_succeeded (job));
+  g_assert_false (finished_on_disk (f, job));
+  g_assert_cmpstr (cd_import_job_get_record (job)->error, ==, attention->message);
+
+  cd_import_job_resume (job, good);
+  g_assert_true (cd_import_job_is_running (job));
+  g_assert_null (cd_import_job_get_attention (job));
+  run_until_stopped (job);
+  g_assert_null (cd_import_job_get_attention (job));
+  g_assert_true (cd_import_job_succeeded (job));
+  g_assert_true (finished_on_disk (f, job));
+  g_assert_null (cd_import_job_get_record (job)->error);
+}
+
+static void
+count_notify_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 guint      *count)
+{
+  (*count)++;
+}
+
+/* A key the server no longer takes (401/403): attention, then a new key. */
+static void
+test_attention_auth (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *token = upload_and_stop (f);
+  g_autoptr(CdImportJob) job = cd_import_job_new_for_token (f->client, f->journal, 6606, token);
+  g_autoptr(CdClient) good = NULL;
+  guint notified = 0;
+
+  cd_import_job_set_poll_interval (job, 20, 50);
+  g_signal_connect (job, "notify::attention", G_CALLBACK (count_notify_cb), &notified);
+  cd_sandbox_set_credentials (f->sandbox, CD_SANDBOX_DEFAULT_APP_ID, CD_SANDBOX_DEFAULT_APP_KEY,
+                              CD_SANDBOX_DEFAULT_USER_ID, "another-key");
+  cd_import_job_start (job);
+  run_until_stopped (job);
+  g_assert_cmpuint (notified, ==, 1);
+
+  good = client_for (f->sandbox, "another-key");
+  assert_attention_then_resume (f, job, CD_CLIENT_ERROR, CD_CLIENT_ERROR_INVALID_TOKEN, good);
+  g_assert_cmpuint (notified, ==, 2);
+}
+
+/* Nothing listens any more: a few tries, then attention, not an end. */
+static void
+test_attention_refused (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *token = upload_and_stop (f);
+  g_autoptr(CdImportJob) job = NULL;
+  g_autoptr(CdClient) dead = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocketAddress) any = NULL;
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(CdIdKeyContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  gboolean was_retrying = FALSE;
+
+  /* A port that was free a moment ago, and is closed again. */
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  any = g_inet_socket_address_new (loopback, 0);
+  g_assert_true (g_socket_bind (socket, any, FALSE, &error));
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  url = g_strdup_printf ("http://127.0.0.1:%u",
+                         g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  g_socket_close (socket, NULL);
+
+  context = cd_idkey_context_new (CD_SANDBOX_DEFAULT_APP_ID, CD_SANDBOX_DEFAULT_APP_KEY,
+                                  CD_SANDBOX_DEFAULT_USER_ID, CD_SANDBOX_DEFAULT_USER_KEY);
+  dead = cd_client_new (url, context, &error);
+  g_assert_no_error (error);
+  cd_client_set_retry_policy (dead, 1, 10, 10);
+  cd_client_set_le_version (dead, "1.67");
+
+  job = cd_import_job_new_for_token (dead, f->journal, 6606, token);
+  cd_import_job_set_poll_interval (job, 10, 20);
+  cd_import_job_start (job);
+  while (cd_import_job_is_running (job))
+    {
+      g_main_context_iteration (NULL, TRUE);
+      was_retrying |= cd_import_job_get_retrying (job);
+    }
+
+  g_assert_true (was_retrying);
+  g_assert_false (cd_import_job_get_retrying (job));
+  assert_attention_then_resume (f, job, CD_CLIENT_ERROR, CD_CLIENT_ERROR_NETWORK, f->client);
+}
+
+/* A certificate this computer does not trust (a captive portal, a
+ * rotated certificate): attention, then the right server again. */
+static void
+test_attention_tls (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *token = upload_and_stop (f);
+  g_autoptr(CdSandbox) portal = cd_sandbox_new ();
+  g_autoptr(CdClient) wrong = NULL;
+  g_autoptr(CdImportJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (cd_sandbox_listen (portal, 0, TRUE, NULL, &error));
+  g_assert_no_error (error);
+  wrong = client_for (portal, CD_SANDBOX_DEFAULT_USER_KEY);
+  cd_client_set_le_version (wrong, "1.67");
+
+  job = cd_import_job_new_for_token (wrong, f->journal, 6606, token);
+  cd_import_job_set_poll_interval (job, 20, 50);
+  cd_import_job_start (job);
+  run_until_stopped (job);
+
+  assert_attention_then_resume (f, job, CD_CLIENT_ERROR, CD_CLIENT_ERROR_TLS, f->client);
+}
+
+/* The server keeps refusing the time, even after the client adopted its
+ * clock: attention; once the clock is right, resume completes it. */
+static void
+test_attention_clock (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *token = upload_and_stop (f);
+  g_autoptr(CdImportJob) job = cd_import_job_new_for_token (f->client, f->journal, 6606, token);
+
+  cd_sandbox_add_fault (f->sandbox, CD_SANDBOX_FAULT_BAD_CLOCK, 2, 0);
+  cd_import_job_set_poll_interval (job, 20, 50);
+  cd_import_job_start (job);
+  run_until_stopped (job);
+
+  assert_attention_then_resume (f, job, CD_CLIENT_ERROR, CD_CLIENT_ERROR_TIMESTAMP, f->client);
+}
+
+/* The role loses its permission mid-job: attention, never the end. */
+static void
+test_attention_forbidden (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *token = upload_and_stop (f);
+  g_autoptr(CdImportJob) job = cd_import_job_new_for_token (f->client, f->journal, 6606, token);
+
+  cd_sandbox_add_forbidden (f->sandbox, 6606);
+  cd_import_job_start (job);
+  run_until_stopped (job);
+
+  g_assert_error (cd_import_job_get_attention (job), CD_CLIENT_ERROR, CD_CLIENT_ERROR_FORBIDDEN);
+  g_assert_null (cd_import_job_get_finished (job));
+  g_assert_false (finished_on_disk (f, job));
+}
+
+static gboolean
+quit_after_cb (gpointer user_data)
+{
+  *(gboolean *)user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+spin (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, quit_after_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* Signing out stops a polling job at once: nothing more is sent, and it
+ * stays resumable. */
+static void
+test_stop_polling (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(CdImportJob) job = cd_import_job_new_for_package (f->client, f->journal, f->package, 6606);
+  guint requests;
+
+  cd_import_job_set_poll_interval (job, 20, 20);
+  cd_import_job_start (job);
+  while (cd_import_job_get_status (job) != CD_IMPORT_STATUS_PROCESSING)
+    g_main_context_iteration (NULL, TRUE);
+
+  cd_import_job_stop (job);
+  g_assert_false (cd_import_job_is_running (job));
+  g_assert_null (cd_import_job_get_attention (job));
+  g_assert_null (cd_import_job_get_finished (job));
+  g_assert_cmpuint (cd_import_job_get_poll_interval (job), ==, 0);
+
+  requests = cd_sandbox_get_request_count (f->sandbox);
+  spin (300);
+  g_assert_cmpuint (cd_sandbox_get_request_count (f->sandbox), ==, requests);
+  g_assert_false (finished_on_disk (f, job));
+
+  cd_import_job_resume (job, NULL);
+  run_until_stopped (job);
+  g_assert_true (cd_import_job_succeeded (job));
+}
+
+static void
+stop_on_progress_cb (CdImportJob *job,
+                     GParamSpec  *pspec,
+                     gpointer     user_data)
+{
+  if (cd_import_job_get_bytes_sent (job) > 0)
+    cd_import_job_stop (job);
+}
+
+/* Ctrl+C before the package is through: finished as cancelled, nothing
+ * uploaded, and nothing left pending in the journal. */
+static void
+test_stop_upload (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "big.zip", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(CdPackage) big = NULL;
+  g_autoptr(CdImportJob) job = NULL;
+  g_autoptr(GPtrArray) unfinished = NULL;
+
+  /* 1 GiB, sparse: far from through when the first progress arrives. */
+  write_zip (path, 4);
+  g_assert_cmpint (truncate (path, 1024 * 1024 * 1024), ==, 0);
+  big = cd_package_new (file);
+  job = cd_import_job_new_for_package (f->client, f->journal, big, 6606);
+  g_signal_connect (job, "notify::bytes-sent", G_CALLBACK (stop_on_progress_cb), NULL);
+  cd_import_job_start (job);
+  run_until_stopped (job);
+
+  g_assert_error (cd_import_job_get_error (job), CD_JOB_ERROR, CD_JOB_ERROR_CANCELLED);
+  g_assert_nonnull (cd_import_job_get_finished (job));
+  g_assert_null (cd_import_job_get_token (job));
+  g_assert_cmpuint (cd_sandbox_get_upload_count (f->sandbox), ==, 0);
+  unfinished = cd_job_journal_get_unfinished (f->journal);
+  g_assert_cmpuint (unfinished->len, ==, 0);
+}
+
+static void
+collect_interval_cb (CdImportJob *job,
+                     GParamSpec  *pspec,
+                     GArray      *intervals)
+{
+  guint ms = cd_import_job_get_poll_interval (job);
+
+  if (ms != 0)
+    g_array_append_val (intervals, ms);
+}
+
+/* The default policy, seen through a clock 100 times faster: 1 s, ×1.5
+ * per unchanged answer, capped at 15 s. */
+static void
+test_poll_intervals (Fixture       *f,
+                     gconstpointer  data)
+{
+  static const guint expected[] = { 1000, 1500, 2250, 3375, 5062, 7593, 11389, 15000, 15000 };
+  g_autoptr(CdImportJob) job = cd_import_job_new_for_package (f->client, f->journal, f->package, 6606);
+  g_autoptr(GArray) intervals = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint first = 0;
+
+  cd_import_job_set_time_scale (job, 0.01);
+  g_signal_connect (job, "notify::poll-interval", G_CALLBACK (collect_interval_cb), intervals);
+  cd_import_job_start (job);
+  while (cd_import_job_get_status (job) != CD_IMPORT_STATUS_PROCESSING)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* From the change to PROCESSING on, nothing changes for a minute. */
+  for (guint i = 0; i < intervals->len; i++)
+    if (g_array_index (intervals, guint, i) == 1000)
+      first = i;
+  while (intervals->len < first + G_N_ELEMENTS (expected))
+    g_main_context_iteration (NULL, TRUE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    g_assert_cmpuint (g_array_index (intervals, guint, first + i), ==, expected[i]);
+
+  g_assert_cmpuint (_cd_import_job_next_interval (15000, 15000), ==, 15000);
+  g_assert_cmpuint (_cd_import_job_next_interval (14000, 15000), ==, 15000);
+  g_assert_cmpuint (_cd_import_job_next_interval (G_MAXUINT, G_MAXUINT), ==, G_MAXUINT);
+  cd_import_job_stop (job);
+}
+
+/* A job started long ago (resume after a weekend): the server is asked
+ * once, from the main loop, before the job is given up. */
+static void
+test_deadline_passed (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *token = upload_and_stop (f);
+  CdJobRecord *record = cd_job_journal_find (f->journal, cd_client_get_host (f->client), token);
+  g_autoptr(CdImportJob) job = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  const GError *attention;
+  guint requests;
+
+  g_clear_pointer (&record->started, g_date_time_unref);
+  record->started = g_date_time_add_hours (now, -37);
+  job = cd_import_job_new_for_record (f->client, f->journal, record);
+
+  requests = cd_sandbox_get_request_count (f->sandbox);
+  cd_import_job_start (job);
+  g_assert_true (cd_import_job_is_running (job));
+  g_assert_null (cd_import_job_get_attention (job));
+  run_until_stopped (job);
+
+  g_assert_cmpuint (cd_sandbox_get_request_count (f->sandbox), ==, requests + 1);
+  attention = cd_import_job_get_attention (job);
+  g_assert_error (attention, CD_JOB_ERROR, CD_JOB_ERROR_TIMED_OUT);
+  g_assert_nonnull (strstr (attention->message, "did not finish within 36 hours"));
+  g_assert_null (cd_import_job_get_finished (job));
+  g_assert_false (finished_on_disk (f, job));
+}
+
+/* ... and when that one answer is final, the job simply ends. */
+static void
+test_deadline_passed_final (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *token = upload_and_stop (f);
+  g_autoptr(CdImportJob) job = NULL;
+
+  spin (300);
+  job = cd_import_job_new_for_token (f->client, f->journal, 6606, token);
+  cd_import_job_set_deadline (job, 1);
+  cd_import_job_start (job);
+  run_until_stopped (job);
+  g_assert_true (cd_import_job_succeeded (job));
+}
+
+/* The deadline caps every wait: a day of Retry-After, or an answer that
+ * takes a minute. */
+static void
+deadline_caps_wait (Fixture        *f,
+                    CdSandboxFault  fault)
+{
+  g_autoptr(CdImportJob) job = cd_import_job_new_for_package (f->client, f->journal, f->package, 6606);
+  gint64 begin;
+
+  cd_sandbox_add_fault (f->sandbox, fault, 1000, fault == CD_SANDBOX_FAULT_SLOW ? 60000 : 86400);
+  cd_import_job_set_deadline (job, 1500 * G_TIME_SPAN_MILLISECOND);
+  begin = g_get_monotonic_time ();
+  cd_import_job_start (job);
+  run_until_stopped (job);
+
+  g_assert_cmpint (g_get_monotonic_time () - begin, <, 10 * G_TIME_SPAN_SECOND);
+  g_assert_error (cd_import_job_get_attention (job), CD_JOB_ERROR, CD_JOB_ERROR_TIMED_OUT);
+  g_assert_null (cd_import_job_get_finished (job));
+}
+
+static void
+test_deadline_retry_after (Fixture       *f,
+                           gconstpointer  data)
+{
+  deadline_caps_wait (f, CD_SANDBOX_FAULT_RATE_LIMIT);
+}
+
+static void
+test_deadline_slow (Fixture       *f,
+                    gconstpointer  data)
+{
+  deadline_caps_wait (f, CD_SANDBOX_FAULT_SLOW);
+}
+
+/* Replaces the folder of @journal_path by a file: saves fail from now on. */
+static void
+break_folder (const char *journal_path)
+{
+  g_autofree char *dir = g_path_get_dirname (journal_path);
+  g_autofree char *moved = g_strconcat (dir, ".moved", NULL);
+
+  g_assert_cmpint (g_rename (dir, moved), ==, 0);
+  g_assert_true (g_file_set_contents (dir, "not a folder", -1, NULL));
+}
+
+static CdJobJournal *
+journal_in_folder (char **path)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "journal", NULL);
+  g_autoptr(GError) error = NULL;
+  CdJobJournal *journal;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  *path = g_build_filename (dir, "jobs.json", NULL);
+  journal = cd_job_journal_new (*path);
+  g_assert_true (cd_job_journal_load (journal, &error));
+  g_assert_no_error (error);
+
+  return journal;
+}
+
+/* No record, no upload. */
+static void
+test_journal_refuses_start (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(CdJobJournal) journal = journal_in_folder (&path);
+  g_autoptr(CdImportJob) job = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+
+  break_folder (path);
+  job = cd_import_job_new_for_package (f->client, journal, f->package, 6606);
+  cd_import_job_start (job);
+  g_assert_true (cd_import_job_is_running (job));
+  run_until_stopped (job);
+
+  g_assert_error (cd_import_job_get_error (job), CD_JOB_JOURNAL_ERROR, CD_JOB_JOURNAL_ERROR_WRITE);
+  g_assert_error (cd_import_job_get_journal_error (job), CD_JOB_JOURNAL_ERROR,
+                  CD_JOB_JOURNAL_ERROR_WRITE);
+  g_assert_cmpuint (cd_sandbox_get_upload_count (f->sandbox), ==, 0);
+  records = cd_job_journal_get_records (journal);
+  g_assert_cmpuint (records->len, ==, 0);
+}
+
+static void
+break_at_token_cb (CdImportJob *job,
+                   GParamSpec  *pspec,
+                   const char  *path)
+{
+  break_folder (path);
+}
+
+/* The journal breaks after the token was saved: the job goes on to its
+ * end, and says the journal could not follow. */
+static void
+test_journal_breaks_later (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(CdJobJournal) journal = journal_in_folder (&path);
+  g_autoptr(CdImportJob) job = cd_import_job_new_for_package (f->client, journal, f->package, 6606);
+  guint notified = 0;
+
+  cd_import_job_set_poll_interval (job, 20, 50);
+  g_signal_connect (job, "notify::token", G_CALLBACK (break_at_token_cb), path);
+  g_signal_connect (job, "notify::journal-error", G_CALLBACK (count_notify_cb), &notified);
+  cd_import_job_start (job);
+  run_until_stopped (job);
+
+  g_assert_true (cd_import_job_succeeded (job));
+  g_assert_cmpuint (notified, ==, 1);
+  g_assert_error (cd_import_job_get_journal_error (job), CD_JOB_JOURNAL_ERROR,
+                  CD_JOB_JOURNAL_ERROR_WRITE);
+}
+
+/* An upload whose answer never came may have been imported: the
+ * duplicate guard sees it, and an ordinary failed attempt it does not. */
+static void
+test_outcome_unknown_guard (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(CdJobRecord) unknown = cd_job_record_new ();
+  g_autoptr(CdJobRecord) failed = cd_job_record_new ();
+  const char *host = cd_client_get_host (f->client);
+
+  failed->host = g_strdup (host);
+  failed->offering = 6606;
+  failed->sha256 = g_strdup ("ab12");
+  failed->finished = g_date_time_new_now_utc ();
+  cd_job_journal_add (f->journal, failed);
+  g_assert_null (cd_import_job_find_previous (f->journal, host, 6606, "ab12"));
+
+  unknown->host = g_strdup (host);
+  unknown->offering = 6606;
+  unknown->sha256 = g_strdup ("AB12");
+  unknown->status = g_strdup ("OUTCOME_UNKNOWN");
+  cd_job_journal_add (f->journal, unknown);
+  g_assert_true (cd_import_job_find_previous (f->journal, host, 6606, "ab12") == unknown);
+  g_assert_true (cd_import_job_record_outcome_unknown (unknown));
+  g_assert_false (cd_import_job_record_outcome_unknown (failed));
+  g_assert_null (cd_import_job_find_previous (f->journal, host, 6607, "ab12"));
+
+  /* Following it is impossible (no token): resume leaves it alone. */
+  {
+    g_autoptr(CdImportJob) job = cd_import_job_new_for_record (f->client, f->journal, unknown);
+
+    cd_import_job_resume (job, NULL);
+    g_assert_false (cd_import_job_is_running (job));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -394,6 +943,21 @@ main (int   argc,
   ADD ("/job/deadline", test_deadline, "UPLOADING:0.1,PROCESSING:60,COMPLETED");
   ADD ("/job/pause-resume", test_pause_resume, "UPLOADING:0.5,PROCESSING:0.3,COMPLETED");
   ADD ("/job/follow-token", test_follow_token, "UPLOADING:0.1,COMPLETED");
+  ADD ("/job/attention/auth", test_attention_auth, "UPLOADING:0.3,COMPLETED");
+  ADD ("/job/attention/refused", test_attention_refused, "UPLOADING:0.3,COMPLETED");
+  ADD ("/job/attention/tls", test_attention_tls, "UPLOADING:0.3,COMPLETED");
+  ADD ("/job/attention/clock", test_attention_clock, "UPLOADING:0.3,COMPLETED");
+  ADD ("/job/attention/forbidden", test_attention_forbidden, "UPLOADING:0.3,COMPLETED");
+  ADD ("/job/stop/polling", test_stop_polling, "UPLOADING:0.1,PROCESSING:0.5,COMPLETED");
+  ADD ("/job/stop/upload", test_stop_upload, "UPLOADING:0.1,COMPLETED");
+  ADD ("/job/poll-intervals", test_poll_intervals, "UPLOADING:0.1,PROCESSING:60,COMPLETED");
+  ADD ("/job/deadline/passed", test_deadline_passed, "UPLOADING:0.1,PROCESSING:60,COMPLETED");
+  ADD ("/job/deadline/passed-final", test_deadline_passed_final, "UPLOADING:0.1,COMPLETED");
+  ADD ("/job/deadline/retry-after", test_deadline_retry_after, "UPLOADING:0.1,PROCESSING:60,COMPLETED");
+  ADD ("/job/deadline/slow", test_deadline_slow, "UPLOADING:0.1,PROCESSING:60,COMPLETED");
+  ADD ("/job/journal/refuses-start", test_journal_refuses_start, "UPLOADING:0.1,COMPLETED");
+  ADD ("/job/journal/breaks-later", test_journal_breaks_later, "UPLOADING:0.2,COMPLETED");
+  ADD ("/job/outcome-unknown/guard", test_outcome_unknown_guard, "UPLOADING:0.1,COMPLETED");
 
   return g_test_run ();
 }

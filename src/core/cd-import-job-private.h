@@ -1,0 +1,101 @@
+/* cd-import-job-private.h: what the parts of CdImportJob share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "cd-import-job.h"
+
+G_BEGIN_DECLS
+
+struct _CdImportJob
+{
+  GObject         parent_instance;
+
+  CdClient       *client;          /* (owned) */
+  CdJobJournal   *journal;         /* (owned) (nullable) */
+  CdJobRecord    *record;          /* (owned) */
+  CdPackage      *package;         /* (owned) (nullable) */
+  char           *package_name;    /* (owned) (nullable) */
+  char           *callback_url;    /* (owned) (nullable) */
+  GCancellable   *cancellable;     /* (owned): replaced after each stop */
+  GError         *error;           /* (owned) (nullable): how it finished */
+  GError         *attention;       /* (owned) (nullable): why it stopped unfinished */
+  GError         *journal_error;   /* (owned) (nullable): the last failed journal save */
+  GPtrArray      *logs;            /* (owned) (element-type CdImportLogEntry) */
+  char           *failure_reason;  /* (owned) (nullable) */
+
+  CdImportStatus  status;
+  CdImportStage   stage;
+  goffset         bytes_sent;
+  goffset         bytes_total;
+  GTimeSpan       deadline;
+  gint64          upload_started;  /* monotonic µs */
+  double          upload_seconds;
+  double          time_scale;      /* real waits = policy waits × this (tests) */
+  guint           initial_ms;
+  guint           max_ms;
+  guint           interval_ms;     /* the policy's interval, before caps and jitter */
+  guint           poll_delay_ms;   /* the wait before the pending poll, before jitter */
+  guint           network_failures;
+  guint           generation;      /* answers to older requests are ignored */
+  guint           start_source;
+  guint           poll_source;
+  guint           deadline_source;
+
+  guint           in_journal : 1;
+  guint           running : 1;
+  guint           retrying : 1;
+  guint           stopping : 1;
+};
+
+enum {
+  PROP_0,
+  PROP_TOKEN,
+  PROP_STATUS,
+  PROP_STATUS_TEXT,
+  PROP_STAGE,
+  PROP_OFFERING_NAME,
+  PROP_BYTES_SENT,
+  PROP_BYTES_TOTAL,
+  PROP_FINISHED,
+  PROP_RETRYING,
+  PROP_PAUSED,
+  PROP_RUNNING,
+  PROP_ATTENTION,
+  PROP_JOURNAL_ERROR,
+  PROP_POLL_INTERVAL,
+  N_PROPS
+};
+
+extern GParamSpec *_cd_import_job_properties[N_PROPS];
+
+/* The record of an upload that may have reached Brightspace unanswered. */
+#define CD_IMPORT_JOB_WORD_OUTCOME_UNKNOWN "OUTCOME_UNKNOWN"
+
+/* cd-import-job.c */
+gboolean  _cd_import_job_save            (CdImportJob    *self);
+void      _cd_import_job_set_running     (CdImportJob    *self,
+                                          gboolean        running);
+void      _cd_import_job_set_retrying    (CdImportJob    *self,
+                                          gboolean        retrying);
+void      _cd_import_job_set_status      (CdImportJob    *self,
+                                          CdImportStatus  status,
+                                          const char     *word);
+void      _cd_import_job_finish          (CdImportJob    *self,
+                                          GError         *error);
+void      _cd_import_job_need_attention  (CdImportJob    *self,
+                                          GError         *error);
+void      _cd_import_job_renew_cancellable (CdImportJob  *self);
+/* @attention: (transfer full) (nullable) */
+void      _cd_import_job_set_attention   (CdImportJob    *self,
+                                          GError         *attention);
+
+/* cd-import-job-poll.c */
+guint     _cd_import_job_next_interval   (guint           current_ms,
+                                          guint           max_ms);
+void      _cd_import_job_begin_polling   (CdImportJob    *self);
+void      _cd_import_job_stop_polling    (CdImportJob    *self);
+
+G_END_DECLS
