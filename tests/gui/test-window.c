@@ -1,7 +1,12 @@
 /* test-window.c: the main window builds, shows its states and goes away
  *
- * A quick headless check (run under xvfb-run) for template errors and
- * leaks; the end-to-end behaviour is drive.py's job.
+ * A quick headless check (run under tests/gui/with-xvfb.sh) for template
+ * errors and leaks; the end-to-end behaviour is drive.py's job.
+ *
+ * No test may make GLib, GTK, libadwaita or Coursedrop log a CRITICAL or a
+ * WARNING.  G_DEBUG=fatal-warnings (meson.build) aborts at the first one;
+ * each test's teardown also fails on any that was logged, so the rule holds
+ * when the test runs by hand without G_DEBUG.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,6 +18,60 @@
 #include "cd-job-list.h"
 #include "cd-sandbox.h"
 #include "cd-window-private.h"
+
+/* The CRITICALs and WARNINGs logged since the current test began. */
+static GPtrArray *logged_problems;
+
+static GLogWriterOutput
+record_problems_writer (GLogLevelFlags   level,
+                        const GLogField *fields,
+                        gsize            n_fields,
+                        gpointer         user_data)
+{
+  if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING))
+    {
+      const char *domain = NULL;
+      const char *message = NULL;
+
+      for (gsize i = 0; i < n_fields; i++)
+        {
+          if (g_strcmp0 (fields[i].key, "GLIB_DOMAIN") == 0)
+            domain = fields[i].value;
+          else if (g_strcmp0 (fields[i].key, "MESSAGE") == 0)
+            message = fields[i].value;
+        }
+      g_ptr_array_add (logged_problems,
+                       g_strdup_printf ("%s-%s **: %s", domain != NULL ? domain : "**",
+                                        level & G_LOG_LEVEL_WARNING ? "WARNING" : "CRITICAL",
+                                        message != NULL ? message : ""));
+    }
+
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
+typedef struct
+{
+  int unused;
+} LogCheck;
+
+static void
+log_check_setup (LogCheck      *check,
+                 gconstpointer  data)
+{
+  g_ptr_array_set_size (logged_problems, 0);
+}
+
+static void
+log_check_teardown (LogCheck      *check,
+                    gconstpointer  data)
+{
+  for (guint i = 0; i < logged_problems->len; i++)
+    g_test_message ("logged: %s", (const char *) g_ptr_array_index (logged_problems, i));
+  g_assert_cmpuint (logged_problems->len, ==, 0);
+}
+
+#define add_test(path, func) \
+  g_test_add (path, LogCheck, NULL, log_check_setup, func, log_check_teardown)
 
 static void
 flush (GtkWidget *widget)
@@ -61,7 +120,8 @@ destroy_window (CdWindow *window)
 }
 
 static void
-test_window_no_account (void)
+test_window_no_account (LogCheck      *check,
+                        gconstpointer  data)
 {
   CdWindow *window = g_object_ref (cd_window_new (NULL));
 
@@ -74,7 +134,8 @@ test_window_no_account (void)
 }
 
 static void
-test_window_empty (void)
+test_window_empty (LogCheck      *check,
+                   gconstpointer  data)
 {
   CdWindow *window = g_object_ref (cd_window_new (NULL));
   g_autoptr(CdJobList) jobs = create_job_list ();
@@ -124,7 +185,8 @@ test_window_empty (void)
 }
 
 static void
-test_window_add_files (void)
+test_window_add_files (LogCheck      *check,
+                       gconstpointer  data)
 {
   CdWindow *window = g_object_ref (cd_window_new (NULL));
   g_autoptr(CdJobList) jobs = create_job_list ();
@@ -168,7 +230,8 @@ test_window_add_files (void)
 }
 
 static void
-test_demo_credentials (void)
+test_demo_credentials (LogCheck      *check,
+                       gconstpointer  data)
 {
   /* The app keeps a copy so that it need not include the sandbox. */
   g_assert_cmpstr (CD_DEMO_APP_ID, ==, CD_SANDBOX_DEFAULT_APP_ID);
@@ -220,16 +283,20 @@ main (int   argc,
   g_setenv ("XDG_CONFIG_HOME", home, TRUE);
   g_setenv ("XDG_CACHE_HOME", home, TRUE);
 
+  logged_problems = g_ptr_array_new_with_free_func (g_free);
+  g_log_set_writer_func (record_problems_writer, NULL, NULL);
+
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
   adw_init ();
 
-  g_test_add_func ("/gui/demo-credentials", test_demo_credentials);
-  g_test_add_func ("/gui/window/no-account", test_window_no_account);
-  g_test_add_func ("/gui/window/empty", test_window_empty);
-  g_test_add_func ("/gui/window/add-files", test_window_add_files);
+  add_test ("/gui/demo-credentials", test_demo_credentials);
+  add_test ("/gui/window/no-account", test_window_no_account);
+  add_test ("/gui/window/empty", test_window_empty);
+  add_test ("/gui/window/add-files", test_window_add_files);
 
   status = g_test_run ();
+  g_ptr_array_unref (logged_problems);
 
   remove_tree (home);
   return status;
