@@ -14,6 +14,7 @@
 #include "cd-credentials.h"
 #include "cd-gui-util.h"
 #include "cd-signin.h"
+#include "cd-validate.h"
 
 #define SIGN_IN_TIMEOUT_SECONDS 300
 
@@ -30,6 +31,7 @@ struct _CdAccountWindow
   AdwEntryRow          *app_key_row;
   AdwEntryRow          *callback_row;
   AdwEntryRow          *le_version_row;
+  GtkLabel             *le_version_error;
   GtkStack             *sign_in_stack;
   GtkWidget            *sign_in_button;
   GtkSpinner           *spinner;
@@ -45,6 +47,7 @@ struct _CdAccountWindow
   GCancellable         *cancellable;  /* (nullable): while busy */
   GCancellable         *lookup_cancellable;  /* (owned): the app key's keyring lookup */
   GSettings            *settings;     /* (nullable) */
+  char                 *ca_file;      /* (nullable) */
 };
 
 G_DEFINE_FINAL_TYPE (CdAccountWindow, cd_account_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -105,6 +108,27 @@ mark_row (AdwEntryRow *row,
     gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
 }
 
+/* An empty version is fine (the newest the server offers); anything else
+ * must be one, or the reason shows under the field. */
+static gboolean
+validate_le_version (CdAccountWindow *self)
+{
+  g_autofree char *version = dup_stripped (self->le_version_row);
+  g_autoptr(GError) error = NULL;
+  gboolean ok = version[0] == '\0' || cd_validate_api_version (version, &error);
+  GtkEditable *text = gtk_editable_get_delegate (GTK_EDITABLE (self->le_version_row));
+
+  mark_row (self->le_version_row, !ok);
+  gtk_label_set_text (self->le_version_error, ok ? "" : error->message);
+  gtk_widget_set_visible (GTK_WIDGET (self->le_version_error), !ok);
+  if (text != NULL)
+    gtk_accessible_update_state (GTK_ACCESSIBLE (text), GTK_ACCESSIBLE_STATE_INVALID,
+                                 ok ? GTK_ACCESSIBLE_INVALID_FALSE : GTK_ACCESSIBLE_INVALID_TRUE,
+                                 -1);
+
+  return ok;
+}
+
 /* Whether what is typed is enough for a sign-in (@manual: with user keys). */
 static gboolean
 validate (CdAccountWindow *self,
@@ -127,7 +151,7 @@ validate (CdAccountWindow *self,
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->callback_row),
                                callback_error != NULL ? callback_error->message : NULL);
 
-  if (!host_ok || app_id[0] == '\0' || text_of (self->app_key_row)[0] == '\0')
+  if (!validate_le_version (self) || !host_ok || app_id[0] == '\0' || text_of (self->app_key_row)[0] == '\0')
     return FALSE;
 
   if (manual)
@@ -276,17 +300,26 @@ save (CdAccountWindow *self,
 }
 
 static void
-apply_ca_file (CdAccount *account,
-               CdSignIn  *signin)
+apply_ca_file (CdAccountWindow *self,
+               CdAccount       *account,
+               CdSignIn        *signin)
 {
-  const char *ca_file = g_getenv ("COURSEDROP_CA_FILE");
-
-  if (ca_file == NULL || ca_file[0] == '\0')
+  if (self->ca_file == NULL)
     return;
   if (account != NULL)
-    cd_account_set_ca_file (account, ca_file);
+    cd_account_set_ca_file (account, self->ca_file);
   if (signin != NULL)
-    cd_signin_set_ca_file (signin, ca_file);
+    cd_signin_set_ca_file (signin, self->ca_file);
+}
+
+void
+cd_account_window_set_ca_file (CdAccountWindow *self,
+                               const char      *ca_file)
+{
+  g_return_if_fail (CD_IS_ACCOUNT_WINDOW (self));
+
+  g_free (self->ca_file);
+  self->ca_file = ca_file != NULL && ca_file[0] != '\0' ? g_strdup (ca_file) : NULL;
 }
 
 /* Sign in with the browser */
@@ -320,7 +353,7 @@ wait_cb (GObject      *object,
       return;
     }
 
-  apply_ca_file (account, NULL);
+  apply_ca_file (self, account, NULL);
   gtk_stack_set_visible_child_name (self->sign_in_stack, "idle");
   save (self, account);
 }
@@ -338,7 +371,7 @@ sign_in_clicked_cb (CdAccountWindow *self)
     return;
 
   self->signin = cd_signin_new ();
-  apply_ca_file (NULL, self->signin);
+  apply_ca_file (self, NULL, self->signin);
   url = cd_signin_start (self->signin, host, app_id, text_of (self->app_key_row), callback,
                          &error);
   if (url == NULL)
@@ -402,7 +435,7 @@ verify_clicked_cb (CdAccountWindow *self)
   account = cd_account_new (host, app_id, text_of (self->app_key_row), user_id,
                             text_of (self->user_key_row));
   cd_account_set_le_version (account, le_version);
-  apply_ca_file (account, NULL);
+  apply_ca_file (self, account, NULL);
 
   set_busy (self, TRUE, FALSE);
   show_message (self, _("Checking the keys with Brightspace…"), FALSE);
@@ -539,6 +572,7 @@ cd_account_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->lookup_cancellable);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->ca_file, g_free);
 
   G_OBJECT_CLASS (cd_account_window_parent_class)->finalize (object);
 }
@@ -577,6 +611,7 @@ cd_account_window_class_init (CdAccountWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CdAccountWindow, app_key_row);
   gtk_widget_class_bind_template_child (widget_class, CdAccountWindow, callback_row);
   gtk_widget_class_bind_template_child (widget_class, CdAccountWindow, le_version_row);
+  gtk_widget_class_bind_template_child (widget_class, CdAccountWindow, le_version_error);
   gtk_widget_class_bind_template_child (widget_class, CdAccountWindow, sign_in_stack);
   gtk_widget_class_bind_template_child (widget_class, CdAccountWindow, sign_in_button);
   gtk_widget_class_bind_template_child (widget_class, CdAccountWindow, spinner);

@@ -19,6 +19,13 @@
 
 G_DEFINE_FINAL_TYPE (CdWindow, cd_window, ADW_TYPE_APPLICATION_WINDOW)
 
+enum {
+  CLIENT_ERROR,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static guint
 n_jobs (CdWindow *self)
 {
@@ -127,6 +134,15 @@ card_discard_cb (CdNewImport *card,
   _cd_window_remove_pending (self, card);
 }
 
+static void
+card_client_error_cb (CdNewImport  *card,
+                      CdClient     *client,
+                      const GError *error,
+                      CdWindow     *self)
+{
+  g_signal_emit (self, signals[CLIENT_ERROR], 0, client, error);
+}
+
 void
 _cd_window_remove_pending (CdWindow    *self,
                            CdNewImport *card)
@@ -191,6 +207,7 @@ add_package (CdWindow *self,
   cd_new_import_set_client (card, _cd_window_get_client (self));
   g_signal_connect_object (card, "import", G_CALLBACK (card_import_cb), self, 0);
   g_signal_connect_object (card, "discard", G_CALLBACK (card_discard_cb), self, 0);
+  g_signal_connect_object (card, "client-error", G_CALLBACK (card_client_error_cb), self, 0);
   gtk_box_append (self->pending_box, GTK_WIDGET (card));
   self->n_pending++;
   _cd_window_update_page (self);
@@ -631,6 +648,12 @@ cd_window_class_init (CdWindowClass *klass)
   window_class->close_request = cd_window_close_request;
 
   g_type_ensure (CD_TYPE_NEW_IMPORT);
+
+  /* A request failed with this error from this client: an expired
+   * sign-in or an untrusted certificate are for the session to handle. */
+  signals[CLIENT_ERROR] = g_signal_new ("client-error", G_TYPE_FROM_CLASS (klass),
+                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                                        CD_TYPE_CLIENT, G_TYPE_ERROR);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/cd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CdWindow, toast_overlay);

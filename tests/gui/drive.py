@@ -345,6 +345,22 @@ class Run(Processes):
         press(button)
 
 
+def dismiss_toast(label):
+    """Presses the close button of the toast that shows @label."""
+    node = label
+    for _ in range(4):
+        node = safe(node.get_parent)
+        if node is None:
+            break
+        buttons = find_all(node, 'push button', lambda n: True)
+        if buttons:
+            press(buttons[-1])
+            wait_for(lambda: not safe(lambda: label.get_state_set().contains(
+                Atspi.StateType.SHOWING), False), 15, 'the toast to close')
+            return
+    raise Failure(f'no close button on the toast “{name(label)}”')
+
+
 def expect_inline_error(root, field, text, message_start, button, what):
     """Typing @text into @field shows a label starting with @message_start
     (the reason, next to the field) and leaves @button insensitive."""
@@ -476,6 +492,9 @@ def drive(run):
                                             lambda n: 'notes.txt' in n and 'not a zip' in n),
                      15, 'the refusal toast for notes.txt')
     log(f'ok: refused with a toast: {name(toast)}')
+    # Toasts wait while the window is not active (the drag source has the
+    # focus now): closed, as a user would, so that later ones are not queued.
+    dismiss_toast(toast)
     source.terminate()
     source.wait(timeout=10)
 
