@@ -294,6 +294,15 @@ save (CdAccountWindow *self,
 {
   g_autofree char *le_version = dup_stripped (self->le_version_row);
 
+  /* The field stays editable while the browser is open: check it again. */
+  if (!validate_le_version (self))
+    {
+      set_busy (self, FALSE, FALSE);
+      show_message (self, _("Nothing was saved: correct the LE API version, then sign in "
+                            "again."), TRUE);
+      return;
+    }
+
   cd_account_set_le_version (account, le_version);
   show_message (self, _("Saving…"), FALSE);
   cd_account_save_async (account, self->cancellable, save_cb, g_object_ref (self));

@@ -12,11 +12,14 @@
  */
 
 #include <adwaita.h>
+#include <string.h>
 #include <glib/gstdio.h>
 
+#include "cd-account-window.h"
 #include "cd-demo-credentials.h"
 #include "cd-job-list.h"
 #include "cd-sandbox.h"
+#include "cd-track-job-dialog.h"
 #include "cd-window-private.h"
 
 /* The CRITICALs and WARNINGs logged since the current test began. */
@@ -229,6 +232,122 @@ test_window_add_files (LogCheck      *check,
   g_rmdir (dir);
 }
 
+/* The entry row titled @title under @root. */
+static GtkEditable *
+find_row (GtkWidget  *root,
+          const char *title)
+{
+  if (ADW_IS_ENTRY_ROW (root) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
+    return GTK_EDITABLE (root);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkEditable *found = find_row (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* The text of the visible error label under @root, or NULL. */
+static const char *
+shown_error (GtkWidget *root)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_has_css_class (root, "error") &&
+      gtk_widget_is_visible (root) && gtk_label_get_text (GTK_LABEL (root))[0] != '\0')
+    return gtk_label_get_text (GTK_LABEL (root));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *found = shown_error (child);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+assert_error_shown (GtkWidget  *root,
+                    const char *part)
+{
+  const char *shown = shown_error (root);
+
+  g_assert_nonnull (shown);
+  g_assert_nonnull (strstr (shown, part));
+}
+
+static void
+test_track_dialog_inline_errors (LogCheck      *check,
+                                 gconstpointer  data)
+{
+  CdTrackJobDialog *dialog = g_object_ref_sink (cd_track_job_dialog_new (NULL));
+  AdwMessageDialog *message = ADW_MESSAGE_DIALOG (dialog);
+  GtkEditable *offering = find_row (GTK_WIDGET (dialog), "Course offering ID");
+  GtkEditable *token = find_row (GTK_WIDGET (dialog), "Job token");
+  g_autofree char *typed = NULL;
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  flush (GTK_WIDGET (dialog));
+  g_assert_nonnull (offering);
+  g_assert_nonnull (token);
+
+  /* Empty fields are not wrong yet, but there is nothing to track. */
+  g_assert_null (shown_error (GTK_WIDGET (dialog)));
+  g_assert_false (adw_message_dialog_get_response_enabled (message, "track"));
+
+  gtk_editable_set_text (offering, "six");
+  assert_error_shown (GTK_WIDGET (dialog), "digits only");
+  gtk_editable_set_text (offering, "99999999999999999999");
+  assert_error_shown (GTK_WIDGET (dialog), "too large");
+  gtk_editable_set_text (offering, "6606");
+  g_assert_null (shown_error (GTK_WIDGET (dialog)));
+
+  gtk_editable_set_text (token, "../8840?x");
+  assert_error_shown (GTK_WIDGET (dialog), "not a job token");
+  g_assert_false (adw_message_dialog_get_response_enabled (message, "track"));
+
+  gtk_editable_set_text (token, " 8840 ");
+  g_assert_null (shown_error (GTK_WIDGET (dialog)));
+  g_assert_true (adw_message_dialog_get_response_enabled (message, "track"));
+  g_assert_cmpint (cd_track_job_dialog_get_offering_id (dialog), ==, 6606);
+  typed = cd_track_job_dialog_dup_token (dialog);
+  g_assert_cmpstr (typed, ==, "8840");
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_finalize_object (dialog);
+}
+
+static void
+test_account_window_le_version (LogCheck      *check,
+                                gconstpointer  data)
+{
+  CdAccountWindow *window = g_object_ref_sink (cd_account_window_new (NULL, NULL));
+  GtkEditable *version = find_row (GTK_WIDGET (window), "LE API version (empty: newest)");
+
+  gtk_window_present (GTK_WINDOW (window));
+  flush (GTK_WIDGET (window));
+  g_assert_nonnull (version);
+  g_assert_null (shown_error (GTK_WIDGET (window)));
+
+  /* Said next to the field, never a CRITICAL from core. */
+  gtk_editable_set_text (version, "banana");
+  assert_error_shown (GTK_WIDGET (window), "two numbers");
+  gtk_editable_set_text (version, "1.74");
+  g_assert_null (shown_error (GTK_WIDGET (window)));
+  gtk_editable_set_text (version, "");
+  g_assert_null (shown_error (GTK_WIDGET (window)));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
 static void
 test_demo_credentials (LogCheck      *check,
                        gconstpointer  data)
@@ -294,6 +413,8 @@ main (int   argc,
   add_test ("/gui/window/no-account", test_window_no_account);
   add_test ("/gui/window/empty", test_window_empty);
   add_test ("/gui/window/add-files", test_window_add_files);
+  add_test ("/gui/track-dialog/inline-errors", test_track_dialog_inline_errors);
+  add_test ("/gui/account-window/le-version", test_account_window_le_version);
 
   status = g_test_run ();
   g_ptr_array_unref (logged_problems);
