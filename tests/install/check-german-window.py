@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 # check-german-window.py: part of check-german.sh (issue #6).  Runs inside
-# dbus-run-session + xvfb-run + an accessibility bus; starts a sandbox and the
-# `coursedrop` given as argv[1] (with LANGUAGE=de in the environment) and
-# looks through AT-SPI for German text in its window.  Like every GUI test
+# dbus-run-session + tests/gui/with-xvfb.sh + an accessibility bus; starts a
+# sandbox and the `coursedrop` given as argv[1] (with LANGUAGE=de in the
+# environment) and looks through AT-SPI for German text in its window.  Like every GUI test
 # it fails when the app logs a CRITICAL or a WARNING (tests/gui/app_log.py).
 #
 # usage: check-german-window.py COURSEDROP COURSEDROP_SANDBOX
