@@ -80,6 +80,11 @@ set_up (Fixture       *fixture,
   g_signal_connect (fixture->session, "untrusted-certificate", G_CALLBACK (untrusted_cb), fixture);
 }
 
+static const char * const account_variables[] = {
+  "COURSEDROP_HOST", "COURSEDROP_APP_ID", "COURSEDROP_APP_KEY",
+  "COURSEDROP_USER_ID", "COURSEDROP_USER_KEY", "COURSEDROP_CA_FILE",
+};
+
 static void
 tear_down (Fixture       *fixture,
            gconstpointer  data)
@@ -105,6 +110,9 @@ tear_down (Fixture       *fixture,
       g_unlink (path);
     }
   g_rmdir (fixture->dir);
+
+  for (guint i = 0; i < G_N_ELEMENTS (account_variables); i++)
+    g_unsetenv (account_variables[i]);
 
   g_clear_pointer (&fixture->untrusted, cd_certificate_info_unref);
   g_clear_object (&fixture->sandbox);
@@ -261,6 +269,84 @@ test_untrusted_certificate (Fixture       *fixture,
   g_assert_cmpuint (fixture->n_messages, ==, 0);
 }
 
+static void
+loaded_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  gboolean *done = user_data;
+
+  cd_session_load_finish (CD_SESSION (object), result);
+  *done = TRUE;
+}
+
+/* cd_session_load_async() with the account of the sandbox in the
+ * environment, @user_id left out when NULL. */
+static void
+load_from_environment (Fixture    *fixture,
+                       const char *user_id)
+{
+  gboolean done = FALSE;
+
+  g_setenv ("COURSEDROP_HOST", cd_sandbox_get_url (fixture->sandbox), TRUE);
+  g_setenv ("COURSEDROP_APP_ID", CD_SANDBOX_DEFAULT_APP_ID, TRUE);
+  g_setenv ("COURSEDROP_APP_KEY", CD_SANDBOX_DEFAULT_APP_KEY, TRUE);
+  if (user_id != NULL)
+    g_setenv ("COURSEDROP_USER_ID", user_id, TRUE);
+  g_setenv ("COURSEDROP_USER_KEY", CD_SANDBOX_DEFAULT_USER_KEY, TRUE);
+
+  cd_session_load_async (fixture->session, NULL, loaded_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+test_load_environment (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  load_from_environment (fixture, CD_SANDBOX_DEFAULT_USER_ID);
+
+  g_assert_cmpuint (fixture->n_changed, ==, 1);
+  g_assert_nonnull (cd_session_get_account (fixture->session));
+  g_assert_cmpstr (cd_account_get_host (cd_session_get_account (fixture->session)), ==,
+                   cd_sandbox_get_url (fixture->sandbox));
+  g_assert_nonnull (cd_session_get_jobs (fixture->session));
+  g_assert_null (cd_session_get_problem (fixture->session));
+  g_assert_null (cd_session_get_failure_title (fixture->session));
+  g_assert_null (cd_session_get_ca_file (fixture->session));
+  wait_for_user (fixture);
+  g_assert_true (subtitle_has_prefix (fixture->session, "dana.demo on "));
+}
+
+static void
+test_load_ca_file (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *ca_file = g_build_filename (fixture->dir, "missing-ca.pem", NULL);
+
+  /* Read once, at loading: a later change does not count. */
+  g_setenv ("COURSEDROP_CA_FILE", ca_file, TRUE);
+  load_from_environment (fixture, CD_SANDBOX_DEFAULT_USER_ID);
+  g_setenv ("COURSEDROP_CA_FILE", "/elsewhere.pem", TRUE);
+
+  g_assert_cmpstr (cd_session_get_ca_file (fixture->session), ==, ca_file);
+  g_assert_cmpstr (cd_session_get_failure_title (fixture->session), ==,
+                   "Cannot Connect to Brightspace");
+  g_assert_null (cd_session_get_jobs (fixture->session));
+}
+
+static void
+test_load_half_user (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  /* A user key without a user ID: said, and nothing connects. */
+  load_from_environment (fixture, NULL);
+
+  g_assert_nonnull (cd_session_get_problem (fixture->session));
+  g_assert_null (cd_session_get_account (fixture->session));
+  g_assert_null (cd_session_get_jobs (fixture->session));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -273,6 +359,12 @@ main (int   argc,
               set_up, test_expired, tear_down);
   g_test_add ("/gui/session/unreadable-journal", Fixture, GINT_TO_POINTER (FALSE),
               set_up, test_unreadable_journal, tear_down);
+  g_test_add ("/gui/session/load-environment", Fixture, GINT_TO_POINTER (FALSE),
+              set_up, test_load_environment, tear_down);
+  g_test_add ("/gui/session/load-ca-file", Fixture, GINT_TO_POINTER (FALSE),
+              set_up, test_load_ca_file, tear_down);
+  g_test_add ("/gui/session/load-half-user", Fixture, GINT_TO_POINTER (FALSE),
+              set_up, test_load_half_user, tear_down);
   g_test_add ("/gui/session/untrusted-certificate", Fixture, GINT_TO_POINTER (TRUE),
               set_up, test_untrusted_certificate, tear_down);
 
