@@ -42,8 +42,10 @@ static GParamSpec *properties[N_PROPS];
 static char *
 format_validity (CdCertificateInfo *info)
 {
-  g_autoptr(GDateTime) local_before = g_date_time_to_local (cd_certificate_info_get_not_before (info));
-  g_autoptr(GDateTime) local_after = g_date_time_to_local (cd_certificate_info_get_not_after (info));
+  GDateTime *before = cd_certificate_info_get_not_before (info);
+  GDateTime *after = cd_certificate_info_get_not_after (info);
+  g_autoptr(GDateTime) local_before = g_date_time_to_local (before);
+  g_autoptr(GDateTime) local_after = g_date_time_to_local (after);
   g_autofree char *not_before = g_date_time_format (local_before, "%x");
   g_autofree char *not_after = g_date_time_format (local_after, "%x");
 
