@@ -388,7 +388,7 @@ main (int   argc,
   /* gtk_test_init() aborts without a display: skip instead. */
   if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
     {
-      g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
+      g_print ("1..0 # SKIP no display (run under tests/gui/with-xvfb.sh)\n");
       return 0;
     }
 
