@@ -4,48 +4,19 @@
  * in with the browser (CdSignIn), or user keys typed in and checked with
  * whoami.  Either way the account is saved with cd_account_save_async(),
  * which puts the keys in the keyring and nothing else anywhere else.
+ * This part holds the fields and what they allow; the buttons' work is in
+ * cd-account-window-signin.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include <glib/gi18n.h>
 
-#include "cd-account-window.h"
+#include "cd-account-window-private.h"
 #include "cd-credentials.h"
 #include "cd-gui-util.h"
 #include "cd-signin.h"
-
-#define SIGN_IN_TIMEOUT_SECONDS 300
-
-struct _CdAccountWindow
-{
-  AdwPreferencesWindow  parent_instance;
-
-  /* Template widgets */
-  AdwPreferencesGroup  *user_group;
-  AdwActionRow         *user_row;
-  GtkWidget            *sign_out_button;
-  AdwEntryRow          *host_row;
-  AdwEntryRow          *app_id_row;
-  AdwEntryRow          *app_key_row;
-  AdwEntryRow          *callback_row;
-  AdwEntryRow          *le_version_row;
-  GtkStack             *sign_in_stack;
-  GtkWidget            *sign_in_button;
-  GtkSpinner           *spinner;
-  GtkLabel             *waiting_label;
-  GtkLabel             *message_label;
-  AdwEntryRow          *user_id_row;
-  AdwEntryRow          *user_key_row;
-  GtkWidget            *verify_button;
-
-  /* Owned */
-  CdAccount            *account;      /* (nullable) */
-  CdSignIn             *signin;       /* (nullable): while waiting */
-  GCancellable         *cancellable;  /* (nullable): while busy */
-  GCancellable         *lookup_cancellable;  /* (owned): the app key's keyring lookup */
-  GSettings            *settings;     /* (nullable) */
-};
+#include "cd-validate.h"
 
 G_DEFINE_FINAL_TYPE (CdAccountWindow, cd_account_window, ADW_TYPE_PREFERENCES_WINDOW)
 
@@ -64,22 +35,10 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static const char *
-text_of (AdwEntryRow *row)
-{
-  return gtk_editable_get_text (GTK_EDITABLE (row));
-}
-
-static char *
-dup_stripped (AdwEntryRow *row)
-{
-  return g_strstrip (g_strdup (text_of (row)));
-}
-
-static void
-show_message (CdAccountWindow *self,
-              const char      *message,
-              gboolean         is_error)
+void
+_cd_account_window_show_message (CdAccountWindow *self,
+                                 const char      *message,
+                                 gboolean         is_error)
 {
   gtk_label_set_text (self->message_label, message);
   gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL);
@@ -87,12 +46,6 @@ show_message (CdAccountWindow *self,
     gtk_widget_add_css_class (GTK_WIDGET (self->message_label), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->message_label), "error");
-}
-
-static gboolean
-is_busy (CdAccountWindow *self)
-{
-  return self->cancellable != NULL;
 }
 
 static void
@@ -105,10 +58,31 @@ mark_row (AdwEntryRow *row,
     gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
 }
 
+/* An empty version is fine (the newest the server offers); anything else
+ * must be one, or the reason shows under the field. */
+gboolean
+_cd_account_window_validate_le_version (CdAccountWindow *self)
+{
+  g_autofree char *version = dup_stripped (self->le_version_row);
+  g_autoptr(GError) error = NULL;
+  gboolean ok = version[0] == '\0' || cd_validate_api_version (version, &error);
+  GtkEditable *text = gtk_editable_get_delegate (GTK_EDITABLE (self->le_version_row));
+
+  mark_row (self->le_version_row, !ok);
+  gtk_label_set_text (self->le_version_error, ok ? "" : error->message);
+  gtk_widget_set_visible (GTK_WIDGET (self->le_version_error), !ok);
+  if (text != NULL)
+    gtk_accessible_update_state (GTK_ACCESSIBLE (text), GTK_ACCESSIBLE_STATE_INVALID,
+                                 ok ? GTK_ACCESSIBLE_INVALID_FALSE : GTK_ACCESSIBLE_INVALID_TRUE,
+                                 -1);
+
+  return ok;
+}
+
 /* Whether what is typed is enough for a sign-in (@manual: with user keys). */
-static gboolean
-validate (CdAccountWindow *self,
-          gboolean         manual)
+gboolean
+_cd_account_window_validate (CdAccountWindow *self,
+                             gboolean         manual)
 {
   g_autofree char *host = dup_stripped (self->host_row);
   g_autofree char *app_id = dup_stripped (self->app_id_row);
@@ -127,7 +101,8 @@ validate (CdAccountWindow *self,
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->callback_row),
                                callback_error != NULL ? callback_error->message : NULL);
 
-  if (!host_ok || app_id[0] == '\0' || text_of (self->app_key_row)[0] == '\0')
+  if (!_cd_account_window_validate_le_version (self) || !host_ok || app_id[0] == '\0' ||
+      text_of (self->app_key_row)[0] == '\0')
     return FALSE;
 
   if (manual)
@@ -136,14 +111,16 @@ validate (CdAccountWindow *self,
   return callback_ok;
 }
 
-static void
-update (CdAccountWindow *self)
+void
+_cd_account_window_update (CdAccountWindow *self)
 {
   gboolean busy = is_busy (self);
   gboolean signed_in = self->account != NULL && cd_account_has_user (self->account);
+  gboolean browser_ok = _cd_account_window_validate (self, FALSE);
+  gboolean keys_ok = _cd_account_window_validate (self, TRUE);
 
-  gtk_widget_set_sensitive (self->sign_in_button, !busy && validate (self, FALSE));
-  gtk_widget_set_sensitive (self->verify_button, !busy && validate (self, TRUE));
+  gtk_widget_set_sensitive (self->sign_in_button, !busy && browser_ok);
+  gtk_widget_set_sensitive (self->verify_button, !busy && keys_ok);
   gtk_widget_set_sensitive (self->sign_out_button, !busy);
   gtk_widget_set_visible (GTK_WIDGET (self->user_group), signed_in);
 
@@ -167,13 +144,13 @@ update (CdAccountWindow *self)
 static void
 changed_cb (CdAccountWindow *self)
 {
-  update (self);
+  _cd_account_window_update (self);
 }
 
-static void
-set_busy (CdAccountWindow *self,
-          gboolean         busy,
-          gboolean         waiting)
+void
+_cd_account_window_set_busy (CdAccountWindow *self,
+                             gboolean         busy,
+                             gboolean         waiting)
 {
   if (busy && self->cancellable == NULL)
     self->cancellable = g_cancellable_new ();
@@ -182,7 +159,7 @@ set_busy (CdAccountWindow *self,
 
   gtk_stack_set_visible_child_name (self->sign_in_stack, waiting ? "waiting" : "idle");
   gtk_spinner_set_spinning (self->spinner, waiting);
-  update (self);
+  _cd_account_window_update (self);
 }
 
 /* Fills the fields from @account; the app key comes from the keyring. */
@@ -225,7 +202,8 @@ load_fields (CdAccountWindow *self)
   if (cd_account_get_app_id (account) != NULL)
     gtk_editable_set_text (GTK_EDITABLE (self->app_id_row), cd_account_get_app_id (account));
   if (cd_account_get_le_version (account) != NULL)
-    gtk_editable_set_text (GTK_EDITABLE (self->le_version_row), cd_account_get_le_version (account));
+    gtk_editable_set_text (GTK_EDITABLE (self->le_version_row),
+                           cd_account_get_le_version (account));
 
   /* Cancelled on dispose: the answer must not reach a disposed row. */
   if (cd_account_has_app (account))
@@ -235,212 +213,17 @@ load_fields (CdAccountWindow *self)
                                  g_object_ref (self));
 }
 
-/* Saving */
-
-static void
-save_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+void
+_cd_account_window_emit_signed_in (CdAccountWindow *self,
+                                   CdAccount       *account)
 {
-  g_autoptr(CdAccountWindow) self = user_data;
-  CdAccount *account = CD_ACCOUNT (object);
-  g_autoptr(GError) error = NULL;
-
-  if (!cd_account_save_finish (account, result, &error))
-    {
-      set_busy (self, FALSE, FALSE);
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_message (self, error->message, TRUE);
-      return;
-    }
-
-  if (self->settings != NULL)
-    g_settings_set_string (self->settings, "callback-url", text_of (self->callback_row));
-
-  set_busy (self, FALSE, FALSE);
-  gtk_editable_set_text (GTK_EDITABLE (self->user_key_row), "");
-  show_message (self, NULL, FALSE);
-  cd_account_window_set_account (self, account);
   g_signal_emit (self, signals[SIGNED_IN], 0, account);
 }
 
-static void
-save (CdAccountWindow *self,
-      CdAccount       *account)
+void
+_cd_account_window_emit_signed_out (CdAccountWindow *self)
 {
-  g_autofree char *le_version = dup_stripped (self->le_version_row);
-
-  cd_account_set_le_version (account, le_version);
-  show_message (self, _("Saving…"), FALSE);
-  cd_account_save_async (account, self->cancellable, save_cb, g_object_ref (self));
-}
-
-static void
-apply_ca_file (CdAccount *account,
-               CdSignIn  *signin)
-{
-  const char *ca_file = g_getenv ("COURSEDROP_CA_FILE");
-
-  if (ca_file == NULL || ca_file[0] == '\0')
-    return;
-  if (account != NULL)
-    cd_account_set_ca_file (account, ca_file);
-  if (signin != NULL)
-    cd_signin_set_ca_file (signin, ca_file);
-}
-
-/* Sign in with the browser */
-
-static void
-wait_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(CdAccountWindow) self = user_data;
-  g_autoptr(CdAccount) account = NULL;
-  g_autoptr(GError) error = NULL;
-
-  account = cd_signin_wait_finish (CD_SIGNIN (object), result, &error);
-  if (self->signin == CD_SIGNIN (object))
-    {
-      cd_signin_stop (self->signin);
-      g_clear_object (&self->signin);
-    }
-
-  if (account == NULL)
-    {
-      const char *message = error->message;
-
-      set_busy (self, FALSE, FALSE);
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        message = _("Sign-in cancelled.");
-      else if (g_error_matches (error, CD_SIGNIN_ERROR, CD_SIGNIN_ERROR_TIMED_OUT))
-        message = _("Brightspace did not send the browser back in time. Sign in again.");
-      show_message (self, message, TRUE);
-      return;
-    }
-
-  apply_ca_file (account, NULL);
-  gtk_stack_set_visible_child_name (self->sign_in_stack, "idle");
-  save (self, account);
-}
-
-static void
-sign_in_clicked_cb (CdAccountWindow *self)
-{
-  g_autofree char *host = dup_stripped (self->host_row);
-  g_autofree char *app_id = dup_stripped (self->app_id_row);
-  g_autofree char *callback = dup_stripped (self->callback_row);
-  g_autofree char *url = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (is_busy (self) || !validate (self, FALSE))
-    return;
-
-  self->signin = cd_signin_new ();
-  apply_ca_file (NULL, self->signin);
-  url = cd_signin_start (self->signin, host, app_id, text_of (self->app_key_row), callback,
-                         &error);
-  if (url == NULL)
-    {
-      g_clear_object (&self->signin);
-      show_message (self, error->message, TRUE);
-      return;
-    }
-
-  set_busy (self, TRUE, TRUE);
-  show_message (self, _("Sign in to Brightspace in the browser window that opened."), FALSE);
-  gtk_show_uri (GTK_WINDOW (self), url, GDK_CURRENT_TIME);
-  cd_signin_wait_async (self->signin, SIGN_IN_TIMEOUT_SECONDS, self->cancellable,
-                        wait_cb, g_object_ref (self));
-}
-
-static void
-cancel_clicked_cb (CdAccountWindow *self)
-{
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-}
-
-/* Keys typed in */
-
-static void
-verify_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(CdAccountWindow) self = user_data;
-  CdAccount *account = CD_ACCOUNT (object);
-  g_autoptr(JsonObject) user = NULL;
-  g_autoptr(GError) error = NULL;
-
-  user = cd_account_verify_finish (account, result, &error);
-  if (user == NULL)
-    {
-      /* Nothing is stored for keys Brightspace refused. */
-      set_busy (self, FALSE, FALSE);
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_message (self, error->message, TRUE);
-      return;
-    }
-
-  save (self, account);
-}
-
-static void
-verify_clicked_cb (CdAccountWindow *self)
-{
-  g_autofree char *host = dup_stripped (self->host_row);
-  g_autofree char *app_id = dup_stripped (self->app_id_row);
-  g_autofree char *user_id = dup_stripped (self->user_id_row);
-  g_autofree char *le_version = dup_stripped (self->le_version_row);
-  g_autoptr(CdAccount) account = NULL;
-
-  if (is_busy (self) || !validate (self, TRUE))
-    return;
-
-  account = cd_account_new (host, app_id, text_of (self->app_key_row), user_id,
-                            text_of (self->user_key_row));
-  cd_account_set_le_version (account, le_version);
-  apply_ca_file (account, NULL);
-
-  set_busy (self, TRUE, FALSE);
-  show_message (self, _("Checking the keys with Brightspace…"), FALSE);
-  cd_account_verify_async (account, self->cancellable, verify_cb, g_object_ref (self));
-}
-
-/* Sign out */
-
-static void
-sign_out_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(CdAccountWindow) self = user_data;
-  CdAccount *account = CD_ACCOUNT (object);
-  g_autoptr(GError) error = NULL;
-
-  set_busy (self, FALSE, FALSE);
-  if (!cd_account_sign_out_finish (account, result, &error))
-    {
-      show_message (self, error->message, TRUE);
-      return;
-    }
-
-  cd_account_set_user (account, NULL, NULL);
-  show_message (self, _("Signed out. The keys were removed from the keyring."), FALSE);
-  update (self);
   g_signal_emit (self, signals[SIGNED_OUT], 0);
-}
-
-static void
-sign_out_clicked_cb (CdAccountWindow *self)
-{
-  if (is_busy (self) || self->account == NULL)
-    return;
-
-  set_busy (self, TRUE, FALSE);
-  cd_account_sign_out_async (self->account, self->cancellable, sign_out_cb, g_object_ref (self));
 }
 
 /* GObject */
@@ -462,7 +245,7 @@ cd_account_window_set_account (CdAccountWindow *self,
   if (!g_set_object (&self->account, account))
     return;
 
-  update (self);
+  _cd_account_window_update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCOUNT]);
 }
 
@@ -510,7 +293,7 @@ cd_account_window_constructed (GObject *object)
   G_OBJECT_CLASS (cd_account_window_parent_class)->constructed (object);
 
   load_fields (self);
-  update (self);
+  _cd_account_window_update (self);
 }
 
 static void
@@ -539,6 +322,7 @@ cd_account_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->lookup_cancellable);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->ca_file, g_free);
 
   G_OBJECT_CLASS (cd_account_window_parent_class)->finalize (object);
 }
@@ -577,6 +361,7 @@ cd_account_window_class_init (CdAccountWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CdAccountWindow, app_key_row);
   gtk_widget_class_bind_template_child (widget_class, CdAccountWindow, callback_row);
   gtk_widget_class_bind_template_child (widget_class, CdAccountWindow, le_version_row);
+  gtk_widget_class_bind_template_child (widget_class, CdAccountWindow, le_version_error);
   gtk_widget_class_bind_template_child (widget_class, CdAccountWindow, sign_in_stack);
   gtk_widget_class_bind_template_child (widget_class, CdAccountWindow, sign_in_button);
   gtk_widget_class_bind_template_child (widget_class, CdAccountWindow, spinner);
@@ -586,10 +371,10 @@ cd_account_window_class_init (CdAccountWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CdAccountWindow, user_key_row);
   gtk_widget_class_bind_template_child (widget_class, CdAccountWindow, verify_button);
   gtk_widget_class_bind_template_callback (widget_class, changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, sign_in_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, cancel_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, verify_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, sign_out_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, _cd_account_window_sign_in_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, _cd_account_window_cancel_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, _cd_account_window_verify_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, _cd_account_window_sign_out_clicked_cb);
 }
 
 static void

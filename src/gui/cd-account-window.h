@@ -23,5 +23,9 @@ CdAccountWindow *cd_account_window_new         (GtkWindow       *parent,
 CdAccount       *cd_account_window_get_account (CdAccountWindow *self);
 void             cd_account_window_set_account (CdAccountWindow *self,
                                                 CdAccount       *account);
+/* (nullable): a PEM file of extra authorities for signing in and checking
+ * keys (the session's COURSEDROP_CA_FILE). */
+void             cd_account_window_set_ca_file (CdAccountWindow *self,
+                                                const char      *ca_file);
 
 G_END_DECLS

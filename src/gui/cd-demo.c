@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <string.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #ifdef __linux__
 #include <sys/prctl.h>
 #endif
@@ -30,6 +31,7 @@ struct _CdDemo
   GSubprocess      *process;   /* (owned) (nullable) */
   GDataInputStream *output;    /* (owned) (nullable) */
   GCancellable     *draining;  /* (owned) */
+  char             *journal_dir;  /* (owned) (nullable) */
 };
 
 G_DEFINE_FINAL_TYPE (CdDemo, cd_demo, G_TYPE_OBJECT)
@@ -215,10 +217,45 @@ cd_demo_start_finish (CdDemo        *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+char *
+cd_demo_create_journal (CdDemo  *self,
+                        GError **error)
+{
+  g_return_val_if_fail (CD_IS_DEMO (self), NULL);
+
+  if (self->journal_dir == NULL &&
+      (self->journal_dir = g_dir_make_tmp ("coursedrop-demo-XXXXXX", error)) == NULL)
+    return NULL;
+
+  return g_build_filename (self->journal_dir, "jobs.json", NULL);
+}
+
+static void
+remove_journal_dir (CdDemo *self)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (self->journal_dir == NULL)
+    return;
+
+  if ((dir = g_dir_open (self->journal_dir, 0, NULL)) != NULL)
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *path = g_build_filename (self->journal_dir, name, NULL);
+
+        g_unlink (path);
+      }
+  g_rmdir (self->journal_dir);
+  g_clear_pointer (&self->journal_dir, g_free);
+}
+
 void
 cd_demo_stop (CdDemo *self)
 {
   g_return_if_fail (CD_IS_DEMO (self));
+
+  remove_journal_dir (self);
 
   g_cancellable_cancel (self->draining);
 

@@ -26,8 +26,13 @@ void        cd_demo_start_async         (CdDemo               *self,
 char       *cd_demo_start_finish        (CdDemo               *self,
                                          GAsyncResult         *result,
                                          GError              **error);
-/* Ends the sandbox, if it runs.  Also done on dispose. */
+/* Ends the sandbox, if it runs, and removes the demo's journal.  Also
+ * done on dispose. */
 void        cd_demo_stop                (CdDemo               *self);
+/* The path of a journal of the demo's own, in a new temporary folder:
+ * demo jobs must not mix with real ones. */
+char       *cd_demo_create_journal      (CdDemo               *self,
+                                         GError              **error);
 
 /* An account with the sandbox's demo keys. */
 CdAccount  *cd_demo_create_account      (const char           *url) G_GNUC_WARN_UNUSED_RESULT;

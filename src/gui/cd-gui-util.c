@@ -4,51 +4,9 @@
  */
 
 #include <inttypes.h>
-#include <string.h>
 #include <glib/gi18n.h>
 
 #include "cd-gui-util.h"
-
-gboolean
-cd_parse_offering_id (const char  *text,
-                      gint64      *id,
-                      char       **message)
-{
-  g_autofree char *stripped = g_strstrip (g_strdup (text != NULL ? text : ""));
-
-  *id = 0;
-  *message = NULL;
-
-  if (stripped[0] == '\0')
-    return FALSE;
-
-  if (strspn (stripped, "0123456789") != strlen (stripped))
-    {
-      *message = g_strdup (_("Use digits only: the number in the course’s address in "
-                             "Brightspace, for example 6606."));
-      return FALSE;
-    }
-
-  if (!g_ascii_string_to_signed (stripped, 10, 0, G_MAXINT64, id, NULL))
-    {
-      *message = g_strdup (_("This number is too large to be a course offering ID."));
-      return FALSE;
-    }
-
-  if (*id == 0)
-    {
-      *message = g_strdup (_("The course offering ID must be a positive number."));
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-gboolean
-cd_is_valid_job_token (const char *token)
-{
-  return token != NULL && token[0] != '\0' && strpbrk (token, "/?#& \t") == NULL;
-}
 
 char *
 cd_format_duration (GTimeSpan span)

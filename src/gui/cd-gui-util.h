@@ -12,14 +12,7 @@ G_BEGIN_DECLS
 /* Where the templates, the CSS and the help overlay live. */
 #define RESOURCE_PATH "/io/github/coursedrop/Coursedrop"
 
-/* A D2L org unit ID: digits only, positive.  FALSE with @message NULL when
- * @text is empty (nothing to complain about yet), else with a translated
- * sentence saying what is wrong. */
-gboolean  cd_parse_offering_id       (const char  *text,
-                                      gint64      *id,
-                                      char       **message);
-/* Whether @token could be a job token (no URL syntax, not empty). */
-gboolean  cd_is_valid_job_token      (const char  *token);
+/* What users type is checked with core's cd-validate.h. */
 
 /* "0:42", "12:05", "1:02:03". */
 char     *cd_format_duration         (GTimeSpan    span);

@@ -12,10 +12,10 @@
 #include <inttypes.h>
 #include <glib/gi18n.h>
 
-#include "cd-application.h"
 #include "cd-gui-util.h"
 #include "cd-new-import.h"
 #include "cd-json.h"
+#include "cd-validate.h"
 
 #define LOOKUP_DELAY_MS 400
 
@@ -68,6 +68,7 @@ enum {
 enum {
   IMPORT,
   DISCARD,
+  CLIENT_ERROR,
   N_SIGNALS
 };
 
@@ -94,6 +95,8 @@ set_course (CdNewImport *self,
             const char  *title,
             const char  *subtitle)
 {
+  GtkEditable *text;
+
   self->lookup_state = state;
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->course_row), title);
@@ -122,6 +125,11 @@ set_course (CdNewImport *self,
     gtk_widget_add_css_class (GTK_WIDGET (self->offering_row), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->offering_row), "error");
+  if ((text = gtk_editable_get_delegate (GTK_EDITABLE (self->offering_row))) != NULL)
+    gtk_accessible_update_state (GTK_ACCESSIBLE (text), GTK_ACCESSIBLE_STATE_INVALID,
+                                 state == LOOKUP_INVALID ? GTK_ACCESSIBLE_INVALID_TRUE
+                                                         : GTK_ACCESSIBLE_INVALID_FALSE,
+                                 -1);
 
   update_ready (self);
 }
@@ -177,11 +185,9 @@ lookup_cb (GObject      *object,
       else
         set_course (self, LOOKUP_FAILED, error->message, NULL);
 
-      /* An expired sign-in or an untrusted certificate: the application
-       * offers to sign in again or to trust it. */
-      if (CD_IS_APPLICATION (g_application_get_default ()))
-        cd_application_handle_error (CD_APPLICATION (g_application_get_default ()),
-                                     CD_CLIENT (object), error);
+      /* An expired sign-in or an untrusted certificate: whoever owns the
+       * session offers to sign in again or to trust it. */
+      g_signal_emit (self, signals[CLIENT_ERROR], 0, CD_CLIENT (object), error);
       return;
     }
 
@@ -240,19 +246,21 @@ start_lookup (CdNewImport *self)
 static void
 offering_changed_cb (CdNewImport *self)
 {
-  g_autofree char *message = NULL;
+  g_autoptr(GError) error = NULL;
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->offering_row));
   gint64 id;
 
   cancel_lookup (self);
 
-  if (!cd_parse_offering_id (text, &id, &message))
+  /* The course row under the field says what is wrong with what was
+   * typed; an empty field is not wrong yet. */
+  if (!cd_validate_offering_id (text, &id, &error))
     {
       self->offering_id = 0;
-      if (message != NULL)
-        set_course (self, LOOKUP_INVALID, _("Not a course offering ID"), message);
-      else
+      if (g_error_matches (error, CD_VALIDATE_ERROR, CD_VALIDATE_ERROR_EMPTY))
         set_course_hint (self);
+      else
+        set_course (self, LOOKUP_INVALID, _("Not a course offering ID"), error->message);
       return;
     }
 
@@ -402,6 +410,10 @@ cd_new_import_class_init (CdNewImportClass *klass)
                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[DISCARD] = g_signal_new ("discard", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* A lookup failed with this error from this client. */
+  signals[CLIENT_ERROR] = g_signal_new ("client-error", G_TYPE_FROM_CLASS (klass),
+                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                                        CD_TYPE_CLIENT, G_TYPE_ERROR);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/cd-new-import.ui");
   gtk_widget_class_bind_template_child (widget_class, CdNewImport, package_row);

@@ -7,6 +7,7 @@
 
 #include "cd-gui-util.h"
 #include "cd-track-job-dialog.h"
+#include "cd-validate.h"
 
 struct _CdTrackJobDialog
 {
@@ -15,39 +16,59 @@ struct _CdTrackJobDialog
   /* Template widgets */
   AdwEntryRow      *offering_row;
   AdwEntryRow      *token_row;
+  GtkLabel         *error_label;
 };
 
 G_DEFINE_FINAL_TYPE (CdTrackJobDialog, cd_track_job_dialog, ADW_TYPE_MESSAGE_DIALOG)
 
+/* Marks @row when @error says that what was typed is wrong (an empty
+ * field is not wrong yet), and adds the reason to @messages. */
+static void
+mark_field (AdwEntryRow  *row,
+            const GError *error,
+            GString      *messages)
+{
+  gboolean wrong = error != NULL && !g_error_matches (error, CD_VALIDATE_ERROR,
+                                                      CD_VALIDATE_ERROR_EMPTY);
+  GtkEditable *text = gtk_editable_get_delegate (GTK_EDITABLE (row));
+
+  if (wrong)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+      g_string_append_printf (messages, "%s%s", messages->len > 0 ? "\n" : "", error->message);
+    }
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+
+  if (text != NULL)
+    gtk_accessible_update_state (GTK_ACCESSIBLE (text), GTK_ACCESSIBLE_STATE_INVALID,
+                                 wrong ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE,
+                                 -1);
+}
+
 static gboolean
 validate (CdTrackJobDialog *self)
 {
-  g_autofree char *message = NULL;
   g_autofree char *token = cd_track_job_dialog_dup_token (self);
+  g_autoptr(GError) offering_error = NULL;
+  g_autoptr(GError) token_error = NULL;
+  g_autoptr(GString) messages = g_string_new (NULL);
   const char *offering = gtk_editable_get_text (GTK_EDITABLE (self->offering_row));
-  gboolean offering_ok;
-  gboolean token_ok;
+  gboolean ok;
   gint64 id;
 
-  offering_ok = cd_parse_offering_id (offering, &id, &message);
-  token_ok = cd_is_valid_job_token (token);
+  ok = cd_validate_offering_id (offering, &id, &offering_error);
+  ok = cd_validate_job_token (token, &token_error) && ok;
 
-  /* Only complain about what was typed, not about empty fields. */
-  if (!offering_ok && message != NULL)
-    gtk_widget_add_css_class (GTK_WIDGET (self->offering_row), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->offering_row), "error");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->offering_row), message);
+  /* The reasons go under the fields, in words. */
+  mark_field (self->offering_row, offering_error, messages);
+  mark_field (self->token_row, token_error, messages);
+  gtk_label_set_text (self->error_label, messages->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), messages->len > 0);
 
-  if (!token_ok && token[0] != '\0')
-    gtk_widget_add_css_class (GTK_WIDGET (self->token_row), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->token_row), "error");
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (self), "track", ok);
 
-  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (self), "track",
-                                           offering_ok && token_ok);
-
-  return offering_ok && token_ok;
+  return ok;
 }
 
 static void
@@ -94,6 +115,7 @@ cd_track_job_dialog_class_init (CdTrackJobDialogClass *klass)
                                                RESOURCE_PATH "/cd-track-job-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, CdTrackJobDialog, offering_row);
   gtk_widget_class_bind_template_child (widget_class, CdTrackJobDialog, token_row);
+  gtk_widget_class_bind_template_child (widget_class, CdTrackJobDialog, error_label);
   gtk_widget_class_bind_template_callback (widget_class, changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, activated_cb);
 }
@@ -119,13 +141,12 @@ cd_track_job_dialog_new (GtkWindow *parent)
 gint64
 cd_track_job_dialog_get_offering_id (CdTrackJobDialog *self)
 {
-  g_autofree char *message = NULL;
   gint64 id = 0;
 
   g_return_val_if_fail (CD_IS_TRACK_JOB_DIALOG (self), 0);
 
-  if (!cd_parse_offering_id (gtk_editable_get_text (GTK_EDITABLE (self->offering_row)),
-                             &id, &message))
+  if (!cd_validate_offering_id (gtk_editable_get_text (GTK_EDITABLE (self->offering_row)),
+                                &id, NULL))
     return 0;
 
   return id;

@@ -15,6 +15,7 @@
 #include "cd-track-job-dialog.h"
 #include "cd-window-private.h"
 #include "cd-json.h"
+#include "cd-validate.h"
 
 typedef struct
 {
@@ -292,7 +293,8 @@ track_response_cb (CdTrackJobDialog *dialog,
 
   offering_id = cd_track_job_dialog_get_offering_id (dialog);
   token = cd_track_job_dialog_dup_token (dialog);
-  if (offering_id <= 0 || !cd_is_valid_job_token (token))
+  /* The dialog only lets valid ones through; checked again all the same. */
+  if (offering_id <= 0 || !cd_validate_job_token (token, NULL))
     return;
 
   job = cd_job_list_track_token (self->jobs, offering_id, token, &already);

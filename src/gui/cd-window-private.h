@@ -49,8 +49,15 @@ void _cd_window_update_page      (CdWindow    *self);
 CdClient *_cd_window_get_client  (CdWindow    *self);
 void _cd_window_show_error_toast (CdWindow    *self,
                                   const char  *message);
-void _cd_window_remove_pending   (CdWindow    *self,
-                                  CdNewImport *card);
+void _cd_window_emit_client_error (CdWindow     *self,
+                                   CdClient     *client,
+                                   const GError *error);
+
+/* cd-window-files.c: packages coming in (drops, Open, the command line) */
+void _cd_window_files_class_init (GtkWidgetClass *widget_class);
+void _cd_window_files_init       (CdWindow       *self);
+void _cd_window_remove_pending   (CdWindow       *self,
+                                  CdNewImport    *card);
 
 /* cd-window-imports.c: starting, retrying, removing and tracking jobs */
 void _cd_window_import_card      (CdWindow    *self,

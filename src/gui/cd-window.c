@@ -19,6 +19,13 @@
 
 G_DEFINE_FINAL_TYPE (CdWindow, cd_window, ADW_TYPE_APPLICATION_WINDOW)
 
+enum {
+  CLIENT_ERROR,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static guint
 n_jobs (CdWindow *self)
 {
@@ -113,211 +120,15 @@ _cd_window_show_error_toast (CdWindow   *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
-static void
-card_import_cb (CdNewImport *card,
-                CdWindow    *self)
-{
-  _cd_window_import_card (self, card);
-}
-
-static void
-card_discard_cb (CdNewImport *card,
-                 CdWindow    *self)
-{
-  _cd_window_remove_pending (self, card);
-}
-
 void
-_cd_window_remove_pending (CdWindow    *self,
-                           CdNewImport *card)
+_cd_window_emit_client_error (CdWindow     *self,
+                              CdClient     *client,
+                              const GError *error)
 {
-  gtk_box_remove (self->pending_box, GTK_WIDGET (card));
-  self->n_pending--;
-  _cd_window_update_page (self);
-}
-
-static CdNewImport *
-find_pending (CdWindow   *self,
-              const char *path)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->pending_box));
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      CdPackage *package = cd_new_import_get_package (CD_NEW_IMPORT (child));
-
-      if (g_strcmp0 (cd_package_get_path (package), path) == 0)
-        return CD_NEW_IMPORT (child);
-    }
-
-  return NULL;
-}
-
-static CdNewImport *
-add_package (CdWindow *self,
-             GFile    *file)
-{
-  g_autoptr(CdPackage) package = NULL;
-  g_autoptr(GError) error = NULL;
-  CdNewImport *card;
-
-  if (self->failed)
-    {
-      _cd_window_show_error_toast (self, _("Nothing can be imported until the problem shown "
-                                           "in the window is solved."));
-      return NULL;
-    }
-
-  package = cd_package_new (file);
-
-  /* Only a stat and a few bytes: cheap enough for the main loop. */
-  if (!cd_package_check (package, &error))
-    {
-      _cd_window_show_error_toast (self, error->message);
-      return NULL;
-    }
-
-  if ((card = find_pending (self, cd_package_get_path (package))) != NULL)
-    {
-      g_autofree char *message =
-        g_strdup_printf (_("“%s” is already waiting to be imported."),
-                         cd_package_get_display_name (package));
-
-      cd_window_show_toast (self, message);
-      return card;
-    }
-
-  card = cd_new_import_new (package);
-  cd_new_import_set_client (card, _cd_window_get_client (self));
-  g_signal_connect_object (card, "import", G_CALLBACK (card_import_cb), self, 0);
-  g_signal_connect_object (card, "discard", G_CALLBACK (card_discard_cb), self, 0);
-  gtk_box_append (self->pending_box, GTK_WIDGET (card));
-  self->n_pending++;
-  _cd_window_update_page (self);
-
-  /* Typing the offering is the next step: be there already. */
-  cd_new_import_focus_offering (card);
-
-  return card;
-}
-
-gboolean
-cd_window_add_file (CdWindow *self,
-                    GFile    *file)
-{
-  g_return_val_if_fail (CD_IS_WINDOW (self), FALSE);
-  g_return_val_if_fail (G_IS_FILE (file), FALSE);
-
-  return add_package (self, file) != NULL;
-}
-
-/* Drag and drop */
-
-static void
-set_drop_highlight (CdWindow *self,
-                    gboolean  highlight)
-{
-  if (highlight)
-    gtk_widget_add_css_class (GTK_WIDGET (self->drop_overlay), "drop-highlight");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->drop_overlay), "drop-highlight");
-  gtk_widget_set_visible (self->drop_hint, highlight);
-}
-
-static GdkDragAction
-drop_enter_cb (GtkDropTarget *target,
-               double         x,
-               double         y,
-               CdWindow      *self)
-{
-  set_drop_highlight (self, TRUE);
-  return GDK_ACTION_COPY;
-}
-
-static void
-drop_leave_cb (GtkDropTarget *target,
-               CdWindow      *self)
-{
-  set_drop_highlight (self, FALSE);
-}
-
-static gboolean
-drop_cb (GtkDropTarget *target,
-         const GValue  *value,
-         double         x,
-         double         y,
-         CdWindow      *self)
-{
-  set_drop_highlight (self, FALSE);
-
-  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
-    return FALSE;
-
-  for (const GSList *l = g_value_get_boxed (value); l != NULL; l = l->next)
-    add_package (self, G_FILE (l->data));
-
-  return TRUE;
+  g_signal_emit (self, signals[CLIENT_ERROR], 0, client, error);
 }
 
 /* Actions */
-
-static void
-chooser_response_cb (GtkNativeDialog *dialog,
-                     int              response,
-                     CdWindow        *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
-
-      for (guint i = 0; i < g_list_model_get_n_items (files); i++)
-        {
-          g_autoptr(GFile) file = g_list_model_get_item (files, i);
-
-          add_package (self, file);
-        }
-    }
-
-  gtk_native_dialog_destroy (dialog);
-  g_clear_object (&self->chooser);
-}
-
-static void
-open_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  CdWindow *self = CD_WINDOW (widget);
-  g_autoptr(GtkFileFilter) packages = gtk_file_filter_new ();
-  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
-
-  if (self->chooser != NULL)
-    {
-      gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
-      return;
-    }
-
-  gtk_file_filter_set_name (packages, _("Course Packages"));
-  gtk_file_filter_add_pattern (packages, "*.zip");
-  gtk_file_filter_add_pattern (packages, "*.imscc");
-  gtk_file_filter_add_pattern (packages, "*.ZIP");
-  gtk_file_filter_add_pattern (packages, "*.IMSCC");
-  gtk_file_filter_add_mime_type (packages, "application/zip");
-  gtk_file_filter_set_name (all, _("All Files"));
-  gtk_file_filter_add_pattern (all, "*");
-
-  /* GtkFileChooserNative goes through the FileChooser portal in Flatpak. */
-  self->chooser = gtk_file_chooser_native_new (_("Open Course Packages"), GTK_WINDOW (self),
-                                               GTK_FILE_CHOOSER_ACTION_OPEN,
-                                               _("_Open"), _("_Cancel"));
-  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (self->chooser), TRUE);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), packages);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), all);
-  gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (self->chooser), packages);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  g_signal_connect (self->chooser, "response", G_CALLBACK (chooser_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
-}
 
 static void
 import_action (GtkWidget  *widget,
@@ -350,22 +161,6 @@ track_job_action (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   _cd_window_track_job (CD_WINDOW (widget));
-}
-
-static void
-try_sample_action (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
-{
-  CdWindow *self = CD_WINDOW (widget);
-  CdNewImport *card;
-
-  if (self->sample_package == NULL)
-    return;
-
-  /* The demo's Biology 101: one press less on the way to a real import. */
-  if ((card = add_package (self, self->sample_package)) != NULL)
-    cd_new_import_set_offering_id (card, 6606);
 }
 
 static void
@@ -632,6 +427,12 @@ cd_window_class_init (CdWindowClass *klass)
 
   g_type_ensure (CD_TYPE_NEW_IMPORT);
 
+  /* A request failed with this error from this client: an expired
+   * sign-in or an untrusted certificate are for the session to handle. */
+  signals[CLIENT_ERROR] = g_signal_new ("client-error", G_TYPE_FROM_CLASS (klass),
+                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                                        CD_TYPE_CLIENT, G_TYPE_ERROR);
+
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/cd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CdWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, window_title);
@@ -649,25 +450,22 @@ cd_window_class_init (CdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CdWindow, jobs_list);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, expired_revealer);
 
-  gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "win.track-job", NULL, track_job_action);
-  gtk_widget_class_install_action (widget_class, "win.try-sample", NULL, try_sample_action);
   gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
   gtk_widget_class_install_action (widget_class, "win.show-message", "s", show_message_action);
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
                                        "win.import", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK,
                                        "win.import", NULL);
+
+  _cd_window_files_class_init (widget_class);
 }
 
 static void
 cd_window_init (CdWindow *self)
 {
-  GtkDropTarget *target;
-
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
@@ -681,12 +479,7 @@ cd_window_init (CdWindow *self)
         gtk_window_maximize (GTK_WINDOW (self));
     }
 
-  target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
-  g_signal_connect (target, "enter", G_CALLBACK (drop_enter_cb), self);
-  g_signal_connect (target, "leave", G_CALLBACK (drop_leave_cb), self);
-  g_signal_connect (target, "drop", G_CALLBACK (drop_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
-
+  _cd_window_files_init (self);
   _cd_window_update_page (self);
 }
 

@@ -15,6 +15,11 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (CdWindow, cd_window, CD, WINDOW, AdwApplicationWindow)
 
+/* Signals:
+ *   client-error (CdClient *client, GError *error): a request of the window
+ *     failed; an expired sign-in or an untrusted certificate is for whoever
+ *     owns the session (cd_session_handle_error()). */
+
 CdWindow   *cd_window_new                (GtkApplication *application) G_GNUC_WARN_UNUSED_RESULT;
 
 /* (nullable): the jobs of the account, and through them its client and

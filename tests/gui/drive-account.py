@@ -10,7 +10,8 @@
 # redirect to the callback with curl — and waits for the account in the
 # subtitle.  Then it signs out, signs in again with typed user keys, and
 # checks that a restarted app finds the saved account with nothing in the
-# environment.
+# environment.  Wrong input (an API version of “banana”) gets an inline
+# error; the app must never log a CRITICAL or a WARNING (app_log.py).
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
@@ -27,10 +28,11 @@ from gi.repository import Atspi, GLib  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import app_log  # noqa: E402
 from drive import (  # noqa: E402
     Processes, APP, SANDBOX, Failure, find, make_package, safe, find_app, frames, label_matching, log, name, press,
     safe_screenshot, screenshot, sensitive, set_text, wait_for, walk, role, xdotool,
-    window_id,
+    window_id, expect_inline_error, check_app_stderr,
 )
 
 APP_ID = 'CoursedropDemoApp'
@@ -206,6 +208,11 @@ def drive(run):
         raise Failure('Sign In with Browser is sensitive with an invalid callback address')
     set_text(field(window, 'Callback address'), callback)
     wait_for(lambda: sensitive(sign_in), 10, 'Sign In with Browser to become sensitive')
+    le_version = field(window, 'LE API version')
+    expect_inline_error(window, le_version, 'banana', 'An API version is two numbers', sign_in,
+                        'the LE API version field')
+    set_text(le_version, '')
+    wait_for(lambda: sensitive(sign_in), 10, 'Sign In with Browser to become sensitive again')
     time.sleep(0.5)
     aid = window_id('Account')
     if aid:
@@ -319,7 +326,10 @@ def drive(run):
     wait_for(lambda: subtitle_signed_in(run), 30, 'the account of the expiring sandbox')
     package = os.path.join(run.tmp, 'Week 1.imscc')
     make_package(package, 'Week 1')
-    subprocess.run([APP, package], env=run.env, timeout=30, capture_output=True)
+    second = subprocess.run([APP, package], env=run.env, timeout=30, capture_output=True,
+                            text=True)
+    if app_log.problems(second.stderr):
+        raise Failure(app_log.describe('the second instance', app_log.problems(second.stderr)))
     set_text(wait_for(lambda: find(run.frame, 'text', lambda n: n == 'Course offering ID'), 15,
                       'the Course offering ID field'), '6606')
     again = wait_for(lambda: find(run.frame, 'push button', named('Sign In Again')) if label_matching(
@@ -340,6 +350,7 @@ def drive(run):
         and banner_shown(run)), 30, 'the banner to go after signing in again')
     log('ok: signed in again; the banner is gone')
     run.quit_app()
+    check_app_stderr(run)
 
 
 if __name__ == '__main__':

@@ -1,18 +1,80 @@
 /* test-window.c: the main window builds, shows its states and goes away
  *
- * A quick headless check (run under xvfb-run) for template errors and
- * leaks; the end-to-end behaviour is drive.py's job.
+ * A quick headless check (run under tests/gui/with-xvfb.sh) for template
+ * errors and leaks; the end-to-end behaviour is drive.py's job.
+ *
+ * No test may make GLib, GTK, libadwaita or Coursedrop log a CRITICAL or a
+ * WARNING.  G_DEBUG=fatal-warnings (meson.build) aborts at the first one;
+ * each test's teardown also fails on any that was logged, so the rule holds
+ * when the test runs by hand without G_DEBUG.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include <adwaita.h>
+#include <string.h>
 #include <glib/gstdio.h>
 
+#include "cd-account-window.h"
 #include "cd-demo-credentials.h"
 #include "cd-job-list.h"
 #include "cd-sandbox.h"
+#include "cd-track-job-dialog.h"
 #include "cd-window-private.h"
+
+/* The CRITICALs and WARNINGs logged since the current test began. */
+static GPtrArray *logged_problems;
+
+static GLogWriterOutput
+record_problems_writer (GLogLevelFlags   level,
+                        const GLogField *fields,
+                        gsize            n_fields,
+                        gpointer         user_data)
+{
+  if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING))
+    {
+      const char *domain = NULL;
+      const char *message = NULL;
+
+      for (gsize i = 0; i < n_fields; i++)
+        {
+          if (g_strcmp0 (fields[i].key, "GLIB_DOMAIN") == 0)
+            domain = fields[i].value;
+          else if (g_strcmp0 (fields[i].key, "MESSAGE") == 0)
+            message = fields[i].value;
+        }
+      g_ptr_array_add (logged_problems,
+                       g_strdup_printf ("%s-%s **: %s", domain != NULL ? domain : "**",
+                                        level & G_LOG_LEVEL_WARNING ? "WARNING" : "CRITICAL",
+                                        message != NULL ? message : ""));
+    }
+
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
+typedef struct
+{
+  int unused;
+} LogCheck;
+
+static void
+log_check_setup (LogCheck      *check,
+                 gconstpointer  data)
+{
+  g_ptr_array_set_size (logged_problems, 0);
+}
+
+static void
+log_check_teardown (LogCheck      *check,
+                    gconstpointer  data)
+{
+  for (guint i = 0; i < logged_problems->len; i++)
+    g_test_message ("logged: %s", (const char *) g_ptr_array_index (logged_problems, i));
+  g_assert_cmpuint (logged_problems->len, ==, 0);
+}
+
+#define add_test(path, func) \
+  g_test_add (path, LogCheck, NULL, log_check_setup, func, log_check_teardown)
 
 static void
 flush (GtkWidget *widget)
@@ -61,7 +123,8 @@ destroy_window (CdWindow *window)
 }
 
 static void
-test_window_no_account (void)
+test_window_no_account (LogCheck      *check,
+                        gconstpointer  data)
 {
   CdWindow *window = g_object_ref (cd_window_new (NULL));
 
@@ -74,7 +137,8 @@ test_window_no_account (void)
 }
 
 static void
-test_window_empty (void)
+test_window_empty (LogCheck      *check,
+                   gconstpointer  data)
 {
   CdWindow *window = g_object_ref (cd_window_new (NULL));
   g_autoptr(CdJobList) jobs = create_job_list ();
@@ -124,7 +188,8 @@ test_window_empty (void)
 }
 
 static void
-test_window_add_files (void)
+test_window_add_files (LogCheck      *check,
+                       gconstpointer  data)
 {
   CdWindow *window = g_object_ref (cd_window_new (NULL));
   g_autoptr(CdJobList) jobs = create_job_list ();
@@ -167,8 +232,125 @@ test_window_add_files (void)
   g_rmdir (dir);
 }
 
+/* The entry row titled @title under @root. */
+static GtkEditable *
+find_row (GtkWidget  *root,
+          const char *title)
+{
+  if (ADW_IS_ENTRY_ROW (root) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
+    return GTK_EDITABLE (root);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkEditable *found = find_row (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* The text of the visible error label under @root, or NULL. */
+static const char *
+shown_error (GtkWidget *root)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_has_css_class (root, "error") &&
+      gtk_widget_is_visible (root) && gtk_label_get_text (GTK_LABEL (root))[0] != '\0')
+    return gtk_label_get_text (GTK_LABEL (root));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *found = shown_error (child);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 static void
-test_demo_credentials (void)
+assert_error_shown (GtkWidget  *root,
+                    const char *part)
+{
+  const char *shown = shown_error (root);
+
+  g_assert_nonnull (shown);
+  g_assert_nonnull (strstr (shown, part));
+}
+
+static void
+test_track_dialog_inline_errors (LogCheck      *check,
+                                 gconstpointer  data)
+{
+  CdTrackJobDialog *dialog = g_object_ref_sink (cd_track_job_dialog_new (NULL));
+  AdwMessageDialog *message = ADW_MESSAGE_DIALOG (dialog);
+  GtkEditable *offering = find_row (GTK_WIDGET (dialog), "Course offering ID");
+  GtkEditable *token = find_row (GTK_WIDGET (dialog), "Job token");
+  g_autofree char *typed = NULL;
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  flush (GTK_WIDGET (dialog));
+  g_assert_nonnull (offering);
+  g_assert_nonnull (token);
+
+  /* Empty fields are not wrong yet, but there is nothing to track. */
+  g_assert_null (shown_error (GTK_WIDGET (dialog)));
+  g_assert_false (adw_message_dialog_get_response_enabled (message, "track"));
+
+  gtk_editable_set_text (offering, "six");
+  assert_error_shown (GTK_WIDGET (dialog), "digits only");
+  gtk_editable_set_text (offering, "99999999999999999999");
+  assert_error_shown (GTK_WIDGET (dialog), "too large");
+  gtk_editable_set_text (offering, "6606");
+  g_assert_null (shown_error (GTK_WIDGET (dialog)));
+
+  gtk_editable_set_text (token, "../8840?x");
+  assert_error_shown (GTK_WIDGET (dialog), "not a job token");
+  g_assert_false (adw_message_dialog_get_response_enabled (message, "track"));
+
+  gtk_editable_set_text (token, " 8840 ");
+  g_assert_null (shown_error (GTK_WIDGET (dialog)));
+  g_assert_true (adw_message_dialog_get_response_enabled (message, "track"));
+  g_assert_cmpint (cd_track_job_dialog_get_offering_id (dialog), ==, 6606);
+  typed = cd_track_job_dialog_dup_token (dialog);
+  g_assert_cmpstr (typed, ==, "8840");
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_finalize_object (dialog);
+}
+
+static void
+test_account_window_le_version (LogCheck      *check,
+                                gconstpointer  data)
+{
+  CdAccountWindow *window = g_object_ref_sink (cd_account_window_new (NULL, NULL));
+  GtkEditable *version = find_row (GTK_WIDGET (window), "LE API version (empty: newest)");
+
+  gtk_window_present (GTK_WINDOW (window));
+  flush (GTK_WIDGET (window));
+  g_assert_nonnull (version);
+  g_assert_null (shown_error (GTK_WIDGET (window)));
+
+  /* Said next to the field, never a CRITICAL from core. */
+  gtk_editable_set_text (version, "banana");
+  assert_error_shown (GTK_WIDGET (window), "two numbers");
+  gtk_editable_set_text (version, "1.74");
+  g_assert_null (shown_error (GTK_WIDGET (window)));
+  gtk_editable_set_text (version, "");
+  g_assert_null (shown_error (GTK_WIDGET (window)));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
+static void
+test_demo_credentials (LogCheck      *check,
+                       gconstpointer  data)
 {
   /* The app keeps a copy so that it need not include the sandbox. */
   g_assert_cmpstr (CD_DEMO_APP_ID, ==, CD_SANDBOX_DEFAULT_APP_ID);
@@ -206,7 +388,7 @@ main (int   argc,
   /* gtk_test_init() aborts without a display: skip instead. */
   if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
     {
-      g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
+      g_print ("1..0 # SKIP no display (run under tests/gui/with-xvfb.sh)\n");
       return 0;
     }
 
@@ -220,16 +402,22 @@ main (int   argc,
   g_setenv ("XDG_CONFIG_HOME", home, TRUE);
   g_setenv ("XDG_CACHE_HOME", home, TRUE);
 
+  logged_problems = g_ptr_array_new_with_free_func (g_free);
+  g_log_set_writer_func (record_problems_writer, NULL, NULL);
+
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
   adw_init ();
 
-  g_test_add_func ("/gui/demo-credentials", test_demo_credentials);
-  g_test_add_func ("/gui/window/no-account", test_window_no_account);
-  g_test_add_func ("/gui/window/empty", test_window_empty);
-  g_test_add_func ("/gui/window/add-files", test_window_add_files);
+  add_test ("/gui/demo-credentials", test_demo_credentials);
+  add_test ("/gui/window/no-account", test_window_no_account);
+  add_test ("/gui/window/empty", test_window_empty);
+  add_test ("/gui/window/add-files", test_window_add_files);
+  add_test ("/gui/track-dialog/inline-errors", test_track_dialog_inline_errors);
+  add_test ("/gui/account-window/le-version", test_account_window_le_version);
 
   status = g_test_run ();
+  g_ptr_array_unref (logged_problems);
 
   remove_tree (home);
   return status;

@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 # check-german-window.py: part of check-german.sh (issue #6).  Runs inside
-# dbus-run-session + xvfb-run + an accessibility bus; starts a sandbox and the
-# `coursedrop` given as argv[1] (with LANGUAGE=de in the environment) and
-# looks through AT-SPI for German text in its window.
+# dbus-run-session + tests/gui/with-xvfb.sh + an accessibility bus; starts a
+# sandbox and the `coursedrop` given as argv[1] (with LANGUAGE=de in the
+# environment) and looks through AT-SPI for German text in its window.  Like every GUI test
+# it fails when the app logs a CRITICAL or a WARNING (tests/gui/app_log.py).
 #
 # usage: check-german-window.py COURSEDROP COURSEDROP_SANDBOX
 #
@@ -19,6 +20,9 @@ import gi
 
 gi.require_version('Atspi', '2.0')
 from gi.repository import Atspi, GLib  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'gui'))
+import app_log  # noqa: E402
 
 APP, SANDBOX = sys.argv[1], sys.argv[2]
 
@@ -119,12 +123,25 @@ def main():
         if any(n == ENGLISH for _, n in found):
             print(f'FAIL: window: English “{ENGLISH}” is shown under LANGUAGE=de')
             failures += 1
+        # The teardown check: quit first, so that what the app says on the
+        # way out counts too.
+        app.terminate()
+        try:
+            app.wait(10)
+        except subprocess.TimeoutExpired:
+            app.kill()
+        stderr.close()
+        problems = app_log.problems_in(os.path.join(tmp, 'coursedrop.stderr'))
+        if problems:
+            print('FAIL: ' + app_log.describe('coursedrop', problems))
+            failures += 1
+        else:
+            print('ok: window: coursedrop wrote no CRITICAL or WARNING')
         if failures:
             print('The window showed:')
             for r, n in found:
                 if n:
                     print(f'  {r}: {n}')
-            stderr.flush()
             with open(os.path.join(tmp, 'coursedrop.stderr')) as f:
                 sys.stdout.write(f.read())
         return 1 if failures else 0

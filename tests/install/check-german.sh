@@ -22,7 +22,7 @@
 # src/gui/main.c) and the test points it at DESTDIR/LOCALEDIR — the .mo
 # meson actually installed.
 #
-# The window part needs xvfb-run, dbus-run-session, at-spi-bus-launcher
+# The window part needs Xvfb, dbus-run-session, at-spi-bus-launcher
 # and python3-gi with Atspi; without them it is reported as skipped and
 # only the CLI is checked.
 #
@@ -126,7 +126,7 @@ for candidate in /usr/libexec/at-spi-bus-launcher /usr/lib/at-spi2-core/at-spi-b
   fi
 done
 window_skip=
-command -v xvfb-run > /dev/null || window_skip="xvfb-run not found"
+command -v Xvfb > /dev/null || window_skip="Xvfb not found"
 command -v dbus-run-session > /dev/null || window_skip="dbus-run-session not found"
 [ -n "$launcher" ] || window_skip="at-spi-bus-launcher not found"
 /usr/bin/python3 -c 'import gi; gi.require_version("Atspi", "2.0"); from gi.repository import Atspi' \
@@ -135,15 +135,16 @@ command -v dbus-run-session > /dev/null || window_skip="dbus-run-session not fou
 if [ -n "$window_skip" ]; then
   echo "SKIP: window: $window_skip"
 else
-  # Inside the session bus and the X display: the accessibility bus, then
-  # the AT-SPI check; the launcher goes when the check is done.
+  # Inside the session bus and an X display of its own (tests/gui/with-xvfb.sh:
+  # Xvfb picks a free number, no race with other servers): the accessibility
+  # bus, then the AT-SPI check; the launcher goes when the check is done.
   # shellcheck disable=SC2016
   inner='"$1" --launch-immediately & launcher_pid=$!; sleep 1
          /usr/bin/python3 "$2" "$3" "$4"; status=$?
          kill "$launcher_pid" 2> /dev/null; wait "$launcher_pid" 2> /dev/null; exit $status'
   if ! german env GSETTINGS_SCHEMA_DIR="$schema_dir" GSETTINGS_BACKEND=memory \
        GIO_USE_VFS=local GIO_USE_PROXY_RESOLVER=dummy GDK_BACKEND=x11 GSK_RENDERER=cairo \
-       dbus-run-session -- xvfb-run -a -n 170 -s '-screen 0 1280x800x24' \
+       dbus-run-session -- "$here/../gui/with-xvfb.sh" \
        bash -c "$inner" check-german "$launcher" "$here/check-german-window.py" "$gui" "$sandbox"; then
     fail "the window under LANGUAGE=de (see above)"
   fi

@@ -1,0 +1,258 @@
+/* cd-account-window-signin.c: signing in and out from the Account window
+ *
+ * Signing in with the browser (CdSignIn waits for Brightspace to send the
+ * browser back to the callback address), or checking typed user keys with
+ * whoami; either way the account is then saved (keys to the keyring).
+ * Signing out removes the user keys.  Each runs with the window busy, and
+ * its outcome is said under the buttons.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <glib/gi18n.h>
+
+#include "cd-account-window-private.h"
+
+#define SIGN_IN_TIMEOUT_SECONDS 300
+
+static void
+show_message (CdAccountWindow *self,
+              const char      *message,
+              gboolean         is_error)
+{
+  _cd_account_window_show_message (self, message, is_error);
+}
+
+static void
+set_busy (CdAccountWindow *self,
+          gboolean         busy,
+          gboolean         waiting)
+{
+  _cd_account_window_set_busy (self, busy, waiting);
+}
+
+/* Saving */
+
+static void
+save_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(CdAccountWindow) self = user_data;
+  CdAccount *account = CD_ACCOUNT (object);
+  g_autoptr(GError) error = NULL;
+
+  if (!cd_account_save_finish (account, result, &error))
+    {
+      set_busy (self, FALSE, FALSE);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_message (self, error->message, TRUE);
+      return;
+    }
+
+  if (self->settings != NULL)
+    g_settings_set_string (self->settings, "callback-url", text_of (self->callback_row));
+
+  set_busy (self, FALSE, FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (self->user_key_row), "");
+  show_message (self, NULL, FALSE);
+  cd_account_window_set_account (self, account);
+  _cd_account_window_emit_signed_in (self, account);
+}
+
+static void
+save (CdAccountWindow *self,
+      CdAccount       *account)
+{
+  g_autofree char *le_version = dup_stripped (self->le_version_row);
+
+  /* The field stays editable while the browser is open: check it again. */
+  if (!_cd_account_window_validate_le_version (self))
+    {
+      set_busy (self, FALSE, FALSE);
+      show_message (self, _("Nothing was saved: correct the LE API version, then sign in "
+                            "again."), TRUE);
+      return;
+    }
+
+  cd_account_set_le_version (account, le_version);
+  show_message (self, _("Saving…"), FALSE);
+  cd_account_save_async (account, self->cancellable, save_cb, g_object_ref (self));
+}
+
+static void
+apply_ca_file (CdAccountWindow *self,
+               CdAccount       *account,
+               CdSignIn        *signin)
+{
+  if (self->ca_file == NULL)
+    return;
+  if (account != NULL)
+    cd_account_set_ca_file (account, self->ca_file);
+  if (signin != NULL)
+    cd_signin_set_ca_file (signin, self->ca_file);
+}
+
+void
+cd_account_window_set_ca_file (CdAccountWindow *self,
+                               const char      *ca_file)
+{
+  g_return_if_fail (CD_IS_ACCOUNT_WINDOW (self));
+
+  g_free (self->ca_file);
+  self->ca_file = ca_file != NULL && ca_file[0] != '\0' ? g_strdup (ca_file) : NULL;
+}
+
+/* Sign in with the browser */
+
+static void
+wait_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(CdAccountWindow) self = user_data;
+  g_autoptr(CdAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+
+  account = cd_signin_wait_finish (CD_SIGNIN (object), result, &error);
+  if (self->signin == CD_SIGNIN (object))
+    {
+      cd_signin_stop (self->signin);
+      g_clear_object (&self->signin);
+    }
+
+  if (account == NULL)
+    {
+      const char *message = error->message;
+
+      set_busy (self, FALSE, FALSE);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        message = _("Sign-in cancelled.");
+      else if (g_error_matches (error, CD_SIGNIN_ERROR, CD_SIGNIN_ERROR_TIMED_OUT))
+        message = _("Brightspace did not send the browser back in time. Sign in again.");
+      show_message (self, message, TRUE);
+      return;
+    }
+
+  apply_ca_file (self, account, NULL);
+  gtk_stack_set_visible_child_name (self->sign_in_stack, "idle");
+  save (self, account);
+}
+
+void
+_cd_account_window_sign_in_clicked_cb (CdAccountWindow *self)
+{
+  g_autofree char *host = dup_stripped (self->host_row);
+  g_autofree char *app_id = dup_stripped (self->app_id_row);
+  g_autofree char *callback = dup_stripped (self->callback_row);
+  g_autofree char *url = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (is_busy (self) || !_cd_account_window_validate (self, FALSE))
+    return;
+
+  self->signin = cd_signin_new ();
+  apply_ca_file (self, NULL, self->signin);
+  url = cd_signin_start (self->signin, host, app_id, text_of (self->app_key_row), callback,
+                         &error);
+  if (url == NULL)
+    {
+      g_clear_object (&self->signin);
+      show_message (self, error->message, TRUE);
+      return;
+    }
+
+  set_busy (self, TRUE, TRUE);
+  show_message (self, _("Sign in to Brightspace in the browser window that opened."), FALSE);
+  gtk_show_uri (GTK_WINDOW (self), url, GDK_CURRENT_TIME);
+  cd_signin_wait_async (self->signin, SIGN_IN_TIMEOUT_SECONDS, self->cancellable,
+                        wait_cb, g_object_ref (self));
+}
+
+void
+_cd_account_window_cancel_clicked_cb (CdAccountWindow *self)
+{
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+}
+
+/* Keys typed in */
+
+static void
+verify_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(CdAccountWindow) self = user_data;
+  CdAccount *account = CD_ACCOUNT (object);
+  g_autoptr(JsonObject) user = NULL;
+  g_autoptr(GError) error = NULL;
+
+  user = cd_account_verify_finish (account, result, &error);
+  if (user == NULL)
+    {
+      /* Nothing is stored for keys Brightspace refused. */
+      set_busy (self, FALSE, FALSE);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_message (self, error->message, TRUE);
+      return;
+    }
+
+  save (self, account);
+}
+
+void
+_cd_account_window_verify_clicked_cb (CdAccountWindow *self)
+{
+  g_autofree char *host = dup_stripped (self->host_row);
+  g_autofree char *app_id = dup_stripped (self->app_id_row);
+  g_autofree char *user_id = dup_stripped (self->user_id_row);
+  g_autofree char *le_version = dup_stripped (self->le_version_row);
+  g_autoptr(CdAccount) account = NULL;
+
+  if (is_busy (self) || !_cd_account_window_validate (self, TRUE))
+    return;
+
+  account = cd_account_new (host, app_id, text_of (self->app_key_row), user_id,
+                            text_of (self->user_key_row));
+  cd_account_set_le_version (account, le_version);
+  apply_ca_file (self, account, NULL);
+
+  set_busy (self, TRUE, FALSE);
+  show_message (self, _("Checking the keys with Brightspace…"), FALSE);
+  cd_account_verify_async (account, self->cancellable, verify_cb, g_object_ref (self));
+}
+
+/* Sign out */
+
+static void
+sign_out_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(CdAccountWindow) self = user_data;
+  CdAccount *account = CD_ACCOUNT (object);
+  g_autoptr(GError) error = NULL;
+
+  set_busy (self, FALSE, FALSE);
+  if (!cd_account_sign_out_finish (account, result, &error))
+    {
+      show_message (self, error->message, TRUE);
+      return;
+    }
+
+  cd_account_set_user (account, NULL, NULL);
+  show_message (self, _("Signed out. The keys were removed from the keyring."), FALSE);
+  _cd_account_window_update (self);
+  _cd_account_window_emit_signed_out (self);
+}
+
+void
+_cd_account_window_sign_out_clicked_cb (CdAccountWindow *self)
+{
+  if (is_busy (self) || self->account == NULL)
+    return;
+
+  set_busy (self, TRUE, FALSE);
+  cd_account_sign_out_async (self->account, self->cancellable, sign_out_cb, g_object_ref (self));
+}

@@ -1,0 +1,324 @@
+/* cd-session-account.c: which account, and connecting it
+ *
+ * Where the account comes from (the environment, then the saved settings
+ * and the keyring: the command line's rules) is decided in one place,
+ * cd_session_load_async(); COURSEDROP_CA_FILE is read there, once.
+ * Connecting makes the client and the job list, and asks whoami for the
+ * name the subtitle shows.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <glib/gi18n.h>
+
+#include "cd-gui-util.h"
+#include "cd-json.h"
+#include "cd-session-private.h"
+#include "cd-settings.h"
+
+/* "Dana Demo on school.brightspace.com", or the address alone. */
+static char *
+describe_account (const char *name,
+                  const char *host_url)
+{
+  g_autofree char *host = cd_format_host (host_url);
+
+  if (name == NULL || name[0] == '\0')
+    return g_steal_pointer (&host);
+
+  /* Translators: “dana.demo on school.brightspace.com”. */
+  return g_strdup_printf (_("%s on %s"), name, host);
+}
+
+static void
+whoami_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(CdSession) self = user_data;
+  g_autoptr(JsonObject) user = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *subtitle = NULL;
+  const char *name;
+
+  user = cd_client_whoami_finish (CD_CLIENT (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (user == NULL)
+    {
+      /* Imports would fail the same way: say it now rather than later. */
+      if (!cd_session_handle_error (self, CD_CLIENT (object), error))
+        _cd_session_message (self, error->message);
+      return;
+    }
+
+  _cd_session_set_expired (self, FALSE);
+  name = self->account != NULL ? cd_account_get_display_name (self->account) : NULL;
+  if (name == NULL)
+    name = cd_json_get_string (user, "UniqueName");
+  if (name == NULL || self->demo)
+    return;
+
+  subtitle = describe_account (name, cd_client_get_host (CD_CLIENT (object)));
+  cd_session_set_subtitle (self, subtitle);
+}
+
+/* The client of @account, with COURSEDROP_CA_FILE's authorities. */
+static CdClient *
+create_client (CdSession  *self,
+               CdAccount  *account,
+               GError    **error)
+{
+  g_autoptr(CdClient) client = cd_account_create_client (account, error);
+
+  if (client != NULL && !self->demo && self->ca_file != NULL &&
+      !cd_client_set_ca_file (client, self->ca_file, error))
+    return NULL;
+
+  return g_steal_pointer (&client);
+}
+
+void
+cd_session_connect (CdSession  *self,
+                    CdAccount  *account,
+                    const char *journal_path,
+                    const char *subtitle)
+{
+  g_autoptr(CdClient) client = NULL;
+  g_autoptr(CdJobJournal) journal = NULL;
+  g_autoptr(CdJobList) jobs = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *described = NULL;
+
+  g_return_if_fail (CD_IS_SESSION (self));
+  g_return_if_fail (CD_IS_ACCOUNT (account));
+
+  g_object_freeze_notify (G_OBJECT (self));
+  _cd_session_set_jobs (self, NULL);
+  _cd_session_set_client (self, NULL);
+  _cd_session_set_account (self, account);
+
+  if ((client = create_client (self, account, &error)) == NULL)
+    {
+      cd_session_set_failure (self, _("Cannot Connect to Brightspace"), error->message);
+      goto out;
+    }
+
+  journal = cd_job_journal_new (journal_path);
+  if (!cd_job_journal_load (journal, &error))
+    {
+      g_autofree char *text =
+        g_strdup_printf (_("%s\n\nCoursedrop records every import there so that none is lost. "
+                           "Fix or move that file, then start Coursedrop again."), error->message);
+
+      cd_session_set_failure (self, _("The Job History Could Not Be Read"), text);
+      goto out;
+    }
+  if (cd_job_journal_get_load_warning (journal) != NULL)
+    _cd_session_message (self, cd_job_journal_get_load_warning (journal));
+
+  jobs = cd_job_list_new (client, journal);
+  if (!cd_job_list_load (jobs, &error))
+    _cd_session_message (self, error->message);
+  _cd_session_set_client (self, client);
+  _cd_session_set_jobs (self, jobs);
+
+  described = describe_account (cd_account_get_display_name (account), cd_client_get_host (client));
+  cd_session_set_subtitle (self, subtitle != NULL ? subtitle : described);
+
+  cd_client_whoami_async (client, self->cancellable, whoami_cb, g_object_ref (self));
+
+out:
+  g_object_thaw_notify (G_OBJECT (self));
+  _cd_session_account_changed (self);
+}
+
+/* Loading the account */
+
+static gboolean
+environment_has_account (void)
+{
+  static const char * const names[] = {
+    "COURSEDROP_HOST", "COURSEDROP_APP_ID", "COURSEDROP_APP_KEY",
+    "COURSEDROP_USER_ID", "COURSEDROP_USER_KEY",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_getenv (names[i]) != NULL && g_getenv (names[i])[0] != '\0')
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+use_account (CdSession    *self,
+             CdAccount    *account,
+             const GError *load_error)
+{
+  _cd_session_set_problem (self, NULL);
+
+  if (account == NULL)
+    {
+      /* Nothing saved at all is the normal first start: no complaint. */
+      if (load_error != NULL &&
+          !g_error_matches (load_error, CD_ACCOUNT_ERROR, CD_ACCOUNT_ERROR_NO_HOST) &&
+          !g_error_matches (load_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        _cd_session_set_problem (self, load_error->message);
+      return;
+    }
+
+  if (self->ca_file != NULL)
+    cd_account_set_ca_file (account, self->ca_file);
+
+  if (!cd_account_has_app (account) || !cd_account_require_user (account, NULL))
+    {
+      /* Signed out: the account window offers to sign in. */
+      _cd_session_set_account (self, account);
+      _cd_session_account_changed (self);
+      return;
+    }
+
+  cd_session_connect (self, account, NULL, NULL);
+}
+
+static void
+saved_account_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CdSession *self = g_task_get_source_object (task);
+  g_autoptr(CdAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+
+  account = cd_account_load_saved_finish (result, &error);
+  use_account (self, account, error);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* The one place the window's account comes from; the command line's
+ * rules, so that both find the same account. */
+void
+cd_session_load_async (CdSession           *self,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(CdAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *ca_file = g_getenv ("COURSEDROP_CA_FILE");
+
+  g_return_if_fail (CD_IS_SESSION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cd_session_load_async);
+
+  g_clear_pointer (&self->ca_file, g_free);
+  if (ca_file != NULL && ca_file[0] != '\0')
+    self->ca_file = g_strdup (ca_file);
+
+  /* Nothing in the environment: the saved account, without blocking. */
+  if (!environment_has_account ())
+    {
+      cd_account_load_saved_async (cancellable, saved_account_cb, g_steal_pointer (&task));
+      return;
+    }
+
+  /* The environment first, the saved account for whatever it lacks (a
+   * keyring lookup, once, at startup). */
+  account = cd_account_new_from_environment_or_saved (NULL, cancellable, &error);
+  use_account (self, account, error);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+cd_session_load_finish (CdSession    *self,
+                        GAsyncResult *result)
+{
+  g_return_if_fail (g_task_is_valid (result, self));
+
+  g_task_propagate_boolean (G_TASK (result), NULL);
+}
+
+/* Signing in and out */
+
+void
+cd_session_sign_in (CdSession *self,
+                    CdAccount *account)
+{
+  g_autoptr(CdClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *subtitle = NULL;
+
+  g_return_if_fail (CD_IS_SESSION (self));
+  g_return_if_fail (CD_IS_ACCOUNT (account));
+
+  if (self->jobs == NULL || self->account == NULL ||
+      g_strcmp0 (cd_account_get_host (account), cd_account_get_host (self->account)) != 0)
+    {
+      _cd_session_set_expired (self, FALSE);
+      cd_session_connect (self, account, NULL, NULL);
+      return;
+    }
+
+  /* The same site: the jobs stay, paused ones go on with the new keys. */
+  _cd_session_set_account (self, account);
+  if (self->ca_file != NULL)
+    cd_account_set_ca_file (account, self->ca_file);
+  if ((client = cd_account_create_client (account, &error)) == NULL)
+    {
+      _cd_session_message (self, error->message);
+      return;
+    }
+  _cd_session_set_client (self, client);
+  cd_job_list_set_client (self->jobs, client);
+  _cd_session_set_expired (self, FALSE);
+
+  subtitle = describe_account (cd_account_get_display_name (account), cd_client_get_host (client));
+  cd_session_set_subtitle (self, subtitle);
+  _cd_session_account_changed (self);
+}
+
+void
+cd_session_sign_out (CdSession *self)
+{
+  g_return_if_fail (CD_IS_SESSION (self));
+
+  _cd_session_set_jobs (self, NULL);
+  _cd_session_set_client (self, NULL);
+  _cd_session_set_expired (self, FALSE);
+  cd_session_set_subtitle (self, NULL);
+  _cd_session_account_changed (self);
+}
+
+gboolean
+cd_session_trust_certificate (CdSession          *self,
+                              CdCertificateInfo  *info,
+                              GError            **error)
+{
+  g_autoptr(CdAccount) account = NULL;
+  const char *sha256;
+
+  g_return_val_if_fail (CD_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (info != NULL, FALSE);
+
+  /* Signed out meanwhile: nothing is connecting to that host. */
+  if (self->account == NULL)
+    return TRUE;
+
+  /* Exactly this certificate, for this host only; saved for next time. */
+  sha256 = cd_certificate_info_get_sha256 (info);
+  if (self->settings != NULL &&
+      !cd_settings_set_trusted_certificate (self->settings, cd_account_get_host (self->account),
+                                            sha256, error))
+    return FALSE;
+  if (!cd_account_set_pinned_certificate (self->account, sha256, error))
+    return FALSE;
+
+  /* Again, with a client that trusts it: the jobs and the whoami. */
+  account = g_object_ref (self->account);
+  cd_session_connect (self, account, NULL, NULL);
+  return TRUE;
+}
