@@ -80,13 +80,56 @@ static guint signals[N_SIGNALS];
 
 static void poll_now (CdImportJob *self);
 
+typedef void (*SavedFunc) (CdImportJob *self);
+
+typedef struct
+{
+  CdImportJob *job;   /* (owned) (nullable) */
+  SavedFunc    then;  /* (nullable) */
+} SaveData;
+
+static void
+journal_saved_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  SaveData *data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!cd_job_journal_save_finish (CD_JOB_JOURNAL (object), result, &error))
+    g_warning ("Could not save the job journal: %s", error->message);
+
+  if (data->then != NULL)
+    data->then (data->job);
+  g_clear_object (&data->job);
+  g_free (data);
+}
+
+/* Saves off the main thread, then calls @then (nullable) once the journal
+ * was written (or could not be). */
+static void
+save_journal_then (CdImportJob *self,
+                   SavedFunc    then)
+{
+  SaveData *data;
+
+  if (self->journal == NULL)
+    {
+      if (then != NULL)
+        then (self);
+      return;
+    }
+
+  data = g_new0 (SaveData, 1);
+  data->job = then != NULL ? g_object_ref (self) : NULL;
+  data->then = then;
+  cd_job_journal_save_async (self->journal, NULL, journal_saved_cb, data);
+}
+
 static void
 save_journal (CdImportJob *self)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (self->journal != NULL && !cd_job_journal_save (self->journal, &error))
-    g_warning ("Could not save the job journal: %s", error->message);
+  save_journal_then (self, NULL);
 }
 
 static void
@@ -351,6 +394,24 @@ upload_progress_cb (goffset  sent,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_SENT]);
 }
 
+/* The first poll waits until the token is on disk. */
+static void
+token_saved (CdImportJob *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKEN]);
+  set_status (self, CD_IMPORT_STATUS_UPLOADING, "UPLOADING");
+
+  if (self->running)
+    begin_polling (self);
+}
+
+static void
+recorded_before_polling (CdImportJob *self)
+{
+  if (self->running)
+    begin_polling (self);
+}
+
 static void
 upload_cb (GObject      *object,
            GAsyncResult *result,
@@ -380,11 +441,7 @@ upload_cb (GObject      *object,
   /* The token goes to disk before anything else can go wrong, and before
    * anyone hears of it. */
   self->record->token = g_strdup (token);
-  save_journal (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKEN]);
-  set_status (self, CD_IMPORT_STATUS_UPLOADING, "UPLOADING");
-
-  begin_polling (self);
+  save_journal_then (self, token_saved);
 }
 
 void
@@ -406,8 +463,7 @@ cd_import_job_start (CdImportJob *self)
 
   if (self->record->token != NULL)
     {
-      save_journal (self);
-      begin_polling (self);
+      save_journal_then (self, recorded_before_polling);
       return;
     }
 

@@ -1,0 +1,695 @@
+/* cd-job-journal-file.c: reading, locking and writing jobs.json
+ *
+ * Several processes share the journal: the window and any number of
+ * coursedrop-cli runs.  Every change is therefore a read-merge-write under
+ * an exclusive flock() on a sibling lock file (the journal itself is
+ * replaced by rename, so it cannot carry the lock): re-read what is on
+ * disk, apply only this process's changes, write atomically and durably.
+ * A damaged journal is moved aside, never deleted; a journal that could
+ * not be read is never overwritten.
+ *
+ * Nothing here touches a CdJobJournal: it runs on a worker thread.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "cd-job-journal-private.h"
+#include "cd-json.h"
+
+void
+cd_journal_contents_clear (CdJournalContents *contents)
+{
+  g_clear_pointer (&contents->contents, g_free);
+  g_clear_pointer (&contents->root, json_node_unref);
+  g_clear_pointer (&contents->records, g_ptr_array_unref);
+  g_clear_pointer (&contents->warnings, g_ptr_array_unref);
+  g_clear_pointer (&contents->reason, g_free);
+  g_clear_error (&contents->error);
+}
+
+/* Older journals have no ids: derive them from what identifies the job, so
+ * that every process that reads the same file gives the same ids. */
+static char *
+derive_id (const CdJobRecord *record,
+           GHashTable        *seen)
+{
+  g_autofree char *host = g_ascii_strdown (record->host, -1);
+  g_autofree char *started = record->started ? g_date_time_format_iso8601 (record->started) : NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *hash = NULL;
+
+  if (g_str_has_suffix (host, "/"))
+    host[strlen (host) - 1] = '\0';
+  if (record->token != NULL)
+    key = g_strdup_printf ("%s\n%s", host, record->token);
+  else
+    key = g_strdup_printf ("%s\n%" G_GINT64_FORMAT "\n%s", host, record->offering,
+                           started ? started : "");
+
+  for (guint n = 1; ; n++)
+    {
+      g_autofree char *salted = g_strdup_printf ("%s\n%u", key, n);
+
+      g_free (hash);
+      hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, salted, -1);
+      hash[32] = '\0';
+      if (!g_hash_table_contains (seen, hash))
+        break;
+    }
+
+  return g_strdup_printf ("%.8s-%.4s-%.4s-%.4s-%.12s", hash, hash + 8, hash + 12, hash + 16,
+                          hash + 20);
+}
+
+/* Fills in records, skipped and warnings from contents, or sets result to
+ * CORRUPT or NEWER. */
+void
+cd_journal_parse (CdJournalContents *c)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *root_object;
+  JsonNode *jobs;
+  JsonArray *array;
+  gint64 version = CD_JOB_JOURNAL_VERSION;
+
+  c->records = g_ptr_array_new_with_free_func ((GDestroyNotify) cd_job_record_unref);
+  c->warnings = g_ptr_array_new_with_free_func (g_free);
+  c->result = CD_JOURNAL_READ_CORRUPT;
+
+  if (!g_utf8_validate (c->contents, c->length, NULL))
+    {
+      c->reason = g_strdup ("not UTF-8");
+      return;
+    }
+
+  /* Depth-limited: a file of [[[[… must not overflow the stack. */
+  root = cd_json_parse (c->contents, c->length, &error);
+  if (root == NULL)
+    {
+      c->reason = g_strdup (error->message);
+      return;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      c->reason = g_strdup ("the top level is not an object");
+      return;
+    }
+  root_object = json_node_get_object (root);
+
+  if (json_object_has_member (root_object, "version"))
+    {
+      JsonNode *node = json_object_get_member (root_object, "version");
+
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+        {
+          c->reason = g_strdup ("“version” is not a number");
+          return;
+        }
+      version = json_node_get_int (node);
+    }
+  if (version > CD_JOB_JOURNAL_VERSION)
+    {
+      c->result = CD_JOURNAL_READ_NEWER;
+      return;
+    }
+
+  jobs = json_object_get_member (root_object, "jobs");
+  if (jobs == NULL || !JSON_NODE_HOLDS_ARRAY (jobs))
+    {
+      c->reason = g_strdup ("“jobs” is not an array");
+      return;
+    }
+
+  array = json_node_get_array (jobs);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      CdJobRecord *record;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        {
+          g_ptr_array_add (c->warnings,
+                           g_strdup_printf ("Skipping job %u in the job journal: not an object", i));
+          c->skipped++;
+          continue;
+        }
+
+      record = cd_job_record_from_json (json_node_get_object (node), i, c->warnings);
+      if (record == NULL)
+        {
+          c->skipped++;
+          continue;
+        }
+
+      if (record->id == NULL || g_hash_table_contains (seen, record->id))
+        {
+          g_free (record->id);
+          record->id = derive_id (record, seen);
+        }
+      g_hash_table_add (seen, g_strdup (record->id));
+      g_ptr_array_add (c->records, record);
+    }
+
+  c->root = g_steal_pointer (&root);
+  c->result = CD_JOURNAL_READ_OK;
+}
+
+/* Writes @records into the top level of @old_root (members we do not know
+ * are kept), or into a new one. */
+char *
+cd_journal_serialize (JsonNode  *old_root,
+                      GPtrArray *records,
+                      gsize     *length)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autofree char *text = NULL;
+  JsonArray *jobs = json_array_sized_new (records->len);
+  char *data;
+
+  json_object_set_int_member (object, "version", CD_JOB_JOURNAL_VERSION);
+  json_object_set_array_member (object, "jobs", jobs);
+  for (guint i = 0; i < records->len; i++)
+    json_array_add_element (jobs, cd_job_record_to_json (g_ptr_array_index (records, i)));
+
+  if (old_root != NULL)
+    {
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *value;
+
+      json_object_iter_init (&iter, json_node_get_object (old_root));
+      while (json_object_iter_next (&iter, &name, &value))
+        if (!json_object_has_member (object, name))
+          json_object_set_member (object, name, json_node_copy (value));
+    }
+
+  json_node_set_object (root, object);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  text = json_generator_to_data (generator, NULL);
+
+  data = g_strconcat (text, "\n", NULL);
+  *length = strlen (data);
+
+  return data;
+}
+
+/* A rename is only durable once its directory is synced.  Best effort: the
+ * data itself was already synced. */
+static void
+sync_directory (const char *dir)
+{
+  int fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+
+  if (fd < 0)
+    return;
+
+  if (fsync (fd) != 0 && errno != EINVAL)
+    g_debug ("Could not sync %s: %s", dir, g_strerror (errno));
+  close (fd);
+}
+
+/* Reads the file, at most CD_JOB_JOURNAL_MAX_SIZE of it, and parses it. */
+static void
+read_journal (const char        *path,
+              CdJournalContents *c)
+{
+  g_autoptr(GError) error = NULL;
+  struct stat buf;
+  int fd;
+
+  memset (c, 0, sizeof *c);
+
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0 && errno == ENOENT)
+    {
+      c->result = CD_JOURNAL_READ_MISSING;
+      c->records = g_ptr_array_new_with_free_func ((GDestroyNotify) cd_job_record_unref);
+      c->warnings = g_ptr_array_new_with_free_func (g_free);
+      return;
+    }
+
+  c->result = CD_JOURNAL_READ_FAILED;
+  if (fd < 0 || fstat (fd, &buf) != 0)
+    {
+      int saved_errno = errno;
+
+      c->error = g_error_new_literal (G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                                      g_strerror (saved_errno));
+    }
+  else if (!S_ISREG (buf.st_mode))
+    c->error = g_error_new_literal (G_FILE_ERROR, G_FILE_ERROR_ISDIR,
+                                    _("it is not a regular file"));
+  else if (buf.st_size > CD_JOB_JOURNAL_MAX_SIZE)
+    c->error = g_error_new (G_FILE_ERROR, G_FILE_ERROR_FAILED,
+                            /* Translators: %d is a size in MiB. */
+                            _("it is larger than %d MiB, far more than any job journal"),
+                            CD_JOB_JOURNAL_MAX_SIZE / (1024 * 1024));
+  else
+    {
+      g_autoptr(GByteArray) bytes = g_byte_array_sized_new ((guint)buf.st_size + 1);
+      guint8 chunk[65536];
+      gssize n;
+
+      while ((n = read (fd, chunk, sizeof chunk)) != 0)
+        {
+          if (n < 0 && errno == EINTR)
+            continue;
+          if (n < 0 || bytes->len + (gsize)n > CD_JOB_JOURNAL_MAX_SIZE)
+            {
+              int saved_errno = n < 0 ? errno : EFBIG;
+
+              c->error = g_error_new_literal (G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                                              g_strerror (saved_errno));
+              break;
+            }
+          g_byte_array_append (bytes, chunk, (guint)n);
+        }
+
+      if (c->error == NULL)
+        {
+          c->length = bytes->len;
+          g_byte_array_append (bytes, (const guint8 *)"", 1);
+          c->contents = (char *)g_byte_array_free (g_steal_pointer (&bytes), FALSE);
+          cd_journal_parse (c);
+        }
+    }
+
+  if (fd >= 0)
+    close (fd);
+}
+
+/* Returns: an fd holding the journal's lock, or -1 with @error.  With
+ * @create FALSE a missing folder is no error: nothing to protect. */
+static int
+lock_journal (const char  *path,
+              gboolean     create,
+              GError     **error)
+{
+  g_autofree char *lock_path = g_strconcat (path, ".lock", NULL);
+  g_autofree char *dir = g_path_get_dirname (path);
+  int saved_errno;
+  int fd;
+
+  if (create && g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      saved_errno = errno;
+      g_set_error (error, CD_JOB_JOURNAL_ERROR, CD_JOB_JOURNAL_ERROR_WRITE,
+                   /* Translators: the first %s is a folder path, the second a system error. */
+                   _("The folder “%s” for the job journal could not be created (%s). Check its "
+                     "permissions; until then, jobs are not remembered."),
+                   dir, g_strerror (saved_errno));
+      return -1;
+    }
+
+  fd = g_open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0)
+    {
+      saved_errno = errno;
+      g_set_error (error, CD_JOB_JOURNAL_ERROR, CD_JOB_JOURNAL_ERROR_WRITE,
+                   /* Translators: the first %s is a file path, the second a system error. */
+                   _("The job journal “%s” could not be saved (%s). Free some disk space or "
+                     "check the folder’s permissions; until then, jobs are not remembered."),
+                   path, g_strerror (saved_errno));
+      return -1;
+    }
+
+  while (flock (fd, LOCK_EX) != 0)
+    {
+      if (errno == EINTR)
+        continue;
+      /* A file system without locks still gets the journal written. */
+      g_debug ("Could not lock %s: %s", lock_path, g_strerror (errno));
+      break;
+    }
+
+  return fd;
+}
+
+static void
+unlock_journal (int fd)
+{
+  if (fd >= 0)
+    close (fd);  /* releases the flock */
+}
+
+/* Returns: (transfer full): a name next to @path that no earlier backup
+ * has, even one made the same second; NULL after 999 of them. */
+static char *
+unique_backup_name (const char *path)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+
+  for (guint i = 1; i < 1000; i++)
+    {
+      g_autofree char *backup = i == 1 ? g_strdup_printf ("%s.corrupt-%s", path, stamp)
+                                       : g_strdup_printf ("%s.corrupt-%s-%u", path, stamp, i);
+      GStatBuf buf;
+
+      if (g_lstat (backup, &buf) != 0)
+        return g_steal_pointer (&backup);
+    }
+
+  return NULL;
+}
+
+static void
+set_too_many_copies (const char  *path,
+                     GError     **error)
+{
+  g_set_error (error, CD_JOB_JOURNAL_ERROR, CD_JOB_JOURNAL_ERROR_WRITE,
+               /* Translators: %s is a file path. */
+               _("The job journal “%s” is damaged and there are too many earlier copies "
+                 "next to it. Move them elsewhere, then try again."),
+               path);
+}
+
+/* Returns: (transfer full) (nullable): where the damaged file went. */
+static char *
+move_aside (const char  *path,
+            GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *backup = unique_backup_name (path);
+  int saved_errno;
+
+  if (backup == NULL)
+    {
+      set_too_many_copies (path, error);
+      return NULL;
+    }
+
+  if (g_rename (path, backup) != 0)
+    {
+      saved_errno = errno;
+      g_set_error (error, CD_JOB_JOURNAL_ERROR, CD_JOB_JOURNAL_ERROR_WRITE,
+                   /* Translators: the first %s is a file path, the second a system error. */
+                   _("The job journal “%s” is damaged and could not be moved aside (%s). "
+                     "Move it elsewhere yourself, then try again."),
+                   path, g_strerror (saved_errno));
+      return NULL;
+    }
+
+  sync_directory (dir);
+  return g_steal_pointer (&backup);
+}
+
+/* Keeps the original of a journal some of whose jobs could not be read,
+ * since the next save writes only those that could.  Named by its
+ * content, so reading the same file again and again (coursedrop-cli jobs)
+ * makes one copy, not one per run. */
+static char *
+copy_aside (const char  *path,
+            const char  *contents,
+            gsize        length,
+            GError     **error)
+{
+  g_autofree char *hash = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
+                                                       (const guchar *)contents, length);
+  g_autofree char *backup = g_strdup_printf ("%s.corrupt-%.16s", path, hash);
+  GStatBuf buf;
+
+  if (g_lstat (backup, &buf) == 0)
+    return g_steal_pointer (&backup);
+
+  if (!g_file_set_contents_full (backup, contents, length,
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                 0600, error))
+    return NULL;
+
+  return g_steal_pointer (&backup);
+}
+
+gboolean
+cd_journal_read_locked (const char         *path,
+                        CdJournalContents  *contents,
+                        char              **backup,
+                        char              **partial_backup,
+                        GError            **error)
+{
+  int fd = lock_journal (path, FALSE, NULL);
+  gboolean ok = TRUE;
+
+  read_journal (path, contents);
+
+  if (contents->result == CD_JOURNAL_READ_CORRUPT)
+    ok = (*backup = move_aside (path, error)) != NULL;
+  else if (contents->result == CD_JOURNAL_READ_OK && contents->skipped > 0)
+    ok = (*partial_backup = copy_aside (path, contents->contents, contents->length,
+                                        error)) != NULL;
+
+  unlock_journal (fd);
+  return ok;
+}
+
+CdJournalOp *
+cd_journal_op_new (const char *path,
+                   gboolean    write,
+                   guint64     seq)
+{
+  CdJournalOp *op = g_new0 (CdJournalOp, 1);
+
+  op->path = g_strdup (path);
+  op->write = write;
+  op->seq = seq;
+  op->changes = g_ptr_array_new_with_free_func ((GDestroyNotify) cd_job_record_unref);
+  op->removed = g_ptr_array_new_with_free_func (g_free);
+
+  return op;
+}
+
+void
+cd_journal_op_free (CdJournalOp *op)
+{
+  g_free (op->path);
+  g_clear_pointer (&op->changes, g_ptr_array_unref);
+  g_clear_pointer (&op->removed, g_ptr_array_unref);
+  g_clear_pointer (&op->merged, g_ptr_array_unref);
+  g_clear_error (&op->error);
+  g_free (op);
+}
+
+static gint
+find_id (GPtrArray  *records,
+         const char *id)
+{
+  for (guint i = 0; i < records->len; i++)
+    if (g_strcmp0 (((CdJobRecord *)g_ptr_array_index (records, i))->id, id) == 0)
+      return (gint)i;
+
+  return -1;
+}
+
+/* This process's changes over what is on disk: removals by id, then each
+ * changed record against the file's version of it (cd_job_record_beats);
+ * a record not on disk is added, even one another process removed, since
+ * this process still knows of the job. */
+static void
+merge (CdJournalOp *op,
+       GPtrArray   *disk)
+{
+  for (guint i = 0; i < op->removed->len; i++)
+    {
+      gint at = find_id (disk, g_ptr_array_index (op->removed, i));
+
+      if (at >= 0)
+        g_ptr_array_remove_index (disk, (guint)at);
+    }
+
+  for (guint i = 0; i < op->changes->len; i++)
+    {
+      CdJobRecord *ours = g_ptr_array_index (op->changes, i);
+      gint at = find_id (disk, ours->id);
+
+      if (at < 0)
+        g_ptr_array_add (disk, cd_job_record_ref (ours));
+      else if (cd_job_record_beats (ours, g_ptr_array_index (disk, (guint)at)))
+        {
+          cd_job_record_unref (g_ptr_array_index (disk, (guint)at));
+          g_ptr_array_index (disk, (guint)at) = cd_job_record_ref (ours);
+        }
+    }
+}
+
+static gboolean
+write_merged (CdJournalOp *op,
+              JsonNode    *old_root)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *dir = g_path_get_dirname (op->path);
+  g_autofree char *data = NULL;
+  gsize length;
+
+  data = cd_journal_serialize (old_root, op->merged, &length);
+  if (!g_file_set_contents_full (op->path, data, length,
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                 0600, &local_error))
+    {
+      g_set_error (&op->error, CD_JOB_JOURNAL_ERROR, CD_JOB_JOURNAL_ERROR_WRITE,
+                   /* Translators: the first %s is a file path, the second a system error. */
+                   _("The job journal “%s” could not be saved (%s). Free some disk space or "
+                     "check the folder’s permissions; until then, jobs are not remembered."),
+                   op->path, local_error->message);
+      return FALSE;
+    }
+
+  sync_directory (dir);
+  return TRUE;
+}
+
+/* Returns whether the file as read can be merged into; sets op->error if not. */
+static gboolean
+check_read (CdJournalOp       *op,
+            CdJournalContents *c)
+{
+  g_autofree char *backup = NULL;
+
+  switch (c->result)
+    {
+    case CD_JOURNAL_READ_OK:
+      if (c->skipped > 0 && op->write &&
+          !copy_aside (op->path, c->contents, c->length, &op->error))
+        return FALSE;
+      return TRUE;
+
+    case CD_JOURNAL_READ_MISSING:
+      return TRUE;
+
+    case CD_JOURNAL_READ_CORRUPT:
+      if (!op->write)
+        break;
+      /* Damaged since it was loaded: as the load does, keep it aside. */
+      if ((backup = move_aside (op->path, &op->error)) == NULL)
+        return FALSE;
+      g_message ("The job journal %s was damaged (%s); moved it to %s", op->path, c->reason,
+                 backup);
+      return TRUE;
+
+    case CD_JOURNAL_READ_NEWER:
+      g_set_error (&op->error, CD_JOB_JOURNAL_ERROR, CD_JOB_JOURNAL_ERROR_NEWER_VERSION,
+                   /* Translators: %s is a file path. */
+                   _("The job journal “%s” was written by a newer version of Coursedrop. "
+                     "Update Coursedrop to see and keep those jobs; the file has not been "
+                     "changed."),
+                   op->path);
+      return FALSE;
+
+    case CD_JOURNAL_READ_FAILED:
+    default:
+      break;
+    }
+
+  g_set_error (&op->error, CD_JOB_JOURNAL_ERROR, CD_JOB_JOURNAL_ERROR_UNREADABLE,
+               /* Translators: the first %s is a file path, the second a reason. */
+               _("The job journal “%s” could not be read (%s); it has not been changed."),
+               op->path, c->error != NULL ? c->error->message : c->reason);
+  return FALSE;
+}
+
+void
+cd_journal_op_run (CdJournalOp *op)
+{
+  CdJournalContents c = { 0 };
+  int fd = -1;
+
+  if (op->write && (fd = lock_journal (op->path, TRUE, &op->error)) < 0)
+    return;
+
+  read_journal (op->path, &c);
+  /* A refresh of a journal that is gone learns nothing: keep what we know. */
+  if (!op->write && c.result == CD_JOURNAL_READ_MISSING)
+    ;
+  else if (check_read (op, &c))
+    {
+      op->merged = c.result == CD_JOURNAL_READ_OK ? g_ptr_array_ref (c.records)
+        : g_ptr_array_new_with_free_func ((GDestroyNotify) cd_job_record_unref);
+      merge (op, op->merged);
+
+      if (op->write && (op->changes->len > 0 || op->removed->len > 0 ||
+                        c.result == CD_JOURNAL_READ_CORRUPT) &&
+          !write_merged (op, c.result == CD_JOURNAL_READ_OK ? c.root : NULL))
+        g_clear_pointer (&op->merged, g_ptr_array_unref);
+    }
+
+  unlock_journal (fd);
+  cd_journal_contents_clear (&c);
+}
+
+/* The queue.  One worker thread for every journal of the process: writes
+ * happen one at a time and in the order they were asked for. */
+
+static GThreadPool *queue;
+static GMutex queue_mutex;
+static GCond queue_cond;
+static guint queue_pending;
+
+static void
+queue_run (gpointer data,
+           gpointer user_data)
+{
+  GTask *task = data;
+
+  cd_journal_op_run (g_task_get_task_data (task));
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+
+  g_mutex_lock (&queue_mutex);
+  queue_pending--;
+  g_cond_broadcast (&queue_cond);
+  g_mutex_unlock (&queue_mutex);
+}
+
+/* A command-line run exits as soon as its job ends; the write that
+ * recorded the end must land first. */
+static void
+wait_at_exit (void)
+{
+  cd_journal_queue_wait_idle ();
+}
+
+void
+cd_journal_queue_push (GTask *task)
+{
+  if (g_once_init_enter (&queue))
+    {
+      GThreadPool *pool = g_thread_pool_new (queue_run, NULL, 1, FALSE, NULL);
+
+      atexit (wait_at_exit);
+      g_once_init_leave (&queue, pool);
+    }
+
+  g_mutex_lock (&queue_mutex);
+  queue_pending++;
+  g_mutex_unlock (&queue_mutex);
+
+  g_thread_pool_push (queue, g_object_ref (task), NULL);
+}
+
+/* Waits, at most half a minute, until every queued write was done. */
+void
+cd_journal_queue_wait_idle (void)
+{
+  gint64 end = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+
+  g_mutex_lock (&queue_mutex);
+  while (queue_pending > 0)
+    if (!g_cond_wait_until (&queue_cond, &queue_mutex, end))
+      break;
+  g_mutex_unlock (&queue_mutex);
+}
