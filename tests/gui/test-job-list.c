@@ -89,12 +89,23 @@ fixture_set_up (Fixture       *fixture,
   g_assert_no_error (error);
 }
 
+/* Saves go to a worker thread; their answers come on the main loop. */
+static void
+wait_for_saves (CdJobJournal *journal)
+{
+  while (cd_job_journal_is_saving (journal))
+    g_main_context_iteration (NULL, TRUE);
+}
+
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autoptr(GDir) dir = g_dir_open (fixture->dir, 0, NULL);
+  g_autoptr(GDir) dir = NULL;
   const char *name;
+
+  wait_for_saves (fixture->journal);
+  dir = g_dir_open (fixture->dir, 0, NULL);
 
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     {
@@ -164,6 +175,7 @@ test_load (Fixture       *fixture,
   g_assert_nonnull (cd_import_job_get_finished (interrupted));
   g_assert_cmpstr (cd_import_job_get_record (interrupted)->error, ==,
                    "The upload was interrupted before Brightspace accepted the package.");
+  wait_for_saves (fixture->journal);
   g_assert_true (g_file_get_contents (fixture->path, &saved, NULL, NULL));
   g_assert_nonnull (strstr (saved, "The upload was interrupted"));
 
@@ -205,6 +217,7 @@ test_add_remove_track (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (jobs)), ==, 3);
   g_assert_null (cd_job_list_find_token (jobs, 6606, "1"));
 
+  wait_for_saves (fixture->journal);
   reread = cd_job_journal_new (fixture->path);
   g_assert_true (cd_job_journal_load (reread, &error));
   records = cd_job_journal_get_records (reread);
