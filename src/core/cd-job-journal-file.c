@@ -56,19 +56,20 @@ derive_id (const CdJobRecord *record,
     key = g_strdup_printf ("%s\n%" G_GINT64_FORMAT "\n%s", host, record->offering,
                            started ? started : "");
 
+  /* A second job with the same key (one followed twice) gets the next. */
   for (guint n = 1; ; n++)
     {
       g_autofree char *salted = g_strdup_printf ("%s\n%u", key, n);
+      char *id;
 
       g_free (hash);
       hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, salted, -1);
-      hash[32] = '\0';
-      if (!g_hash_table_contains (seen, hash))
-        break;
+      id = g_strdup_printf ("%.8s-%.4s-%.4s-%.4s-%.12s", hash, hash + 8, hash + 12, hash + 16,
+                            hash + 20);
+      if (!g_hash_table_contains (seen, id))
+        return id;
+      g_free (id);
     }
-
-  return g_strdup_printf ("%.8s-%.4s-%.4s-%.4s-%.12s", hash, hash + 8, hash + 12, hash + 16,
-                          hash + 20);
 }
 
 /* Fills in records, skipped and warnings from contents, or sets result to
