@@ -471,6 +471,7 @@ cd_journal_op_new (const char *path,
   op->seq = seq;
   op->changes = g_ptr_array_new_with_free_func ((GDestroyNotify) cd_job_record_unref);
   op->removed = g_ptr_array_new_with_free_func (g_free);
+  op->on_disk = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   return op;
 }
@@ -481,6 +482,7 @@ cd_journal_op_free (CdJournalOp *op)
   g_free (op->path);
   g_clear_pointer (&op->changes, g_ptr_array_unref);
   g_clear_pointer (&op->removed, g_ptr_array_unref);
+  g_clear_pointer (&op->on_disk, g_hash_table_unref);
   g_clear_pointer (&op->merged, g_ptr_array_unref);
   g_clear_error (&op->error);
   g_free (op);
@@ -498,9 +500,9 @@ find_id (GPtrArray  *records,
 }
 
 /* This process's changes over what is on disk: removals by id, then each
- * changed record against the file's version of it (cd_job_record_beats);
- * a record not on disk is added, even one another process removed, since
- * this process still knows of the job. */
+ * changed record against the file's version of it (cd_job_record_beats).
+ * A record not on disk is added if it is new; if it was there once,
+ * another process removed it, and a removal is meant: it stays removed. */
 static void
 merge (CdJournalOp *op,
        GPtrArray   *disk)
@@ -518,8 +520,10 @@ merge (CdJournalOp *op,
       CdJobRecord *ours = g_ptr_array_index (op->changes, i);
       gint at = find_id (disk, ours->id);
 
-      if (at < 0)
+      if (at < 0 && !g_hash_table_contains (op->on_disk, ours->id))
         g_ptr_array_add (disk, cd_job_record_ref (ours));
+      else if (at < 0)
+        continue;
       else if (cd_job_record_beats (ours, g_ptr_array_index (disk, (guint)at)))
         {
           cd_job_record_unref (g_ptr_array_index (disk, (guint)at));

@@ -32,6 +32,7 @@ typedef struct
 {
   char    *fingerprint;  /* (nullable): NULL means changed, save it */
   guint64  seq;
+  gboolean on_disk;      /* it was in the file once: if it is gone, it was removed */
 } CdJournalKnown;
 
 struct _CdJobJournal
@@ -57,7 +58,8 @@ struct _CdJobJournal
 void         cd_job_journal_set_known       (CdJobJournal *self,
                                              const char   *id,
                                              char         *fingerprint,
-                                             guint64       seq);
+                                             guint64       seq,
+                                             gboolean      on_disk);
 void         cd_job_journal_set_write_error (CdJobJournal *self,
                                              const GError *error);
 void         cd_job_journal_set_saving      (CdJobJournal *self,
@@ -115,6 +117,7 @@ typedef struct
   char       *path;
   gboolean    write;      /* FALSE: only read (a refresh after another process wrote) */
   GPtrArray  *changes;    /* (element-type CdJobRecord): private copies */
+  GHashTable *on_disk;    /* ids of changes that were in the file once */
   GPtrArray  *removed;    /* (element-type utf8): ids */
   guint64     seq;
 

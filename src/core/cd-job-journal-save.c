@@ -43,6 +43,7 @@ prepare (CdJobJournal *self,
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   GHashTableIter iter;
   CdJournalKnown *known;
+  gboolean on_disk;
   const char *id;
 
   if (!write)
@@ -57,10 +58,14 @@ prepare (CdJobJournal *self,
       if (known != NULL && g_strcmp0 (known->fingerprint, fingerprint) == 0)
         continue;
 
+      on_disk = known != NULL && known->on_disk;
+      if (on_disk)
+        g_hash_table_add (op->on_disk, g_strdup (record->id));
       g_clear_pointer (&record->updated, g_date_time_unref);
       record->updated = g_date_time_ref (now);
       g_ptr_array_add (op->changes, cd_job_record_dup_private (record));
-      cd_job_journal_set_known (self, record->id, cd_job_record_fingerprint (record), op->seq);
+      cd_job_journal_set_known (self, record->id, cd_job_record_fingerprint (record), op->seq,
+                                on_disk);
     }
 
   g_hash_table_iter_init (&iter, self->removed);
@@ -150,7 +155,7 @@ take_from_disk (CdJobJournal *self,
             }
         }
 
-      cd_job_journal_set_known (self, theirs->id, g_steal_pointer (&fingerprint), seq);
+      cd_job_journal_set_known (self, theirs->id, g_steal_pointer (&fingerprint), seq, TRUE);
     }
 }
 
@@ -164,8 +169,7 @@ drop_removed_elsewhere (CdJobJournal *self,
     {
       CdJobRecord *record = g_ptr_array_index (self->records, i - 1);
 
-      /* Never saved, or changed here since: this process still has news
-       * of the job, and the next save records it again. */
+      /* Never saved, or changed here since: the next save decides. */
       if (!g_hash_table_contains (self->known, record->id) ||
           find_by_id (merged, record->id) != NULL ||
           is_newer_here (self, record, seq))

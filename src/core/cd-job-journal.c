@@ -70,12 +70,14 @@ void
 cd_job_journal_set_known (CdJobJournal *self,
                           const char   *id,
                           char         *fingerprint,
-                          guint64       seq)
+                          guint64       seq,
+                          gboolean      on_disk)
 {
   CdJournalKnown *known = g_new0 (CdJournalKnown, 1);
 
   known->fingerprint = fingerprint;
   known->seq = seq;
+  known->on_disk = on_disk;
   g_hash_table_replace (self->known, g_strdup (id), known);
 }
 
@@ -347,7 +349,8 @@ take_records (CdJobJournal *self,
     {
       CdJobRecord *record = g_ptr_array_index (records, i);
 
-      cd_job_journal_set_known (self, record->id, cd_job_record_fingerprint (record), self->seq);
+      cd_job_journal_set_known (self, record->id, cd_job_record_fingerprint (record), self->seq,
+                                TRUE);
     }
 }
 

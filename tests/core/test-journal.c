@@ -723,6 +723,7 @@ test_two_journals (void)
   g_autoptr(CdJobRecord) ra = make_record (HOST, 1, "100", SHA_A);
   g_autoptr(CdJobRecord) rb = make_record (HOST, 2, "200", SHA_B);
   g_autoptr(GPtrArray) on_disk = NULL;
+  CdJobRecord *in_b;
   Changes changes;
 
   changes_init (&changes);
@@ -753,6 +754,11 @@ test_two_journals (void)
   g_assert_cmpuint (on_disk->len, ==, 1);
   g_assert_cmpstr (((CdJobRecord *)g_ptr_array_index (on_disk, 0))->token, ==, "200");
 
+  /* Even a change b made meanwhile does not bring it back: removal is
+   * what a user asked for. */
+  in_b = cd_job_journal_find (b, HOST, "100");
+  g_assert_nonnull (in_b);
+  in_b->status = g_strdup ("CHANGED");
   save_journal (b);
   g_assert_null (cd_job_journal_find (b, HOST, "100"));
   g_assert_cmpuint (changes.removed->len, ==, 1);
