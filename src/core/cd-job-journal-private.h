@@ -1,8 +1,10 @@
 /* cd-job-journal-private.h: what the journal's files share
  *
+ * cd-job-journal.c: the GObject, loading, lookups.
+ * cd-job-journal-save.c: saving, seeing other processes' changes, the worker.
+ * cd-job-journal-file.c: locking, reading and writing jobs.json, on any thread.
+ * cd-job-journal-json.c: the file as JSON.
  * cd-job-journal-record.c: records, their JSON form and the merge rule.
- * cd-job-journal-file.c: reading, locking and writing jobs.json, on any thread.
- * cd-job-journal.c: the GObject, its bookkeeping and the write queue.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -82,6 +84,9 @@ void         cd_job_record_assign        (CdJobRecord       *self,
                                           const CdJobRecord *from);
 gboolean     cd_job_record_beats         (const CdJobRecord *a,
                                           const CdJobRecord *b);
+gboolean     cd_journal_get_int64        (JsonObject        *object,
+                                          const char        *member,
+                                          gint64            *out);
 
 typedef enum {
   CD_JOURNAL_READ_OK,

@@ -186,10 +186,10 @@ get_string (JsonObject *object,
 }
 
 /* Accepts 6606, 6606.0 and "6606". */
-static gboolean
-get_int64 (JsonObject *object,
-           const char *member,
-           gint64     *out)
+gboolean
+cd_journal_get_int64 (JsonObject *object,
+                      const char *member,
+                      gint64     *out)
 {
   JsonNode *node = json_object_get_member (object, member);
   GType type;
@@ -303,7 +303,7 @@ cd_job_record_from_json (JsonObject *object,
   gint64 token_number;
 
   record->host = dup_nonempty_string (object, "host");
-  if (record->host == NULL || !get_int64 (object, "offering", &record->offering) ||
+  if (record->host == NULL || !cd_journal_get_int64 (object, "offering", &record->offering) ||
       record->offering <= 0)
     {
       g_ptr_array_add (warnings, g_strdup_printf ("Skipping job %u without a host or offering "
@@ -317,13 +317,13 @@ cd_job_record_from_json (JsonObject *object,
 
   /* JobTokens are strings in the API but numeric in practice. */
   record->token = dup_nonempty_string (object, "token");
-  if (record->token == NULL && get_int64 (object, "token", &token_number))
+  if (record->token == NULL && cd_journal_get_int64 (object, "token", &token_number))
     record->token = g_strdup_printf ("%" G_GINT64_FORMAT, token_number);
 
   record->offering_name = dup_nonempty_string (object, "offering_name");
   record->package = dup_nonempty_string (object, "package");
   record->sha256 = dup_nonempty_string (object, "sha256");
-  if (!get_int64 (object, "bytes", &record->bytes) || record->bytes < 0)
+  if (!cd_journal_get_int64 (object, "bytes", &record->bytes) || record->bytes < 0)
     record->bytes = -1;
   record->status = dup_nonempty_string (object, "status");
   record->started = get_date (object, "started", warnings);

@@ -12,6 +12,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <stdlib.h>
 #include <glib/gi18n-lib.h>
 
 #include "cd-job-journal-private.h"
@@ -443,4 +444,67 @@ cd_job_journal_stop_watching (CdJobJournal *self)
       g_clear_object (&self->monitor);
     }
   g_clear_handle_id (&self->refresh_source, g_source_remove);
+}
+
+/* The queue.  One worker thread for every journal of the process: writes
+ * happen one at a time and in the order they were asked for. */
+
+static GThreadPool *queue;
+static GMutex queue_mutex;
+static GCond queue_cond;
+static guint queue_pending;
+
+static void
+queue_run (gpointer data,
+           gpointer user_data)
+{
+  GTask *task = data;
+
+  cd_journal_op_run (g_task_get_task_data (task));
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+
+  g_mutex_lock (&queue_mutex);
+  queue_pending--;
+  g_cond_broadcast (&queue_cond);
+  g_mutex_unlock (&queue_mutex);
+}
+
+/* A command-line run exits as soon as its job ends; the write that
+ * recorded the end must land first. */
+static void
+wait_at_exit (void)
+{
+  cd_journal_queue_wait_idle ();
+}
+
+void
+cd_journal_queue_push (GTask *task)
+{
+  if (g_once_init_enter (&queue))
+    {
+      GThreadPool *pool = g_thread_pool_new (queue_run, NULL, 1, FALSE, NULL);
+
+      atexit (wait_at_exit);
+      g_once_init_leave (&queue, pool);
+    }
+
+  g_mutex_lock (&queue_mutex);
+  queue_pending++;
+  g_mutex_unlock (&queue_mutex);
+
+  g_thread_pool_push (queue, g_object_ref (task), NULL);
+}
+
+/* Waits, at most half a minute, until every queued write was done. */
+void
+cd_journal_queue_wait_idle (void)
+{
+  gint64 end = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+
+  g_mutex_lock (&queue_mutex);
+  while (queue_pending > 0)
+    if (!g_cond_wait_until (&queue_cond, &queue_mutex, end))
+      break;
+  g_mutex_unlock (&queue_mutex);
 }
