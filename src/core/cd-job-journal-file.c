@@ -382,8 +382,9 @@ check_read (CdJournalOp       *op,
   switch (c->result)
     {
     case CD_JOURNAL_READ_OK:
+      /* This write drops them: their original must be kept first. */
       if (c->skipped > 0 && op->write &&
-          !copy_aside (op->path, c->contents, c->length, &op->error))
+          (backup = copy_aside (op->path, c->contents, c->length, &op->error)) == NULL)
         return FALSE;
       return TRUE;
 
