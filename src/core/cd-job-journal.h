@@ -10,8 +10,12 @@
 G_BEGIN_DECLS
 
 /* One import job as stored in jobs.json.  Callers change the fields in
- * place and then call cd_job_journal_save().  Strings are owned by the
- * record (free the old value when replacing one); dates are UTC. */
+ * place and then call cd_job_journal_save_async() (or _save()): the save
+ * finds what changed.  Strings are owned by the record (free the old value
+ * when replacing one); dates are UTC.  A save or a refresh may also change
+ * a record in place with what another process recorded (see
+ * CdJobJournal::changed).  Members of jobs.json this version does not
+ * know are kept with the record and written back. */
 #define CD_TYPE_JOB_RECORD (cd_job_record_get_type ())
 
 typedef struct _CdJobRecord CdJobRecord;

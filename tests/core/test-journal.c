@@ -821,17 +821,26 @@ test_legacy_ids (void)
   static const char legacy[] =
     "{\"version\": 1, \"jobs\": ["
     " {\"host\": \"" HOST "\", \"offering\": 1, \"token\": \"10\"},"
-    " {\"host\": \"" HOST "/\", \"offering\": 2, \"token\": null, \"started\": \"2020-01-01T00:00:00Z\"},"
+    " {\"host\": \"" HOST "/\", \"offering\": 2, \"token\": null, \"started\": \"@STARTED@\"},"
     " {\"host\": \"" HOST "\", \"offering\": 1, \"token\": \"10\"}"
     "]}";
-  g_autofree char *path = write_journal (legacy, -1);
-  g_autoptr(CdJobJournal) a = load_journal_at (path);
-  g_autoptr(CdJobJournal) b = load_journal_at (path);
-  g_autoptr(GPtrArray) in_a = cd_job_journal_get_records (a);
-  g_autoptr(GPtrArray) in_b = cd_job_journal_get_records (b);
+  g_autoptr(GDateTime) started = an_hour_ago ();
+  g_autofree char *started_text = g_date_time_format_iso8601 (started);
+  g_autoptr(GString) text = g_string_new (legacy);
+  g_autofree char *path = NULL;
+  g_autoptr(CdJobJournal) a = NULL;
+  g_autoptr(CdJobJournal) b = NULL;
+  g_autoptr(GPtrArray) in_a = NULL;
+  g_autoptr(GPtrArray) in_b = NULL;
   g_autoptr(GPtrArray) on_disk = NULL;
   g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
 
+  g_string_replace (text, "@STARTED@", started_text, 0);
+  path = write_journal (text->str, -1);
+  a = load_journal_at (path);
+  b = load_journal_at (path);
+  in_a = cd_job_journal_get_records (a);
+  in_b = cd_job_journal_get_records (b);
   g_assert_cmpuint (in_a->len, ==, 3);
   for (guint i = 0; i < in_a->len; i++)
     {
