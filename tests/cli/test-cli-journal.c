@@ -159,7 +159,7 @@ wait_for_items (CdJobList *jobs,
                 guint      n)
 {
   gboolean timed_out = FALSE;
-  guint source = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+  guint source = g_timeout_add_seconds (60, timeout_cb, &timed_out);
 
   while (g_list_model_get_n_items (G_LIST_MODEL (jobs)) < n && !timed_out)
     g_main_context_iteration (NULL, TRUE);

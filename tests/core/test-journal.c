@@ -864,8 +864,8 @@ test_legacy_ids (void)
   g_assert_null (((CdJobRecord *)g_ptr_array_index (on_disk, 2))->status);
 }
 
-#define N_THREADS 4
-#define N_PER_THREAD 15
+#define N_THREADS 3
+#define N_PER_THREAD 10
 
 static gpointer
 save_many (gpointer data)
@@ -1135,7 +1135,7 @@ wait_for_emission (Changes *changes,
                    guint    emissions)
 {
   gboolean timed_out = FALSE;
-  guint source = g_timeout_add_seconds (10, timeout_cb, &timed_out);
+  guint source = g_timeout_add_seconds (30, timeout_cb, &timed_out);
 
   while (changes->emissions < emissions && !timed_out)
     g_main_context_iteration (NULL, TRUE);

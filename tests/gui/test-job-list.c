@@ -253,7 +253,7 @@ wait_until (CdJobList *jobs,
             Condition  condition)
 {
   gboolean timed_out = FALSE;
-  guint source = g_timeout_add_seconds (10, timeout_cb, &timed_out);
+  guint source = g_timeout_add_seconds (30, timeout_cb, &timed_out);
 
   while (!condition (jobs) && !timed_out)
     g_main_context_iteration (NULL, TRUE);
