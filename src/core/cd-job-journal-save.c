@@ -12,6 +12,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <errno.h>
 #include <stdlib.h>
 #include <glib/gi18n-lib.h>
 
@@ -417,11 +418,18 @@ cd_job_journal_watch (CdJobJournal *self)
 {
   g_autoptr(GFile) file = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
 
   g_return_if_fail (CD_IS_JOB_JOURNAL (self));
 
   if (self->monitor != NULL)
     return;
+
+  /* A folder that does not exist yet can only be polled, every few
+   * seconds; the journal is written there soon anyway. */
+  dir = g_path_get_dirname (self->path);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    g_debug ("Could not create %s: %s", dir, g_strerror (errno));
 
   file = g_file_new_for_path (self->path);
   self->monitor = g_file_monitor_file (file, G_FILE_MONITOR_NONE, NULL, &error);
