@@ -298,6 +298,7 @@ cd_journal_op_free (CdJournalOp *op)
   g_clear_pointer (&op->removed, g_ptr_array_unref);
   g_clear_pointer (&op->on_disk, g_hash_table_unref);
   g_clear_pointer (&op->merged, g_ptr_array_unref);
+  g_clear_pointer (&op->fingerprints, g_ptr_array_unref);
   g_clear_error (&op->error);
   g_free (op);
 }
@@ -449,4 +450,13 @@ cd_journal_op_run (CdJournalOp *op)
 
   unlock_journal (fd);
   cd_journal_contents_clear (&c);
+
+  /* Comparing is the main thread's part: spare it the serializing. */
+  if (op->merged != NULL)
+    {
+      op->fingerprints = g_ptr_array_new_full (op->merged->len, g_free);
+      for (guint i = 0; i < op->merged->len; i++)
+        g_ptr_array_add (op->fingerprints,
+                         cd_job_record_fingerprint (g_ptr_array_index (op->merged, i)));
+    }
 }

@@ -128,6 +128,7 @@ typedef struct
 
   /* Results */
   GPtrArray  *merged;     /* (element-type CdJobRecord): the journal as written or read */
+  GPtrArray  *fingerprints; /* (element-type utf8): of each merged record, made here */
   GError     *error;
 } CdJournalOp;
 

@@ -21,21 +21,6 @@
 /* Ignore a burst of file events: one re-read after it is enough. */
 #define REFRESH_DELAY_MS 50
 
-static CdJobRecord *
-find_by_id (GPtrArray  *records,
-            const char *id)
-{
-  for (guint i = 0; i < records->len; i++)
-    {
-      CdJobRecord *record = g_ptr_array_index (records, i);
-
-      if (g_strcmp0 (record->id, id) == 0)
-        return record;
-    }
-
-  return NULL;
-}
-
 /* Collects this process's changes since the last save. */
 static CdJournalOp *
 prepare (CdJobJournal *self,
@@ -122,59 +107,67 @@ is_newer_here (CdJobJournal *self,
   return g_strcmp0 (fingerprint, known->fingerprint) != 0;
 }
 
+/* Only the records whose file version differs from what this process
+ * last knew cost more than a comparison. */
 static void
 take_from_disk (CdJobJournal *self,
-                GPtrArray    *merged,
-                guint64       seq,
+                CdJournalOp  *op,
+                GHashTable   *by_id,
                 GPtrArray    *added,
                 GPtrArray    *updated)
 {
-  for (guint i = 0; i < merged->len; i++)
+  for (guint i = 0; i < op->merged->len; i++)
     {
-      CdJobRecord *theirs = g_ptr_array_index (merged, i);
-      CdJobRecord *ours = find_by_id (self->records, theirs->id);
-      g_autofree char *fingerprint = NULL;
+      CdJobRecord *theirs = g_ptr_array_index (op->merged, i);
+      const char *fingerprint = g_ptr_array_index (op->fingerprints, i);
+      CdJobRecord *ours = g_hash_table_lookup (by_id, theirs->id);
+      CdJournalKnown *known = g_hash_table_lookup (self->known, theirs->id);
 
       if (g_hash_table_contains (self->removed, theirs->id))
         continue;
 
-      fingerprint = cd_job_record_fingerprint (theirs);
       if (ours == NULL)
         {
           g_ptr_array_add (self->records, cd_job_record_ref (theirs));
           g_ptr_array_add (added, cd_job_record_ref (theirs));
         }
-      else if (is_newer_here (self, ours, seq))
+      else if (known != NULL && known->seq <= op->seq &&
+               g_strcmp0 (known->fingerprint, fingerprint) == 0)
+        {
+          known->seq = op->seq;
+          known->on_disk = TRUE;
+          continue;
+        }
+      else if (is_newer_here (self, ours, op->seq))
         continue;
       else
         {
-          g_autofree char *mine = cd_job_record_fingerprint (ours);
-
-          if (g_strcmp0 (mine, fingerprint) != 0)
-            {
-              cd_job_record_assign (ours, theirs);
-              g_ptr_array_add (updated, cd_job_record_ref (ours));
-            }
+          cd_job_record_assign (ours, theirs);
+          g_ptr_array_add (updated, cd_job_record_ref (ours));
         }
 
-      cd_job_journal_set_known (self, theirs->id, g_steal_pointer (&fingerprint), seq, TRUE);
+      cd_job_journal_set_known (self, theirs->id, g_strdup (fingerprint), op->seq, TRUE);
     }
 }
 
 static void
 drop_removed_elsewhere (CdJobJournal *self,
-                        GPtrArray    *merged,
-                        guint64       seq,
+                        CdJournalOp  *op,
                         GPtrArray    *removed)
 {
+  g_autoptr(GHashTable) on_disk = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < op->merged->len; i++)
+    g_hash_table_add (on_disk, ((CdJobRecord *)g_ptr_array_index (op->merged, i))->id);
+
   for (guint i = self->records->len; i > 0; i--)
     {
       CdJobRecord *record = g_ptr_array_index (self->records, i - 1);
 
       /* Never saved, or changed here since: the next save decides. */
       if (!g_hash_table_contains (self->known, record->id) ||
-          find_by_id (merged, record->id) != NULL ||
-          is_newer_here (self, record, seq))
+          g_hash_table_contains (on_disk, record->id) ||
+          is_newer_here (self, record, op->seq))
         continue;
 
       g_hash_table_remove (self->known, record->id);
@@ -201,13 +194,22 @@ reconcile (CdJobJournal *self,
   g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func ((GDestroyNotify) cd_job_record_unref);
   g_autoptr(GPtrArray) updated = g_ptr_array_new_with_free_func ((GDestroyNotify) cd_job_record_unref);
   g_autoptr(GPtrArray) removed = g_ptr_array_new_with_free_func ((GDestroyNotify) cd_job_record_unref);
+  g_autoptr(GHashTable) by_id = NULL;
 
   /* A journal that could not be loaded is not ours to fill. */
   if (self->state != CD_JOURNAL_LOADED)
     return;
 
-  take_from_disk (self, op->merged, op->seq, added, updated);
-  drop_removed_elsewhere (self, op->merged, op->seq, removed);
+  by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < self->records->len; i++)
+    {
+      CdJobRecord *record = g_ptr_array_index (self->records, i);
+
+      g_hash_table_insert (by_id, record->id, record);
+    }
+
+  take_from_disk (self, op, by_id, added, updated);
+  drop_removed_elsewhere (self, op, removed);
   g_hash_table_foreach_remove (self->removed, forget_sent_removal, &op->seq);
 
   if (added->len > 0 || updated->len > 0 || removed->len > 0)
