@@ -75,7 +75,12 @@ extern GParamSpec *_cd_import_job_properties[N_PROPS];
 #define CD_IMPORT_JOB_WORD_OUTCOME_UNKNOWN "OUTCOME_UNKNOWN"
 
 /* cd-import-job.c */
-gboolean  _cd_import_job_save            (CdImportJob    *self);
+typedef void (*CdImportJobSavedFunc) (CdImportJob *self,
+                                      gboolean     saved);
+
+void      _cd_import_job_save            (CdImportJob    *self);
+void      _cd_import_job_save_then       (CdImportJob          *self,
+                                          CdImportJobSavedFunc  then);
 void      _cd_import_job_set_running     (CdImportJob    *self,
                                           gboolean        running);
 void      _cd_import_job_set_retrying    (CdImportJob    *self,

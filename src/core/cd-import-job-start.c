@@ -52,6 +52,9 @@ outcome_unknown (CdImportJob *self)
                  name != NULL ? name : "?"));
 }
 
+static void token_saved (CdImportJob *self,
+                         gboolean     saved);
+
 static void
 upload_cb (GObject      *object,
            GAsyncResult *result,
@@ -83,7 +86,13 @@ upload_cb (GObject      *object,
    * anyone hears of it.  Should that fail, the job still goes on: the
    * token is shown, and journal-error says what is missing. */
   self->record->token = g_strdup (token);
-  _cd_import_job_save (self);
+  _cd_import_job_save_then (self, token_saved);
+}
+
+static void
+token_saved (CdImportJob *self,
+             gboolean     saved)
+{
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKEN]);
   _cd_import_job_set_status (self, CD_IMPORT_STATUS_UPLOADING, "UPLOADING");
 
@@ -101,6 +110,17 @@ upload_cb (GObject      *object,
 static void
 start_upload (CdImportJob *self)
 {
+  if (g_cancellable_is_cancelled (self->cancellable))
+    {
+      /* Stopped while the attempt was being recorded. */
+      self->stopping = FALSE;
+      _cd_import_job_finish (self,
+        g_error_new_literal (CD_JOB_ERROR, CD_JOB_ERROR_CANCELLED,
+                             _("The import was stopped before the upload began; nothing was "
+                               "imported.")));
+      return;
+    }
+
   self->upload_started = g_get_monotonic_time ();
   cd_client_start_import_async (self->client,
                                 cd_package_get_file (self->package),
@@ -111,20 +131,27 @@ start_upload (CdImportJob *self)
                                 upload_cb, g_object_ref (self));
 }
 
-/* Outcomes known inside cd_import_job_start() wait for the main loop, so
- * the caller has connected and runs its loop when they arrive. */
+/* A record without token or package: nothing to send, nothing to follow.
+ * That is known inside cd_import_job_start(), so it waits for the main
+ * loop: the caller has connected and runs its loop when it arrives. */
 static gboolean
-start_failed_cb (gpointer user_data)
+nothing_to_do_cb (gpointer user_data)
 {
   CdImportJob *self = user_data;
 
   self->start_source = 0;
+  _cd_import_job_set_running (self, FALSE);
+  return G_SOURCE_REMOVE;
+}
 
-  if (self->package == NULL)
+static void
+attempt_recorded (CdImportJob *self,
+                  gboolean     saved)
+{
+  if (saved)
     {
-      /* A record without token or package: nothing to send, nothing to follow. */
-      _cd_import_job_set_running (self, FALSE);
-      return G_SOURCE_REMOVE;
+      start_upload (self);
+      return;
     }
 
   /* No record, no upload: its token could be lost. */
@@ -132,7 +159,6 @@ start_failed_cb (gpointer user_data)
     cd_job_journal_remove (self->journal, self->record);
   self->in_journal = FALSE;
   _cd_import_job_finish (self, g_error_copy (self->journal_error));
-  return G_SOURCE_REMOVE;
 }
 
 void
@@ -159,13 +185,13 @@ cd_import_job_start (CdImportJob *self)
       return;
     }
 
-  if (self->package != NULL && _cd_import_job_save (self))
+  if (self->package != NULL)
     {
-      start_upload (self);
+      _cd_import_job_save_then (self, attempt_recorded);
       return;
     }
 
-  self->start_source = g_idle_add_full (G_PRIORITY_DEFAULT, start_failed_cb,
+  self->start_source = g_idle_add_full (G_PRIORITY_DEFAULT, nothing_to_do_cb,
                                         g_object_ref (self), g_object_unref);
   g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->start_source),
                             "[coursedrop] import start");

@@ -10,8 +10,12 @@
 G_BEGIN_DECLS
 
 /* One import job as stored in jobs.json.  Callers change the fields in
- * place and then call cd_job_journal_save().  Strings are owned by the
- * record (free the old value when replacing one); dates are UTC. */
+ * place and then call cd_job_journal_save_async() (or _save()): the save
+ * finds what changed.  Strings are owned by the record (free the old value
+ * when replacing one); dates are UTC.  A save or a refresh may also change
+ * a record in place with what another process recorded (see
+ * CdJobJournal::changed).  Members of jobs.json this version does not
+ * know are kept with the record and written back. */
 #define CD_TYPE_JOB_RECORD (cd_job_record_get_type ())
 
 typedef struct _CdJobRecord CdJobRecord;
@@ -29,6 +33,9 @@ struct _CdJobRecord
   GDateTime *started;        /* (nullable) */
   GDateTime *finished;       /* (nullable): set once the job reached a final state */
   char      *error;          /* (nullable): why it failed, for display */
+  char      *id;             /* stable identity across processes: a random UUID, made
+                              * with the record; do not change it */
+  GDateTime *updated;        /* (nullable): when a process last saved a change to it */
 };
 
 GType        cd_job_record_get_type (void) G_GNUC_CONST;
@@ -50,7 +57,10 @@ typedef enum {
 
 GQuark cd_job_journal_error_quark (void);
 
-/* Main-thread only: neither the journal nor its records are thread-safe. */
+/* Main-thread only: neither the journal nor its records are thread-safe.
+ * Several processes may share one journal file: every save is a locked
+ * read-merge-write of this process's changes, so nothing another process
+ * recorded is lost; cd_job_journal_watch() follows their changes. */
 #define CD_TYPE_JOB_JOURNAL (cd_job_journal_get_type ())
 
 G_DECLARE_FINAL_TYPE (CdJobJournal, cd_job_journal, CD, JOB_JOURNAL, GObject)
@@ -63,6 +73,20 @@ gboolean      cd_job_journal_load               (CdJobJournal  *self,
 const char   *cd_job_journal_get_load_warning   (CdJobJournal  *self);
 gboolean      cd_job_journal_save               (CdJobJournal  *self,
                                                  GError       **error);
+void          cd_job_journal_save_async         (CdJobJournal        *self,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+gboolean      cd_job_journal_save_finish        (CdJobJournal  *self,
+                                                 GAsyncResult  *result,
+                                                 GError       **error);
+/* Why the last save failed, or NULL once one succeeded (notify::write-error). */
+const GError *cd_job_journal_get_write_error    (CdJobJournal  *self);
+/* Whether saves are queued or being written (notify::saving). */
+gboolean      cd_job_journal_is_saving          (CdJobJournal  *self);
+/* Re-reads the file whenever another process changes it and emits
+ * CdJobJournal::changed with what changed in memory. */
+void          cd_job_journal_watch              (CdJobJournal  *self);
 
 GPtrArray    *cd_job_journal_get_records        (CdJobJournal  *self);
 GPtrArray    *cd_job_journal_get_unfinished     (CdJobJournal  *self);

@@ -180,6 +180,86 @@ cd_job_list_init (CdJobList *self)
   self->jobs = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
+static gint
+find_record (CdJobList   *self,
+             CdJobRecord *record)
+{
+  for (guint i = 0; i < self->jobs->len; i++)
+    if (cd_import_job_get_record (g_ptr_array_index (self->jobs, i)) == record)
+      return (gint)i;
+
+  return -1;
+}
+
+/* A job another process recorded: shown, and followed if it has a token and
+ * nobody here follows it yet (a --no-wait import leaves it to us). */
+static CdImportJob *
+job_for_record (CdJobList   *self,
+                CdJobRecord *record)
+{
+  CdImportJob *job = cd_import_job_new_for_record (self->client, self->journal, record);
+
+  if (record->token != NULL && record->finished == NULL)
+    cd_import_job_start (job);
+
+  return job;
+}
+
+static void
+replace_job (CdJobList *self,
+             guint      position)
+{
+  CdImportJob *old = g_ptr_array_index (self->jobs, position);
+  g_autoptr(CdImportJob) job = NULL;
+
+  if (cd_import_job_is_running (old))
+    return;  /* it follows the job itself */
+
+  job = job_for_record (self, cd_import_job_get_record (old));
+  g_signal_handlers_disconnect_by_func (old, job_finished_cb, self);
+  g_ptr_array_remove_index (self->jobs, position);
+  insert_job (self, position, job);
+  items_changed (self, position, 1, 1);
+}
+
+static void
+journal_changed_cb (CdJobJournal *journal,
+                    GPtrArray    *added,
+                    GPtrArray    *updated,
+                    GPtrArray    *removed,
+                    CdJobList    *self)
+{
+  const char *host = cd_client_get_host (self->client);
+  gint position;
+
+  for (guint i = 0; i < removed->len; i++)
+    if ((position = find_record (self, g_ptr_array_index (removed, i))) >= 0)
+      {
+        g_autoptr(CdImportJob) job = g_object_ref (g_ptr_array_index (self->jobs, position));
+
+        take_out (self, (guint)position);
+        cd_import_job_cancel (job);
+      }
+
+  for (guint i = 0; i < updated->len; i++)
+    if ((position = find_record (self, g_ptr_array_index (updated, i))) >= 0)
+      replace_job (self, (guint)position);
+
+  /* Oldest first: each goes on top, as the list shows newest first. */
+  for (guint i = 0; i < added->len; i++)
+    {
+      CdJobRecord *record = g_ptr_array_index (added, i);
+      g_autoptr(CdImportJob) job = NULL;
+
+      if (!cd_job_journal_host_equal (record->host, host) || find_record (self, record) >= 0)
+        continue;
+
+      job = job_for_record (self, record);
+      insert_job (self, 0, job);
+      items_changed (self, 0, 0, 1);
+    }
+}
+
 CdJobList *
 cd_job_list_new (CdClient     *client,
                  CdJobJournal *journal)
@@ -192,6 +272,10 @@ cd_job_list_new (CdClient     *client,
   self = g_object_new (CD_TYPE_JOB_LIST, NULL);
   self->client = g_object_ref (client);
   self->journal = g_object_ref (journal);
+
+  /* Jobs other processes record (a coursedrop-cli run) show up here too. */
+  g_signal_connect_object (journal, "changed", G_CALLBACK (journal_changed_cb), self, 0);
+  cd_job_journal_watch (journal);
 
   return self;
 }
@@ -289,7 +373,7 @@ cd_job_list_load (CdJobList  *self,
     cd_import_job_start (g_ptr_array_index (to_start, i - 1));
 
   if (marked)
-    return cd_job_journal_save (self->journal, error);
+    cd_job_journal_save_async (self->journal, NULL, NULL, NULL);
 
   return TRUE;
 }
@@ -324,8 +408,9 @@ cd_job_list_remove (CdJobList    *self,
   cd_import_job_cancel (job);
   cd_job_journal_remove (self->journal, cd_import_job_get_record (job));
   g_object_unref (job);
+  cd_job_journal_save_async (self->journal, NULL, NULL, NULL);
 
-  return cd_job_journal_save (self->journal, error);
+  return TRUE;
 }
 
 CdImportJob *

@@ -29,8 +29,10 @@ CdJobJournal *cd_job_list_get_journal   (CdJobList     *self);
 
 /* Creates a job for each of the host's records, marks unfinished records
  * without a token as failed (their upload was interrupted) and starts
- * following the unfinished ones that have a token.  FALSE when the
- * journal could not be saved afterwards; the jobs are loaded anyway. */
+ * following the unfinished ones that have a token.  The journal is saved
+ * in the background: a failure shows in CdJobJournal:write-error.  Jobs
+ * other processes record from now on are added (and followed) as they
+ * appear, finished ones updated, removed ones dropped. */
 gboolean      cd_job_list_load          (CdJobList     *self,
                                          GError       **error);
 
@@ -38,7 +40,8 @@ gboolean      cd_job_list_load          (CdJobList     *self,
 void          cd_job_list_add           (CdJobList     *self,
                                          CdImportJob   *job);
 /* Stops following @job (a server-side job goes on) and forgets it, in the
- * list and in the journal, which is saved. */
+ * list and in the journal, which is saved in the background (a failure
+ * shows in CdJobJournal:write-error). */
 gboolean      cd_job_list_remove        (CdJobList     *self,
                                          CdImportJob   *job,
                                          GError       **error);

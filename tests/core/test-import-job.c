@@ -82,6 +82,9 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
+  /* Saves run on a worker: let them land before the test's folder goes. */
+  while (cd_job_journal_is_saving (f->journal))
+    g_main_context_iteration (NULL, TRUE);
   g_clear_object (&f->package);
   g_clear_object (&f->journal);
   g_clear_pointer (&f->journal_path, g_free);

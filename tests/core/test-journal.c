@@ -258,8 +258,11 @@ test_atomic (void)
 
   dir = g_dir_open (dirname, 0, &error);
   g_assert_no_error (error);
+  /* No temporary file is left behind; the lock file stays, empty. */
   while ((name = g_dir_read_name (dir)) != NULL)
     {
+      if (g_str_equal (name, "jobs.json.lock"))
+        continue;
       g_assert_cmpstr (name, ==, "jobs.json");
       n_files++;
     }
@@ -533,11 +536,16 @@ test_tolerant (void)
   g_assert_null (record->status);
   g_assert_true (g_date_time_equal (record->started, started_utc));
 
-  /* Unknown members are dropped on the next save, keys included. */
+  /* Members this version does not know are someone's data (a newer
+   * Coursedrop's, say): the next save keeps them, at the top level too. */
+  record = g_ptr_array_index (records, 0);
+  g_free (record->status);
+  record->status = g_strdup ("COMPLETED");
   save_journal (journal);
   saved = read_file (path);
-  g_assert_null (strstr (saved, "s3cret"));
-  g_assert_null (strstr (saved, "written_by"));
+  g_assert_nonnull (strstr (saved, "\"app_key\" : \"s3cret\""));
+  g_assert_nonnull (strstr (saved, "\"written_by\" : \"someone\""));
+  g_assert_nonnull (strstr (saved, "\"extra\" : {"));
   g_assert_nonnull (strstr (saved, started_utc_text));
 }
 
@@ -646,6 +654,534 @@ test_record (void)
   g_assert_cmpstr (record->token, ==, "8840");
 }
 
+/* Sharing one file. */
+
+static CdJobJournal *
+load_journal_at (const char *path)
+{
+  g_autoptr(CdJobJournal) journal = cd_job_journal_new (path);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (cd_job_journal_load (journal, &error));
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&journal);
+}
+
+static GPtrArray *
+records_on_disk (void)
+{
+  g_autoptr(CdJobJournal) journal = load_journal ();
+
+  return cd_job_journal_get_records (journal);
+}
+
+typedef struct
+{
+  guint      emissions;
+  GPtrArray *added;
+  GPtrArray *updated;
+  GPtrArray *removed;
+} Changes;
+
+static void
+changed_cb (CdJobJournal *journal,
+            GPtrArray    *added,
+            GPtrArray    *updated,
+            GPtrArray    *removed,
+            Changes      *changes)
+{
+  changes->emissions++;
+  g_ptr_array_extend (changes->added, added, (GCopyFunc) cd_job_record_ref, NULL);
+  g_ptr_array_extend (changes->updated, updated, (GCopyFunc) cd_job_record_ref, NULL);
+  g_ptr_array_extend (changes->removed, removed, (GCopyFunc) cd_job_record_ref, NULL);
+}
+
+static void
+changes_init (Changes *changes)
+{
+  changes->emissions = 0;
+  changes->added = g_ptr_array_new_with_free_func ((GDestroyNotify) cd_job_record_unref);
+  changes->updated = g_ptr_array_new_with_free_func ((GDestroyNotify) cd_job_record_unref);
+  changes->removed = g_ptr_array_new_with_free_func ((GDestroyNotify) cd_job_record_unref);
+}
+
+static void
+changes_clear (Changes *changes)
+{
+  g_clear_pointer (&changes->added, g_ptr_array_unref);
+  g_clear_pointer (&changes->updated, g_ptr_array_unref);
+  g_clear_pointer (&changes->removed, g_ptr_array_unref);
+}
+
+static void
+test_two_journals (void)
+{
+  g_autofree char *path = journal_path ();
+  g_autoptr(CdJobJournal) a = load_journal_at (path);
+  g_autoptr(CdJobJournal) b = load_journal_at (path);
+  g_autoptr(CdJobRecord) ra = make_record (HOST, 1, "100", SHA_A);
+  g_autoptr(CdJobRecord) rb = make_record (HOST, 2, "200", SHA_B);
+  g_autoptr(GPtrArray) on_disk = NULL;
+  CdJobRecord *in_b;
+  Changes changes;
+
+  changes_init (&changes);
+  g_signal_connect (b, "changed", G_CALLBACK (changed_cb), &changes);
+
+  g_assert_cmpstr (ra->id, !=, rb->id);
+  cd_job_journal_add (a, ra);
+  save_journal (a);
+  cd_job_journal_add (b, rb);
+  save_journal (b);
+
+  /* Each process's record is on disk; b learned of a's by saving. */
+  on_disk = records_on_disk ();
+  g_assert_cmpuint (on_disk->len, ==, 2);
+  g_assert_cmpstr (((CdJobRecord *)g_ptr_array_index (on_disk, 0))->token, ==, "100");
+  g_assert_cmpstr (((CdJobRecord *)g_ptr_array_index (on_disk, 0))->id, ==, ra->id);
+  g_assert_cmpstr (((CdJobRecord *)g_ptr_array_index (on_disk, 1))->token, ==, "200");
+  g_assert_nonnull (cd_job_journal_find (b, HOST, "100"));
+  g_assert_cmpuint (changes.emissions, ==, 1);
+  g_assert_cmpuint (changes.added->len, ==, 1);
+  g_assert_cmpstr (((CdJobRecord *)g_ptr_array_index (changes.added, 0))->token, ==, "100");
+
+  /* a removes its record: b's stays, and b drops a's at its next save. */
+  g_assert_true (cd_job_journal_remove (a, ra));
+  save_journal (a);
+  g_clear_pointer (&on_disk, g_ptr_array_unref);
+  on_disk = records_on_disk ();
+  g_assert_cmpuint (on_disk->len, ==, 1);
+  g_assert_cmpstr (((CdJobRecord *)g_ptr_array_index (on_disk, 0))->token, ==, "200");
+
+  /* Even a change b made meanwhile does not bring it back: removal is
+   * what a user asked for. */
+  in_b = cd_job_journal_find (b, HOST, "100");
+  g_assert_nonnull (in_b);
+  in_b->status = g_strdup ("CHANGED");
+  save_journal (b);
+  g_assert_null (cd_job_journal_find (b, HOST, "100"));
+  g_assert_cmpuint (changes.removed->len, ==, 1);
+  g_clear_pointer (&on_disk, g_ptr_array_unref);
+  on_disk = records_on_disk ();
+  g_assert_cmpuint (on_disk->len, ==, 1);
+
+  changes_clear (&changes);
+}
+
+/* A finished record beats an unfinished one, whoever saves last; else the
+ * later change wins.  The loser learns the winner's version in place. */
+static void
+test_merge_rule (void)
+{
+  g_autofree char *path = journal_path ();
+  g_autoptr(CdJobJournal) a = load_journal_at (path);
+  g_autoptr(CdJobJournal) b = NULL;
+  g_autoptr(CdJobRecord) record = make_record (HOST, 1, "100", SHA_A);
+  g_autoptr(GPtrArray) on_disk = NULL;
+  CdJobRecord *in_b;
+
+  cd_job_journal_add (a, record);
+  save_journal (a);
+  b = load_journal_at (path);
+  in_b = cd_job_journal_find (b, HOST, "100");
+  g_assert_nonnull (in_b);
+  g_assert_cmpstr (in_b->id, ==, record->id);
+
+  in_b->finished = g_date_time_new_now_utc ();
+  in_b->status = g_strdup ("COMPLETED");
+  save_journal (b);
+
+  /* a saves a stale, unfinished change later: the end is not lost. */
+  record->status = g_strdup ("PROCESSING");
+  save_journal (a);
+  on_disk = records_on_disk ();
+  g_assert_cmpuint (on_disk->len, ==, 1);
+  g_assert_cmpstr (((CdJobRecord *)g_ptr_array_index (on_disk, 0))->status, ==, "COMPLETED");
+  g_assert_nonnull (((CdJobRecord *)g_ptr_array_index (on_disk, 0))->finished);
+  g_assert_cmpstr (record->status, ==, "COMPLETED");
+  g_assert_nonnull (record->finished);
+
+  /* Both finished: the later change wins. */
+  g_free (record->error);
+  record->error = g_strdup ("later");
+  save_journal (a);
+  g_free (in_b->error);
+  in_b->error = g_strdup ("latest");
+  save_journal (b);
+  g_clear_pointer (&on_disk, g_ptr_array_unref);
+  on_disk = records_on_disk ();
+  g_assert_cmpstr (((CdJobRecord *)g_ptr_array_index (on_disk, 0))->error, ==, "latest");
+}
+
+/* Journals from before ids: every process derives the same ones. */
+static void
+test_legacy_ids (void)
+{
+  static const char legacy[] =
+    "{\"version\": 1, \"jobs\": ["
+    " {\"host\": \"" HOST "\", \"offering\": 1, \"token\": \"10\"},"
+    " {\"host\": \"" HOST "/\", \"offering\": 2, \"token\": null, \"started\": \"@STARTED@\"},"
+    " {\"host\": \"" HOST "\", \"offering\": 1, \"token\": \"10\"}"
+    "]}";
+  g_autoptr(GDateTime) started = an_hour_ago ();
+  g_autofree char *started_text = g_date_time_format_iso8601 (started);
+  g_autoptr(GString) text = g_string_new (legacy);
+  g_autofree char *path = NULL;
+  g_autoptr(CdJobJournal) a = NULL;
+  g_autoptr(CdJobJournal) b = NULL;
+  g_autoptr(GPtrArray) in_a = NULL;
+  g_autoptr(GPtrArray) in_b = NULL;
+  g_autoptr(GPtrArray) on_disk = NULL;
+  g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_string_replace (text, "@STARTED@", started_text, 0);
+  path = write_journal (text->str, -1);
+  a = load_journal_at (path);
+  b = load_journal_at (path);
+  in_a = cd_job_journal_get_records (a);
+  in_b = cd_job_journal_get_records (b);
+  g_assert_cmpuint (in_a->len, ==, 3);
+  for (guint i = 0; i < in_a->len; i++)
+    {
+      CdJobRecord *ra = g_ptr_array_index (in_a, i);
+      CdJobRecord *rb = g_ptr_array_index (in_b, i);
+
+      g_assert_nonnull (ra->id);
+      g_assert_cmpstr (ra->id, ==, rb->id);
+      g_assert_true (g_hash_table_add (ids, ra->id));
+    }
+
+  ((CdJobRecord *)g_ptr_array_index (in_a, 0))->status = g_strdup ("A");
+  save_journal (a);
+  ((CdJobRecord *)g_ptr_array_index (in_b, 1))->status = g_strdup ("B");
+  save_journal (b);
+
+  on_disk = records_on_disk ();
+  g_assert_cmpuint (on_disk->len, ==, 3);
+  g_assert_cmpstr (((CdJobRecord *)g_ptr_array_index (on_disk, 0))->status, ==, "A");
+  g_assert_cmpstr (((CdJobRecord *)g_ptr_array_index (on_disk, 1))->status, ==, "B");
+  g_assert_null (((CdJobRecord *)g_ptr_array_index (on_disk, 2))->status);
+}
+
+#define N_THREADS 3
+#define N_PER_THREAD 10
+
+static gpointer
+save_many (gpointer data)
+{
+  guint thread = GPOINTER_TO_UINT (data);
+  g_autofree char *path = journal_path ();
+  g_autoptr(CdJobJournal) journal = cd_job_journal_new (path);
+  g_autoptr(GMainContext) context = g_main_context_new ();
+
+  /* The journal is single-threaded: each thread has its own, as each
+   * process would. */
+  g_main_context_push_thread_default (context);
+  g_assert_true (cd_job_journal_load (journal, NULL));
+  for (guint i = 0; i < N_PER_THREAD; i++)
+    {
+      g_autoptr(CdJobRecord) record = cd_job_record_new ();
+      g_autoptr(GError) error = NULL;
+
+      record->host = g_strdup (HOST);
+      record->offering = 1 + thread;
+      record->token = g_strdup_printf ("%u-%u", thread, i);
+      cd_job_journal_add (journal, record);
+      g_assert_true (cd_job_journal_save (journal, &error));
+      g_assert_no_error (error);
+    }
+  g_main_context_pop_thread_default (context);
+
+  return NULL;
+}
+
+static void
+test_concurrent_threads (void)
+{
+  GThread *threads[N_THREADS];
+  g_autoptr(GPtrArray) on_disk = NULL;
+  g_autoptr(GHashTable) tokens = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < N_THREADS; i++)
+    threads[i] = g_thread_new ("saver", save_many, GUINT_TO_POINTER (i));
+  for (guint i = 0; i < N_THREADS; i++)
+    g_thread_join (threads[i]);
+
+  on_disk = records_on_disk ();
+  g_assert_cmpuint (on_disk->len, ==, N_THREADS * N_PER_THREAD);
+  for (guint i = 0; i < on_disk->len; i++)
+    g_assert_true (g_hash_table_add (tokens, ((CdJobRecord *)g_ptr_array_index (on_disk, i))->token));
+}
+
+static void
+store_result_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  *(GAsyncResult **)user_data = g_object_ref (result);
+}
+
+static void
+test_async_in_order (void)
+{
+  g_autoptr(CdJobJournal) journal = load_journal ();
+  g_autoptr(CdJobRecord) record = make_record (HOST, 1, NULL, SHA_A);
+  GAsyncResult *results[3] = { NULL };
+  g_autoptr(GPtrArray) on_disk = NULL;
+  const char *statuses[] = { "ONE", "TWO", "THREE" };
+
+  cd_job_journal_add (journal, record);
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    {
+      g_free (record->status);
+      record->status = g_strdup (statuses[i]);
+      cd_job_journal_save_async (journal, NULL, store_result_cb, &results[i]);
+    }
+  g_assert_true (cd_job_journal_is_saving (journal));
+
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      while (results[i] == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      /* One at a time, in order. */
+      for (guint j = i + 1; j < G_N_ELEMENTS (results); j++)
+        g_assert_null (results[j]);
+      g_assert_true (cd_job_journal_save_finish (journal, results[i], &error));
+      g_assert_no_error (error);
+      g_clear_object (&results[i]);
+    }
+  g_assert_false (cd_job_journal_is_saving (journal));
+
+  on_disk = records_on_disk ();
+  g_assert_cmpuint (on_disk->len, ==, 1);
+  g_assert_cmpstr (((CdJobRecord *)g_ptr_array_index (on_disk, 0))->status, ==, "THREE");
+}
+
+static void
+notify_cb (GObject    *object,
+           GParamSpec *pspec,
+           guint      *count)
+{
+  (*count)++;
+}
+
+/* A folder that cannot be made: a file where it should be (this fails
+ * even as root, unlike a read-only folder). */
+static void
+test_unwritable (void)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "blocked", NULL);
+  g_autofree char *path = g_build_filename (dir, "jobs.json", NULL);
+  g_autoptr(CdJobJournal) journal = load_journal_at (path);
+  g_autoptr(CdJobRecord) record = make_full_record ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint notified = 0;
+
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_data_dir (), 0700), ==, 0);
+  g_assert_true (g_file_set_contents (dir, "not a folder", -1, NULL));
+  g_signal_connect (journal, "notify::write-error", G_CALLBACK (notify_cb), &notified);
+  g_assert_null (cd_job_journal_get_write_error (journal));
+
+  cd_job_journal_add (journal, record);
+  g_assert_false (cd_job_journal_save (journal, &error));
+  g_assert_error (error, CD_JOB_JOURNAL_ERROR, CD_JOB_JOURNAL_ERROR_WRITE);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (cd_job_journal_get_write_error (journal));
+  g_assert_true (g_error_matches (cd_job_journal_get_write_error (journal),
+                                  CD_JOB_JOURNAL_ERROR, CD_JOB_JOURNAL_ERROR_WRITE));
+  g_assert_cmpuint (notified, ==, 1);
+  g_clear_error (&error);
+
+  /* The same in the background; the change is still pending. */
+  cd_job_journal_save_async (journal, NULL, store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (cd_job_journal_save_finish (journal, result, &error));
+  g_assert_error (error, CD_JOB_JOURNAL_ERROR, CD_JOB_JOURNAL_ERROR_WRITE);
+  g_assert_nonnull (cd_job_journal_get_write_error (journal));
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  /* Once the folder can be made, the next save writes the record and
+   * clears the error. */
+  g_assert_cmpint (g_unlink (dir), ==, 0);
+  cd_job_journal_save_async (journal, NULL, store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (cd_job_journal_save_finish (journal, result, &error));
+  g_assert_no_error (error);
+  g_assert_null (cd_job_journal_get_write_error (journal));
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpuint (notified, ==, 3);
+}
+
+static void
+test_deep_nesting (void)
+{
+  gsize depth = 100000;
+  g_autofree char *deep = g_malloc (2 * depth + 1);
+  g_autofree char *path = NULL;
+  g_autoptr(CdJobJournal) journal = cd_job_journal_new (NULL);
+  g_autoptr(GPtrArray) backups = NULL;
+  g_autoptr(GError) error = NULL;
+
+  memset (deep, '[', depth);
+  memset (deep + depth, ']', depth);
+  deep[2 * depth] = '\0';
+  path = write_journal (deep, -1);
+
+  g_test_expect_message ("Coursedrop", G_LOG_LEVEL_WARNING, "*damaged*nested*moved it to*");
+  g_assert_true (cd_job_journal_load (journal, &error));
+  g_assert_no_error (error);
+  g_test_assert_expected_messages ();
+  g_assert_nonnull (cd_job_journal_get_load_warning (journal));
+  g_assert_cmpuint (count_records (journal), ==, 0);
+  backups = list_backups ();
+  g_assert_cmpuint (backups->len, ==, 1);
+}
+
+static void
+test_too_large (void)
+{
+  g_autofree char *path = write_journal ("{\"version\": 1, \"jobs\": []}", -1);
+  g_autoptr(CdJobJournal) journal = cd_job_journal_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  /* Sparse: it costs no disk space. */
+  g_assert_cmpint (truncate (path, 65 * 1024 * 1024), ==, 0);
+  g_assert_false (cd_job_journal_load (journal, &error));
+  g_assert_error (error, CD_JOB_JOURNAL_ERROR, CD_JOB_JOURNAL_ERROR_UNREADABLE);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "64 MiB"));
+}
+
+/* A journal with an unreadable job is copied aside once, however often it
+ * is read without being saved. */
+static void
+test_one_copy (void)
+{
+  g_autofree char *path = write_journal ("{\"version\": 1, \"jobs\": [42,"
+                                         " {\"host\": \"" HOST "\", \"offering\": 1}]}", -1);
+  g_autoptr(GPtrArray) backups = NULL;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(CdJobJournal) journal = cd_job_journal_new (NULL);
+
+      g_test_expect_message ("Coursedrop", G_LOG_LEVEL_WARNING, "*not an object*");
+      g_assert_true (cd_job_journal_load (journal, NULL));
+      g_test_assert_expected_messages ();
+      g_assert_nonnull (cd_job_journal_get_load_warning (journal));
+      g_assert_cmpuint (count_records (journal), ==, 1);
+    }
+
+  backups = list_backups ();
+  g_assert_cmpuint (backups->len, ==, 1);
+}
+
+/* Records this version does not understand the purpose of are kept, as
+ * written, by every save, even of other records. */
+static void
+test_newer_record (void)
+{
+  static const char text[] =
+    "{\"version\": 1, \"jobs\": ["
+    " {\"id\": \"future-1\", \"host\": \"" HOST "\", \"offering\": 5, \"kind\": \"export\","
+    "  \"retries\": {\"count\": 2, \"at\": [1, 2]}}"
+    "]}";
+  g_autofree char *path = write_journal (text, -1);
+  g_autoptr(CdJobJournal) journal = load_journal ();
+  g_autoptr(CdJobRecord) record = make_record (HOST, 6, "60", SHA_A);
+  g_autofree char *saved = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GPtrArray) records = NULL;
+  JsonObject *future;
+  CdJobRecord *known;
+
+  cd_job_journal_add (journal, record);
+  save_journal (journal);
+
+  records = cd_job_journal_get_records (journal);
+  g_assert_cmpuint (records->len, ==, 2);
+  known = g_ptr_array_index (records, 0);
+  g_assert_cmpstr (known->id, ==, "future-1");
+  known->status = g_strdup ("SEEN");
+  save_journal (journal);
+
+  saved = read_file (path);
+  g_assert_true (json_parser_load_from_data (parser, saved, -1, NULL));
+  future = json_array_get_object_element (
+    json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "jobs"), 0);
+  g_assert_cmpstr (json_object_get_string_member (future, "id"), ==, "future-1");
+  g_assert_cmpstr (json_object_get_string_member (future, "kind"), ==, "export");
+  g_assert_cmpstr (json_object_get_string_member (future, "status"), ==, "SEEN");
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (future, "retries"),
+                                               "count"), ==, 2);
+}
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  *(gboolean *)user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wait_for_emission (Changes *changes,
+                   guint    emissions)
+{
+  gboolean timed_out = FALSE;
+  guint source = g_timeout_add_seconds (30, timeout_cb, &timed_out);
+
+  while (changes->emissions < emissions && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (source);
+}
+
+/* A watching journal sees what another one saves, without saving. */
+static void
+test_watch (void)
+{
+  g_autofree char *path = journal_path ();
+  g_autoptr(CdJobJournal) watcher = load_journal_at (path);
+  g_autoptr(CdJobJournal) other = load_journal_at (path);
+  g_autoptr(CdJobRecord) record = make_record (HOST, 1, "100", SHA_A);
+  CdJobRecord *seen;
+  Changes changes;
+
+  changes_init (&changes);
+  g_signal_connect (watcher, "changed", G_CALLBACK (changed_cb), &changes);
+  cd_job_journal_watch (watcher);
+
+  cd_job_journal_add (other, record);
+  save_journal (other);
+  wait_for_emission (&changes, 1);
+  g_assert_cmpuint (changes.added->len, ==, 1);
+  seen = cd_job_journal_find (watcher, HOST, "100");
+  g_assert_nonnull (seen);
+  g_assert_true (seen == g_ptr_array_index (changes.added, 0));
+
+  record->finished = g_date_time_new_now_utc ();
+  save_journal (other);
+  wait_for_emission (&changes, 2);
+  g_assert_cmpuint (changes.updated->len, ==, 1);
+  g_assert_true (g_ptr_array_index (changes.updated, 0) == seen);
+  g_assert_nonnull (seen->finished);
+
+  cd_job_journal_remove (other, record);
+  save_journal (other);
+  wait_for_emission (&changes, 3);
+  g_assert_cmpuint (changes.removed->len, ==, 1);
+  g_assert_null (cd_job_journal_find (watcher, HOST, "100"));
+
+  changes_clear (&changes);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -665,6 +1201,17 @@ main (int   argc,
   g_test_add_func ("/journal/unreadable-directory", test_unreadable_directory);
   g_test_add_func ("/journal/newer-version", test_newer_version);
   g_test_add_func ("/journal/record", test_record);
+  g_test_add_func ("/journal/two-journals", test_two_journals);
+  g_test_add_func ("/journal/merge-rule", test_merge_rule);
+  g_test_add_func ("/journal/legacy-ids", test_legacy_ids);
+  g_test_add_func ("/journal/concurrent-threads", test_concurrent_threads);
+  g_test_add_func ("/journal/async-in-order", test_async_in_order);
+  g_test_add_func ("/journal/unwritable", test_unwritable);
+  g_test_add_func ("/journal/deep-nesting", test_deep_nesting);
+  g_test_add_func ("/journal/too-large", test_too_large);
+  g_test_add_func ("/journal/one-copy", test_one_copy);
+  g_test_add_func ("/journal/newer-record", test_newer_record);
+  g_test_add_func ("/journal/watch", test_watch);
 
   return g_test_run ();
 }

@@ -89,12 +89,23 @@ fixture_set_up (Fixture       *fixture,
   g_assert_no_error (error);
 }
 
+/* Saves go to a worker thread; their answers come on the main loop. */
+static void
+wait_for_saves (CdJobJournal *journal)
+{
+  while (cd_job_journal_is_saving (journal))
+    g_main_context_iteration (NULL, TRUE);
+}
+
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autoptr(GDir) dir = g_dir_open (fixture->dir, 0, NULL);
+  g_autoptr(GDir) dir = NULL;
   const char *name;
+
+  wait_for_saves (fixture->journal);
+  dir = g_dir_open (fixture->dir, 0, NULL);
 
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     {
@@ -164,6 +175,7 @@ test_load (Fixture       *fixture,
   g_assert_nonnull (cd_import_job_get_finished (interrupted));
   g_assert_cmpstr (cd_import_job_get_record (interrupted)->error, ==,
                    "The upload was interrupted before Brightspace accepted the package.");
+  wait_for_saves (fixture->journal);
   g_assert_true (g_file_get_contents (fixture->path, &saved, NULL, NULL));
   g_assert_nonnull (strstr (saved, "The upload was interrupted"));
 
@@ -205,6 +217,7 @@ test_add_remove_track (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (jobs)), ==, 3);
   g_assert_null (cd_job_list_find_token (jobs, 6606, "1"));
 
+  /* A load comes after this process's queued saves. */
   reread = cd_job_journal_new (fixture->path);
   g_assert_true (cd_job_journal_load (reread, &error));
   records = cd_job_journal_get_records (reread);
@@ -226,6 +239,99 @@ test_add_remove_track (Fixture       *fixture,
   g_assert_true (job_at (jobs, 0) == again);
 }
 
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  *(gboolean *)user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+typedef gboolean (*Condition) (CdJobList *jobs);
+
+static void
+wait_until (CdJobList *jobs,
+            Condition  condition)
+{
+  gboolean timed_out = FALSE;
+  guint source = g_timeout_add_seconds (30, timeout_cb, &timed_out);
+
+  while (!condition (jobs) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (source);
+}
+
+static gboolean
+has_four (CdJobList *jobs)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (jobs)) == 4;
+}
+
+static gboolean
+has_three (CdJobList *jobs)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (jobs)) == 3;
+}
+
+static gboolean
+first_has_token (CdJobList *jobs)
+{
+  return g_strcmp0 (cd_import_job_get_token (job_at (jobs, 0)), "555") == 0;
+}
+
+/* Another process (here: another journal on the same file) records jobs
+ * while the list is open: they appear, change and go without a reload. */
+static void
+test_other_process (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(CdJobList) jobs = cd_job_list_new (fixture->client, fixture->journal);
+  g_autoptr(CdJobJournal) other = cd_job_journal_new (fixture->path);
+  g_autoptr(CdJobRecord) uploading = cd_job_record_new ();
+  g_autoptr(CdJobRecord) elsewhere = cd_job_record_new ();
+  g_autoptr(GError) error = NULL;
+  CdImportJob *shown;
+
+  g_assert_true (cd_job_list_load (jobs, &error));
+  wait_for_saves (fixture->journal);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (jobs)), ==, 3);
+  g_assert_true (cd_job_journal_load (other, &error));
+  g_assert_no_error (error);
+
+  /* An upload in progress there, and another Brightspace's job. */
+  uploading->host = g_strdup (cd_client_get_host (fixture->client));
+  uploading->offering = 6606;
+  uploading->package = g_strdup ("/tmp/Week 3.imscc");
+  uploading->started = g_date_time_new_now_utc ();
+  elsewhere->host = g_strdup ("https://other.example.com");
+  elsewhere->offering = 1;
+  elsewhere->token = g_strdup ("9");
+  cd_job_journal_add (other, uploading);
+  cd_job_journal_add (other, elsewhere);
+  g_assert_true (cd_job_journal_save (other, &error));
+  g_assert_no_error (error);
+
+  wait_until (jobs, has_four);
+  shown = job_at (jobs, 0);
+  g_assert_null (cd_import_job_get_token (shown));
+  g_assert_false (cd_import_job_is_running (shown));
+  g_assert_cmpstr (cd_import_job_get_record (shown)->id, ==, uploading->id);
+
+  /* Its upload was accepted: the list follows the job from now on. */
+  uploading->token = g_strdup ("555");
+  g_assert_true (cd_job_journal_save (other, &error));
+  wait_until (jobs, first_has_token);
+  g_assert_true (job_at (jobs, 0) != shown);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (jobs)), ==, 4);
+
+  /* Removed there, gone here. */
+  g_assert_true (cd_job_journal_remove (other, uploading));
+  g_assert_true (cd_job_journal_save (other, &error));
+  wait_until (jobs, has_three);
+  g_assert_null (cd_job_list_find_token (jobs, 6606, "555"));
+  g_assert_nonnull (cd_job_list_find_token (jobs, 12345, "4"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -235,6 +341,8 @@ main (int   argc,
   g_test_add ("/job-list/load", Fixture, NULL, fixture_set_up, test_load, fixture_tear_down);
   g_test_add ("/job-list/add-remove-track", Fixture, NULL,
               fixture_set_up, test_add_remove_track, fixture_tear_down);
+  g_test_add ("/job-list/other-process", Fixture, NULL,
+              fixture_set_up, test_other_process, fixture_tear_down);
 
   return g_test_run ();
 }
