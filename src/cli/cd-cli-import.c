@@ -274,6 +274,8 @@ warn_about_duplicate (CdJobJournal *journal,
 {
   CdJobRecord *previous;
   g_autofree char *when = NULL;
+  g_autofree char *safe_name = NULL;
+  g_autofree char *safe_token = NULL;
 
   previous = cd_job_journal_find_duplicate (journal, cd_client_get_host (client), offering_id,
                                             cd_package_get_sha256 (package));
@@ -282,10 +284,12 @@ warn_about_duplicate (CdJobJournal *journal,
 
   when = previous->started != NULL ? g_date_time_format (previous->started, "%x %X")
                                    : g_strdup ("?");
+  safe_name = cd_cli_escape (cd_package_get_display_name (package));
+  safe_token = cd_cli_escape (previous->token);
   g_printerr (_("Warning: “%s” was already imported into course offering %" PRId64
                 " on %s (job %s). Brightspace adds imported content again, so the course may "
                 "end up with duplicates.\n"),
-              cd_package_get_display_name (package), offering_id, when, previous->token);
+              safe_name, offering_id, when, safe_token);
   return TRUE;
 }
 
