@@ -413,6 +413,10 @@ upload_thread (GTask        *task,
   upload->message = NULL;
 
 out:
+  /* The message completes when its body stream goes: in this context. */
+  if (answer != NULL)
+    g_input_stream_close (answer, NULL, NULL);
+  g_clear_object (&answer);
   g_main_context_pop_thread_default (context);
 
   if (error != NULL)

@@ -387,6 +387,8 @@ _cd_sandbox_hostile_upload_done (CdSandbox         *self,
 
   if (fault->answer)
     {
+      /* set_response() appends to the answer already made. */
+      soup_message_body_truncate (soup_server_message_get_response_body (msg));
       soup_server_message_set_status (msg, fault->arg > 0 ? fault->arg : SOUP_STATUS_OK, NULL);
       soup_server_message_set_response (msg, "application/json; charset=utf-8",
                                         SOUP_MEMORY_COPY, fault->body, strlen (fault->body));
