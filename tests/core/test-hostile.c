@@ -18,6 +18,7 @@
 
 #include "cd-chain-input-stream.h"
 #include "cd-client-imports.h"
+#include "cd-json.h"
 #include "cd-sandbox.h"
 
 #define MIB (1024 * 1024)
@@ -736,6 +737,28 @@ test_chain_length (void)
     }
 }
 
+/* Two documents in one answer: which JobToken would be the real one? */
+static void
+test_two_documents (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *path = make_package (f, 1024);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autoptr(JsonNode) one = NULL;
+
+  one = cd_json_parse ("{\"JobToken\": \"1\"}  \n", -1, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (one);
+
+  cd_client_set_le_version (f->client, "1.79");
+  cd_sandbox_add_upload_answer (f->sandbox, 200, "{\"JobToken\": \"1\"}{\"JobToken\": \"2\"}");
+  token = run_import (f, path, NULL, NULL, NULL, &error);
+  g_assert_null (token);
+  g_assert_error (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_BAD_RESPONSE);
+  g_remove (path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -751,6 +774,7 @@ main (int   argc,
   ADD ("deep/status-and-logs", test_deep_status_and_logs);
   ADD ("deep/error-body", test_deep_error_body);
   ADD ("deep/upload-answer", test_deep_upload_answer);
+  ADD ("json/two-documents", test_two_documents);
   ADD ("huge/endless", test_huge_endless);
   ADD ("huge/within-cap", test_huge_within_cap);
   ADD ("timeout/silent", test_timeout_silent);
