@@ -207,6 +207,16 @@ start_import_uploaded_cb (GObject      *object,
     g_assert_not_reached ();
 }
 
+/* An upload may go without visible progress for longer than a call, e.g.
+ * while the server checks a large package before it answers: the upload's
+ * own default applies unless the caller chose a timeout. */
+static guint
+upload_timeout_ms (CdClient *self)
+{
+  return self->request_timeout_ms == CD_CLIENT_DEFAULT_REQUEST_TIMEOUT_MS
+           ? CD_UPLOAD_DEFAULT_TIMEOUT_MS : self->request_timeout_ms;
+}
+
 static void
 start_import_send (GTask *task)
 {
@@ -244,7 +254,7 @@ start_import_send (GTask *task)
 
   cd_upload_file_with_timeout_async (url, start->file, filename,
                                      soup_session_get_tls_database (self->session),
-                                     self->request_timeout_ms,
+                                     upload_timeout_ms (self),
                                      start->progress, start->progress_data, NULL,
                                      g_task_get_cancellable (task),
                                      start_import_uploaded_cb, g_object_ref (task));

@@ -95,10 +95,13 @@ void        cd_client_set_retry_policy       (CdClient        *self,
                                               guint            max_attempts,
                                               guint            base_delay_ms,
                                               guint            max_delay_ms);
-/* The deadline of every request from now on: a call that has no whole
- * answer by then fails with CD_CLIENT_ERROR_NETWORK.  Also the connect and
- * idle timeouts, and for uploads the longest time without progress (and
- * for the answer once the package is sent).  0 restores the default. */
+/* The deadline of every request from now on (retries included): a call
+ * that has no whole answer by then fails with CD_CLIENT_ERROR_NETWORK.
+ * Also bounds connecting and each read or write.  For imports it is the
+ * longest time without progress, and the longest wait for the answer once
+ * the package is sent (then CD_CLIENT_ERROR_OUTCOME_UNKNOWN); with the
+ * default here, uploads use CD_UPLOAD_DEFAULT_TIMEOUT_MS.  0 restores the
+ * default. */
 void        cd_client_set_request_timeout    (CdClient        *self,
                                               guint            timeout_ms);
 guint       cd_client_get_request_timeout    (CdClient        *self);
