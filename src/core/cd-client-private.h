@@ -59,6 +59,13 @@ JsonNode     *_cd_client_request_finish_full  (CdClient             *self,
                                                guint                *retry_after_ms,
                                                GError              **error);
 
+/* cd-client-imports.c */
+#define CD_CLIENT_IMPORTS_ROUTE "/d2l/api/le/{le}/import/%" G_GINT64_FORMAT "/imports/"
+/* Every job token that goes into a route passes here first: an error
+ * (CD_CLIENT_ERROR_BAD_REQUEST), never a request. */
+gboolean      _cd_client_check_job_token      (const char           *token,
+                                               GError              **error);
+
 /* cd-client-calls.c */
 void          _cd_client_get_large_json_async (CdClient             *self,
                                                const char           *route,
