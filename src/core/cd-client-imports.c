@@ -164,6 +164,7 @@ start_import_uploaded_cb (GObject      *object,
     }
 
   g_debug ("POST %s → %u", start->route, response->status);
+  self->last_retry_after_ms = _cd_client_parse_retry_after (response->retry_after);
 
   if (SOUP_STATUS_IS_SUCCESSFUL (response->status))
     {

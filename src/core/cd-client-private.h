@@ -28,6 +28,7 @@ struct _CdClient
   guint           base_delay_ms;
   guint           max_delay_ms;
   guint           request_timeout_ms;
+  guint           last_retry_after_ms;
 
   guint           le_overridden : 1;
   guint           lp_overridden : 1;

@@ -219,6 +219,7 @@ request_sent_cb (GObject      *object,
 
   status = soup_message_get_status (req->message);
   req->retry_after_ms = _cd_client_retry_after_ms (req->message);
+  self->last_retry_after_ms = req->retry_after_ms;
   g_debug ("%s %s → %u (%u ms, %" G_GSIZE_FORMAT " bytes)", req->method, req->log_target,
            status, elapsed_ms (req), g_bytes_get_size (body));
 

@@ -212,6 +212,14 @@ cd_client_get_request_timeout (CdClient *self)
   return self->request_timeout_ms;
 }
 
+guint
+cd_client_get_retry_after (CdClient *self)
+{
+  g_return_val_if_fail (CD_IS_CLIENT (self), 0);
+
+  return self->last_retry_after_ms;
+}
+
 CdIdKeyContext *
 cd_client_get_context (CdClient *self)
 {

@@ -105,6 +105,10 @@ void        cd_client_set_retry_policy       (CdClient        *self,
 void        cd_client_set_request_timeout    (CdClient        *self,
                                               guint            timeout_ms);
 guint       cd_client_get_request_timeout    (CdClient        *self);
+/* The wait (ms, at most CD_CLIENT_MAX_RETRY_AFTER_MS) that the Retry-After
+ * of this client's last answer asked for, e.g. with a
+ * CD_CLIENT_ERROR_RATE_LIMITED or _SERVER error; 0 when it had none. */
+guint       cd_client_get_retry_after        (CdClient        *self);
 CdIdKeyContext *cd_client_get_context        (CdClient        *self);
 char       *cd_client_build_url              (CdClient        *self,
                                               const char      *method,

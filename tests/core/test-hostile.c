@@ -401,6 +401,7 @@ test_retry_after_capped (Fixture       *f,
   g_assert_null (status);
   g_assert_error (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_RATE_LIMITED);
   g_assert_cmpuint (retry_after_ms, ==, CD_CLIENT_MAX_RETRY_AFTER_MS);
+  g_assert_cmpuint (cd_client_get_retry_after (f->client), ==, CD_CLIENT_MAX_RETRY_AFTER_MS);
   g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
   g_clear_error (&error);
 
@@ -410,6 +411,7 @@ test_retry_after_capped (Fixture       *f,
   g_assert_null (run_whoami (f, &error));
   g_assert_error (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_RATE_LIMITED);
   g_assert_cmpint (g_get_monotonic_time () - start, <, 4 * G_USEC_PER_SEC);
+  g_assert_cmpuint (cd_client_get_retry_after (f->client), ==, 40 * 1000);
 }
 
 /* 4. Job tokens and clocks from the server */
