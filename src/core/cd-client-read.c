@@ -21,7 +21,7 @@ typedef struct
   gsize         max_bytes;
   GCancellable *cancellable;  /* (owned): ours, cancelled by the caller's or the deadline */
   GCancellable *outer;        /* (owned) (nullable): the caller's */
-  gulong        outer_id;
+  GSource      *outer_source; /* (owned) (nullable): watches it */
   GSource      *deadline;     /* (owned) (nullable) */
   gboolean      timed_out;
 } Read;
@@ -29,8 +29,9 @@ typedef struct
 static void
 read_free (Read *read)
 {
-  if (read->outer_id != 0)
-    g_cancellable_disconnect (read->outer, read->outer_id);
+  if (read->outer_source != NULL)
+    g_source_destroy (read->outer_source);
+  g_clear_pointer (&read->outer_source, g_source_unref);
   g_clear_object (&read->outer);
   if (read->deadline != NULL)
     g_source_destroy (read->deadline);
@@ -52,11 +53,15 @@ _cd_client_too_large_error (gsize max_bytes)
                         "sends; Coursedrop stopped reading it."), size);
 }
 
-static void
+static gboolean
 outer_cancelled_cb (GCancellable *outer,
-                    GCancellable *inner)
+                    gpointer      user_data)
 {
-  g_cancellable_cancel (inner);
+  Read *read = user_data;
+
+  g_cancellable_cancel (read->cancellable);
+
+  return G_SOURCE_REMOVE;
 }
 
 static gboolean
@@ -187,11 +192,16 @@ _cd_client_send_capped_async (SoupSession         *session,
   read->cancellable = g_cancellable_new ();
   g_task_set_task_data (task, read, (GDestroyNotify) read_free);
 
+  /* A GCancellableSource rather than g_cancellable_connect(): no handler
+   * runs inside the caller's g_cancellable_cancel(), where disconnecting
+   * would deadlock, and it fires in this context whatever thread cancels. */
   if (cancellable != NULL)
     {
       read->outer = g_object_ref (cancellable);
-      read->outer_id = g_cancellable_connect (cancellable, G_CALLBACK (outer_cancelled_cb),
-                                              g_object_ref (read->cancellable), g_object_unref);
+      read->outer_source = g_cancellable_source_new (cancellable);
+      g_source_set_static_name (read->outer_source, "[coursedrop] request cancel");
+      g_source_set_callback (read->outer_source, G_SOURCE_FUNC (outer_cancelled_cb), read, NULL);
+      g_source_attach (read->outer_source, g_task_get_context (task));
     }
 
   if (deadline_us > 0)
