@@ -36,7 +36,7 @@ typedef struct
   guint                 timeout_ms;       /* without progress; for the answer, in all */
   GCancellable         *cancellable;      /* (owned): the worker's, see upload_watch() */
   GCancellable         *outer;            /* (owned) (nullable): the caller's */
-  gulong                outer_id;
+  GSource              *outer_source;     /* (owned) (nullable): watches it */
 
   /* Shared between the worker and the caller's context. */
   GMutex                lock;
@@ -88,8 +88,9 @@ upload_free (Upload *upload)
   g_clear_pointer (&upload->content_type, g_free);
   g_clear_error (&upload->reopen_error);
   g_clear_object (&upload->chain);
-  if (upload->outer_id != 0)
-    g_cancellable_disconnect (upload->outer, upload->outer_id);
+  if (upload->outer_source != NULL)
+    g_source_destroy (upload->outer_source);
+  g_clear_pointer (&upload->outer_source, g_source_unref);
   g_clear_object (&upload->outer);
   g_clear_object (&upload->cancellable);
   g_mutex_clear (&upload->lock);
@@ -447,11 +448,13 @@ upload_done_cb (GObject      *object,
     g_task_return_pointer (outer, response, (GDestroyNotify)cd_upload_response_free);
 }
 
-static void
+static gboolean
 outer_cancelled_cb (GCancellable *outer,
-                    GCancellable *inner)
+                    gpointer      user_data)
 {
-  g_cancellable_cancel (inner);
+  g_cancellable_cancel (user_data);
+
+  return G_SOURCE_REMOVE;
 }
 
 void
@@ -513,12 +516,15 @@ cd_upload_file_with_timeout_async (const char           *url,
   upload->reported = -1;
   upload->progress_us = g_get_monotonic_time ();
   upload->cancellable = g_cancellable_new ();
+  /* Not g_cancellable_connect(): disconnecting inside a cancel deadlocks. */
   if (cancellable != NULL)
     {
       upload->outer = g_object_ref (cancellable);
-      upload->outer_id = g_cancellable_connect (cancellable, G_CALLBACK (outer_cancelled_cb),
-                                                g_object_ref (upload->cancellable),
-                                                g_object_unref);
+      upload->outer_source = g_cancellable_source_new (cancellable);
+      g_source_set_static_name (upload->outer_source, "[coursedrop] upload cancel");
+      g_source_set_callback (upload->outer_source, G_SOURCE_FUNC (outer_cancelled_cb),
+                             g_object_ref (upload->cancellable), g_object_unref);
+      g_source_attach (upload->outer_source, g_main_context_get_thread_default ());
     }
   upload_build_envelope (upload);
 
