@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "cd-cli.h"
+#include "cd-cli-output.h"
 #include "cd-credentials.h"
 #include "cd-signin.h"
 
@@ -180,7 +181,9 @@ print_untrusted_certificate (void)
 int
 cd_cli_fail (const GError *error)
 {
-  g_printerr ("coursedrop-cli: %s\n", error->message);
+  g_autofree char *message = cd_cli_escape_lines (error->message);
+
+  g_printerr ("coursedrop-cli: %s\n", message);
   if (g_error_matches (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_TLS))
     print_untrusted_certificate ();
   return cd_cli_exit_code_for_error (error);

@@ -350,6 +350,8 @@ warn_about_duplicate (CdJobJournal *journal,
 {
   CdJobRecord *previous;
   g_autofree char *when = NULL;
+  g_autofree char *safe_name = NULL;
+  g_autofree char *safe_token = NULL;
 
   previous = cd_import_job_find_previous (journal, cd_client_get_host (client), offering_id,
                                           cd_package_get_sha256 (package));
@@ -358,17 +360,19 @@ warn_about_duplicate (CdJobJournal *journal,
 
   when = previous->started != NULL ? g_date_time_format (previous->started, "%x %X")
                                    : g_strdup ("?");
+  safe_name = cd_cli_escape (cd_package_get_display_name (package));
+  safe_token = cd_cli_escape (previous->token);
   if (cd_import_job_record_outcome_unknown (previous))
     g_printerr (_("Warning: “%s” may already have been imported into course offering %" PRId64
                   " on %s: Coursedrop sent it but got no answer. Check the course’s import "
                   "history in Brightspace; Brightspace adds imported content again, so the "
                   "course may end up with duplicates.\n"),
-                cd_package_get_display_name (package), offering_id, when);
+                safe_name, offering_id, when);
   else
     g_printerr (_("Warning: “%s” was already imported into course offering %" PRId64
                   " on %s (job %s). Brightspace adds imported content again, so the course may "
                   "end up with duplicates.\n"),
-                cd_package_get_display_name (package), offering_id, when, previous->token);
+                safe_name, offering_id, when, safe_token);
   return TRUE;
 }
 

@@ -69,10 +69,15 @@ cd_cli_jobs (int    argc,
       g_autofree char *package = record->package != NULL
         ? g_filename_display_basename (record->package) : NULL;
 
-      g_print ("%-20s %-10s %-9" G_GINT64_FORMAT " %-14s %s\n", started, or_dash (record->token),
-               record->offering, or_dash (record->status), or_dash (package));
+      g_autofree char *token = cd_cli_escape (or_dash (record->token));
+      g_autofree char *word = cd_cli_escape (or_dash (record->status));
+      g_autofree char *name = cd_cli_escape (or_dash (package));
+      g_autofree char *failure = cd_cli_escape (record->error);
+
+      g_print ("%-20s %-10s %-9" G_GINT64_FORMAT " %-14s %s\n", started, token,
+               record->offering, word, name);
       if (record->error != NULL)
-        g_print ("%20s %s\n", "", record->error);
+        g_print ("%20s %s\n", "", failure);
     }
 
   return CD_EXIT_OK;

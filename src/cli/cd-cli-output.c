@@ -4,6 +4,7 @@
  */
 
 #include <stdio.h>
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "cd-cli-output.h"
@@ -15,6 +16,71 @@ struct _CdCliOutput
   gboolean  bar_shown;
   gint64    upload_started;  /* monotonic µs */
 };
+
+static gboolean
+is_unsafe (gunichar c)
+{
+  return c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) ||
+         (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
+static char *
+escape (const char *untrusted,
+        gboolean    keep_lines)
+{
+  const char *p = untrusted;
+  const char *end;
+  GString *out;
+
+  if (untrusted == NULL)
+    return g_strdup ("");
+
+  end = p + strlen (p);
+  out = g_string_sized_new (end - p);
+
+  while (p < end)
+    {
+      gunichar c = g_utf8_get_char_validated (p, end - p);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          g_string_append_printf (out, "\\x%02x", (guchar) *p);
+          p++;
+          continue;
+        }
+
+      if (keep_lines && c == '\n')
+        g_string_append_c (out, '\n');
+      else if (c == '\n')
+        g_string_append (out, "\\n");
+      else if (c == '\r')
+        g_string_append (out, "\\r");
+      else if (c == '\t')
+        g_string_append (out, "\\t");
+      else if (c < 0x80 && is_unsafe (c))
+        g_string_append_printf (out, "\\x%02x", c);
+      else if (is_unsafe (c))
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
+
+      p = g_utf8_next_char (p);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+char *
+cd_cli_escape (const char *untrusted)
+{
+  return escape (untrusted, FALSE);
+}
+
+char *
+cd_cli_escape_lines (const char *untrusted)
+{
+  return escape (untrusted, TRUE);
+}
 
 CdCliOutput *
 cd_cli_output_new (gboolean json,
@@ -90,7 +156,8 @@ cd_cli_output_token (CdCliOutput *out,
     }
 
   /* Not translated: scripts written for D2L's sample read this line. */
-  g_print ("Import job %s status:\n", token);
+  g_autofree char *safe = cd_cli_escape (token);
+  g_print ("Import job %s status:\n", safe);
   fflush (stdout);
 }
 
@@ -110,7 +177,8 @@ cd_cli_output_status (CdCliOutput *out,
       return;
     }
 
-  g_print ("%s\n", word);
+  g_autofree char *safe = cd_cli_escape (word);
+  g_print ("%s\n", safe);
   fflush (stdout);
 }
 
@@ -123,6 +191,7 @@ cd_cli_output_progress (CdCliOutput *out,
   g_autofree char *done = NULL;
   g_autofree char *all = NULL;
   g_autofree char *rate = NULL;
+  g_autofree char *safe_name = NULL;
   double elapsed, percent;
   char bar[31];
   guint filled;
@@ -157,8 +226,9 @@ cd_cli_output_progress (CdCliOutput *out,
 
   /* Translators: the upload progress bar: file name, bar, percentage,
    * bytes sent, bytes in all, speed. */
+  safe_name = cd_cli_escape (name);
   g_printerr ("\r");
-  g_printerr (_("%s [%s] %3.0f%%  %s of %s  %s/s "), name ? name : "", bar, percent, done, all, rate);
+  g_printerr (_("%s [%s] %3.0f%%  %s of %s  %s/s "), safe_name, bar, percent, done, all, rate);
   out->bar_shown = TRUE;
 }
 
@@ -210,8 +280,10 @@ void
 cd_cli_output_error (CdCliOutput  *out,
                      const GError *error)
 {
+  g_autofree char *safe = cd_cli_escape_lines (error->message);
+
   end_bar (out);
-  g_printerr ("coursedrop-cli: %s\n", error->message);
+  g_printerr ("coursedrop-cli: %s\n", safe);
 
   if (out->json)
     {
@@ -245,9 +317,11 @@ cd_cli_print_log_entries (FILE      *stream,
       g_autofree char *when = entry->time != NULL
                                 ? g_date_time_format (entry->time, "%Y-%m-%d %H:%M:%S")
                                 : g_strdup ("-");
+      /* One line per entry, whatever the server put in it. */
+      g_autofree char *message = cd_cli_escape (entry->message);
 
       fprintf (stream, "%-8s %s  %s\n", cd_import_log_type_to_string (entry->type), when,
-               entry->message);
+               message);
     }
 }
 
@@ -299,6 +373,7 @@ cd_cli_output_finished (CdCliOutput *out,
 {
   const GError *error = cd_import_job_get_error (job);
   GPtrArray *logs = cd_import_job_get_logs (job);
+  g_autofree char *safe = error != NULL ? cd_cli_escape_lines (error->message) : NULL;
 
   end_bar (out);
 
@@ -320,7 +395,7 @@ cd_cli_output_finished (CdCliOutput *out,
       emit (builder);
 
       if (error != NULL && error->domain != CD_JOB_ERROR)
-        g_printerr ("coursedrop-cli: %s\n", error->message);
+        g_printerr ("coursedrop-cli: %s\n", safe);
       return;
     }
 
@@ -350,10 +425,10 @@ cd_cli_output_finished (CdCliOutput *out,
   if (error->domain == CD_JOB_ERROR)
     {
       /* The failure and its log are the result: standard output. */
-      g_print ("%s\n", error->message);
+      g_print ("%s\n", safe);
       cd_cli_print_log_entries (stdout, logs);
       fflush (stdout);
     }
   else
-    g_printerr ("coursedrop-cli: %s\n", error->message);
+    g_printerr ("coursedrop-cli: %s\n", safe);
 }

@@ -5,11 +5,23 @@
 
 #pragma once
 
+#include <stdio.h>
+
 #include "cd-import-job.h"
 
 G_BEGIN_DECLS
 
 typedef struct _CdCliOutput CdCliOutput;
+
+/* Text from outside (server answers, job tokens, log messages, user and
+ * package names) made safe for a terminal: C0 and C1 control characters,
+ * DEL and bidirectional overrides become visible escapes ("\n", "\x1b",
+ * "\u202e"), as do bytes that are not UTF-8 ("\xff"), so that no answer
+ * can clear the screen, retitle the window or break a table's lines.
+ * Returns (transfer full); "" for NULL. */
+char        *cd_cli_escape             (const char   *untrusted);
+/* The same, but line breaks stay, for multi-line messages. */
+char        *cd_cli_escape_lines       (const char   *untrusted);
 
 CdCliOutput *cd_cli_output_new         (gboolean      json,
                                         gboolean      stderr_is_tty);

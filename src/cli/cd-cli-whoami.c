@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "cd-cli.h"
+#include "cd-cli-output.h"
 #include "cd-json.h"
 
 typedef struct
@@ -71,12 +72,13 @@ cd_cli_whoami (int    argc,
     }
   else
     {
+      g_autofree char *first = cd_cli_escape (cd_json_get_string_or (state.user, "FirstName", ""));
+      g_autofree char *last = cd_cli_escape (cd_json_get_string_or (state.user, "LastName", ""));
+      g_autofree char *login = cd_cli_escape (cd_json_get_string_or (state.user, "UniqueName", ""));
+      g_autofree char *id = cd_cli_escape (cd_json_get_string_or (state.user, "Identifier", ""));
+
       /* Translators: name, login name, user ID and Brightspace address. */
-      g_print (_("%s %s (%s), user ID %s on %s\n"),
-               cd_json_get_string_or (state.user, "FirstName", ""),
-               cd_json_get_string_or (state.user, "LastName", ""),
-               cd_json_get_string_or (state.user, "UniqueName", ""),
-               cd_json_get_string_or (state.user, "Identifier", ""),
+      g_print (_("%s %s (%s), user ID %s on %s\n"), first, last, login, id,
                cd_client_get_host (client));
     }
 

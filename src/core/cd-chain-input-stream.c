@@ -13,6 +13,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <glib/gi18n-lib.h>
+
 #include "cd-chain-input-stream.h"
 
 struct _CdChainInputStream
@@ -20,9 +22,23 @@ struct _CdChainInputStream
   GInputStream  parent_instance;
   GPtrArray    *children;  /* (element-type GInputStream) (owned) */
   guint         current;
+  guint         expected_index;
+  goffset       expected;  /* -1: any length */
+  goffset       remaining; /* of the expected child */
+  gboolean      changed;
 };
 
 G_DEFINE_FINAL_TYPE (CdChainInputStream, cd_chain_input_stream, G_TYPE_INPUT_STREAM)
+
+static gssize
+chain_changed (CdChainInputStream  *self,
+               GError             **error)
+{
+  self->changed = TRUE;
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       _("The file changed while it was being read."));
+  return -1;
+}
 
 static gssize
 cd_chain_input_stream_read (GInputStream  *stream,
@@ -38,12 +54,35 @@ cd_chain_input_stream_read (GInputStream  *stream,
   while (self->current < self->children->len)
     {
       GInputStream *child = g_ptr_array_index (self->children, self->current);
+      gboolean sized = self->expected >= 0 && self->current == self->expected_index;
       gssize n_read;
+
+      if (sized && self->remaining == 0)
+        {
+          guint8 extra;
+
+          /* It must end here: one byte more means it grew. */
+          n_read = g_input_stream_read (child, &extra, 1, cancellable, error);
+          if (n_read < 0)
+            return -1;
+          if (n_read > 0)
+            return chain_changed (self, error);
+          self->current++;
+          continue;
+        }
+
+      if (sized)
+        count = (gsize) MIN ((goffset) count, self->remaining);
 
       n_read = g_input_stream_read (child, buffer, count, cancellable, error);
 
+      if (n_read > 0 && sized)
+        self->remaining -= n_read;
       if (n_read != 0)
         return n_read;  /* data, or -1 with @error set */
+
+      if (sized)
+        return chain_changed (self, error);  /* ended early: it shrank */
 
       self->current++;  /* child exhausted, move on */
     }
@@ -96,6 +135,29 @@ static void
 cd_chain_input_stream_init (CdChainInputStream *self)
 {
   self->children = g_ptr_array_new_with_free_func (g_object_unref);
+  self->expected = -1;
+}
+
+void
+cd_chain_input_stream_expect_length (CdChainInputStream *self,
+                                     guint               index,
+                                     goffset             length)
+{
+  g_return_if_fail (CD_IS_CHAIN_INPUT_STREAM (self));
+  g_return_if_fail (index < self->children->len);
+  g_return_if_fail (length >= 0);
+
+  self->expected_index = index;
+  self->expected = length;
+  self->remaining = length;
+}
+
+gboolean
+cd_chain_input_stream_length_changed (CdChainInputStream *self)
+{
+  g_return_val_if_fail (CD_IS_CHAIN_INPUT_STREAM (self), FALSE);
+
+  return self->changed;
 }
 
 /**

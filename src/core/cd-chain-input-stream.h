@@ -11,5 +11,13 @@ G_DECLARE_FINAL_TYPE (CdChainInputStream, cd_chain_input_stream, CD, CHAIN_INPUT
 
 GInputStream *cd_chain_input_stream_new (GInputStream **streams,
                                          guint          n_streams);
+/* Child @index must yield exactly @length bytes: fewer (it ended early) or
+ * more (it grew) fails the read with G_IO_ERROR_INVALID_DATA, so that a
+ * body sent with a Content-Length never stalls short of it or overruns it. */
+void          cd_chain_input_stream_expect_length (CdChainInputStream *self,
+                                                   guint               index,
+                                                   goffset             length);
+/* Whether a child's length differed from the expected one. */
+gboolean      cd_chain_input_stream_length_changed (CdChainInputStream *self);
 
 G_END_DECLS

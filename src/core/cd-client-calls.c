@@ -16,6 +16,7 @@ typedef struct
   char     *method;
   char     *route;   /* as given, may hold {le}/{lp} */
   GBytes   *body;    /* (nullable) */
+  CdRequestFlags extra_flags;
 } Call;
 
 static void
@@ -52,7 +53,7 @@ call_send (GTask *task)
   Call *call = g_task_get_task_data (task);
   g_autofree char *route = NULL;
   g_autoptr(GError) error = NULL;
-  CdRequestFlags flags = CD_REQUEST_SIGNED;
+  CdRequestFlags flags = CD_REQUEST_SIGNED | call->extra_flags;
 
   route = cd_client_expand_route (self, call->route, &error);
   if (route == NULL)
@@ -76,7 +77,8 @@ call_start (CdClient            *self,
             GCancellable        *cancellable,
             GAsyncReadyCallback  callback,
             gpointer             user_data,
-            gpointer             source_tag)
+            gpointer             source_tag,
+            CdRequestFlags       extra_flags)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(Call) call = g_new0 (Call, 1);
@@ -86,6 +88,7 @@ call_start (CdClient            *self,
 
   call->method = g_strdup (method);
   call->route = g_strdup (route);
+  call->extra_flags = extra_flags;
   if (body != NULL)
     {
       g_autofree char *json = json_to_string (body, FALSE);
@@ -110,7 +113,20 @@ cd_client_get_json_async (CdClient            *self,
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
   call_start (self, "GET", route, NULL, cancellable, callback, user_data,
-              cd_client_get_json_async);
+              cd_client_get_json_async, 0);
+}
+
+/* The same call, for answers allowed to reach CD_CLIENT_MAX_LOG_ANSWER;
+ * finished with cd_client_get_json_finish(). */
+void
+_cd_client_get_large_json_async (CdClient            *self,
+                                 const char          *route,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  call_start (self, "GET", route, NULL, cancellable, callback, user_data,
+              cd_client_get_json_async, CD_REQUEST_LARGE_ANSWER);
 }
 
 JsonNode *
@@ -140,7 +156,7 @@ cd_client_post_json_async (CdClient            *self,
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
   call_start (self, "POST", route, body, cancellable, callback, user_data,
-              cd_client_post_json_async);
+              cd_client_post_json_async, 0);
 }
 
 JsonNode *

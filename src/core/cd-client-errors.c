@@ -28,14 +28,9 @@ body_to_text (GBytes *body)
 static char *
 json_error_message (const char *text)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  JsonNode *root;
+  g_autoptr(JsonNode) root = cd_json_parse (text, -1, NULL);
   JsonObject *object;
 
-  if (!json_parser_load_from_data (parser, text, -1, NULL))
-    return NULL;
-
-  root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return NULL;
   object = json_node_get_object (root);
@@ -266,12 +261,20 @@ _cd_client_error_is_transient (const GError *error)
          g_error_matches (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_RATE_LIMITED);
 }
 
-/* Retry-After is delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
+/* Retry-After is delta-seconds or an HTTP date (RFC 9110 §10.2.3).  Capped
+ * at CD_CLIENT_MAX_RETRY_AFTER_MS: a server asking for a week must not
+ * make anyone sleep for one. */
 guint
 _cd_client_retry_after_ms (SoupMessage *message)
 {
   SoupMessageHeaders *headers = soup_message_get_response_headers (message);
-  const char *value = soup_message_headers_get_one (headers, "Retry-After");
+
+  return _cd_client_parse_retry_after (soup_message_headers_get_one (headers, "Retry-After"));
+}
+
+guint
+_cd_client_parse_retry_after (const char *value)
+{
   g_autoptr(GDateTime) when = NULL;
   g_autoptr(GDateTime) now = NULL;
   guint64 seconds;
@@ -280,8 +283,12 @@ _cd_client_retry_after_ms (SoupMessage *message)
   if (value == NULL)
     return 0;
 
-  if (g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT / 1000, &seconds, NULL))
-    return (guint) seconds * 1000;
+  if (g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT64, &seconds, NULL))
+    return (guint) MIN (seconds, CD_CLIENT_MAX_RETRY_AFTER_MS / 1000) * 1000;
+
+  /* Big enough for delta-seconds of any length: cap, do not ignore. */
+  if (value[0] != '\0' && strspn (value, "0123456789") == strlen (value))
+    return CD_CLIENT_MAX_RETRY_AFTER_MS;
 
   when = soup_date_time_new_from_http_string (value);
   if (when == NULL)
@@ -289,14 +296,14 @@ _cd_client_retry_after_ms (SoupMessage *message)
 
   now = g_date_time_new_now_utc ();
   span = g_date_time_difference (when, now) / 1000;
-  return span > 0 ? (guint) MIN (span, (GTimeSpan) G_MAXUINT) : 0;
+  return span > 0 ? (guint) MIN (span, (GTimeSpan) CD_CLIENT_MAX_RETRY_AFTER_MS) : 0;
 }
 
 JsonNode *
 _cd_client_parse_json (GBytes  *body,
                        GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) local_error = NULL;
   const char *data;
   JsonNode *root;
   gsize len = 0;
@@ -307,7 +314,17 @@ _cd_client_parse_json (GBytes  *body,
   if (len == 0)
     return json_node_new (JSON_NODE_NULL);
 
-  if (!json_parser_load_from_data (parser, data, len, NULL))
+  /* Depth-limited: json-glib's recursive parser would overflow the stack
+   * on an answer nested a hundred thousand levels deep. */
+  if (!cd_json_check_depth (data, len, CD_JSON_MAX_DEPTH))
+    {
+      g_set_error (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_BAD_RESPONSE,
+                   _("Brightspace sent an answer nested more than %u levels deep, which "
+                     "Coursedrop does not read."), CD_JSON_MAX_DEPTH);
+      return NULL;
+    }
+
+  if (!(root = cd_json_parse (data, (gssize) len, &local_error)))
     {
       g_set_error_literal (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_BAD_RESPONSE,
                            _("Brightspace sent an incomplete or damaged answer. Try again "
@@ -315,6 +332,5 @@ _cd_client_parse_json (GBytes  *body,
       return NULL;
     }
 
-  root = json_parser_get_root (parser);
-  return root != NULL ? json_node_ref (root) : json_node_new (JSON_NODE_NULL);
+  return root;
 }

@@ -10,9 +10,9 @@
 #include "cd-client-imports.h"
 #include "cd-client-private.h"
 #include "cd-json.h"
+#include "cd-validate.h"
 
-#define IMPORTS_ROUTE "/d2l/api/le/{le}/import/%" G_GINT64_FORMAT "/imports/"
-#define MAX_LOG_PAGES 1000
+#define IMPORTS_ROUTE CD_CLIENT_IMPORTS_ROUTE
 
 /* A garbled answer to a status poll is as passing as a 503: the job is
  * still there, so try again later. */
@@ -65,6 +65,7 @@ token_from_response (GBytes  *body,
                      GError **error)
 {
   g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
   JsonNode *token;
 
   if (!(root = _cd_client_parse_json (body, error)))
@@ -80,11 +81,66 @@ token_from_response (GBytes  *body,
       return NULL;
     }
 
-  /* Tokens look numeric but are opaque; accept both spellings. */
+  /* Tokens look numeric but are opaque; accept both spellings, and
+   * nothing else: 1.5 or true would be followed as job "1". */
   if (json_node_get_value_type (token) == G_TYPE_STRING)
-    return g_strdup (json_node_get_string (token));
+    text = g_strdup (json_node_get_string (token));
+  else if (json_node_get_value_type (token) == G_TYPE_INT64)
+    text = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (token));
 
-  return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (token));
+  /* It goes into routes later: ".." or "a/b" must never get that far. */
+  if (text == NULL || !cd_validate_job_token (text, NULL))
+    {
+      g_set_error_literal (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_BAD_RESPONSE,
+                           _("Brightspace accepted the package but sent back a job token "
+                             "Coursedrop cannot use. Check the course’s import history "
+                             "before trying again."));
+      return NULL;
+    }
+
+  return g_steal_pointer (&text);
+}
+
+/* What a failed upload means for the user.  Once the whole body was sent,
+ * the server may have received and imported the package even though no
+ * answer came: saying "nothing was imported" could make them import twice. */
+static GError *
+upload_error (CdClient     *self,
+              StartImport  *start,
+              GAsyncResult *result,
+              GError       *error)
+{
+  g_autoptr(GError) owned = error;
+  g_autoptr(GError) mapped = NULL;
+  g_autofree char *reason = NULL;
+
+  g_debug ("POST %s failed: %s", start->route, owned->message);
+
+  if (owned->domain == CD_UPLOAD_ERROR)
+    return g_steal_pointer (&owned);
+
+  if (cd_upload_file_body_was_sent (result))
+    {
+      if (g_error_matches (owned, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        reason = g_strdup (_("the wait for it was stopped"));
+      else if (g_error_matches (owned, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+        reason = g_strdup (_("none in time"));
+      else
+        reason = cd_idkey_redact (owned->message);
+
+      return g_error_new (CD_CLIENT_ERROR, CD_CLIENT_ERROR_OUTCOME_UNKNOWN,
+                          _("The whole package was sent to %s, but no complete answer came "
+                            "back (%s). The package may have been received and imported: "
+                            "check the course (or the job list) before importing it again."),
+                          self->host, reason);
+    }
+
+  mapped = _cd_client_error_from_transport (self->host, NULL, owned);
+  if (mapped->domain == CD_CLIENT_ERROR && mapped->code == CD_CLIENT_ERROR_NETWORK)
+    g_prefix_error_literal (&mapped, _("The upload was interrupted, so nothing was imported; "
+                                       "try again. "));
+
+  return g_steal_pointer (&mapped);
 }
 
 static void
@@ -103,25 +159,12 @@ start_import_uploaded_cb (GObject      *object,
 
   if (!(response = cd_upload_file_finish (result, &error)))
     {
-      g_autoptr(GError) mapped = NULL;
-
-      if (error->domain == CD_UPLOAD_ERROR)
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
-
-      mapped = _cd_client_error_from_transport (self->host, NULL, error);
-
-      g_debug ("POST %s failed: %s", start->route, error->message);
-      if (mapped->domain == CD_CLIENT_ERROR && mapped->code == CD_CLIENT_ERROR_NETWORK)
-        g_prefix_error_literal (&mapped, _("The upload was interrupted, so nothing was imported; "
-                                           "try again. "));
-      g_task_return_error (task, g_steal_pointer (&mapped));
+      g_task_return_error (task, upload_error (self, start, result, g_steal_pointer (&error)));
       return;
     }
 
   g_debug ("POST %s → %u", start->route, response->status);
+  self->last_retry_after_ms = _cd_client_parse_retry_after (response->retry_after);
 
   if (SOUP_STATUS_IS_SUCCESSFUL (response->status))
     {
@@ -139,8 +182,10 @@ start_import_uploaded_cb (GObject      *object,
       cd_idkey_parse_timestamp_error (text, &server_time))
     {
       start->resigned = TRUE;
-      _cd_client_adopt_server_time (self, server_time);
-      start_import_send (task);
+      if (!_cd_client_adopt_server_time (self, server_time, &error))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        start_import_send (task);
       return;
     }
 
@@ -160,6 +205,16 @@ start_import_uploaded_cb (GObject      *object,
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_assert_not_reached ();
+}
+
+/* An upload may go without visible progress for longer than a call, e.g.
+ * while the server checks a large package before it answers: the upload's
+ * own default applies unless the caller chose a timeout. */
+static guint
+upload_timeout_ms (CdClient *self)
+{
+  return self->request_timeout_ms == CD_CLIENT_DEFAULT_REQUEST_TIMEOUT_MS
+           ? CD_UPLOAD_DEFAULT_TIMEOUT_MS : self->request_timeout_ms;
 }
 
 static void
@@ -197,11 +252,12 @@ start_import_send (GTask *task)
       filename = g_filename_display_basename (g_file_peek_path (start->file));
     }
 
-  cd_upload_file_async (url, start->file, filename,
-                        soup_session_get_tls_database (self->session),
-                        start->progress, start->progress_data, NULL,
-                        g_task_get_cancellable (task),
-                        start_import_uploaded_cb, g_object_ref (task));
+  cd_upload_file_with_timeout_async (url, start->file, filename,
+                                     soup_session_get_tls_database (self->session),
+                                     upload_timeout_ms (self),
+                                     start->progress, start->progress_data, NULL,
+                                     g_task_get_cancellable (task),
+                                     start_import_uploaded_cb, g_object_ref (task));
 }
 
 void
@@ -234,6 +290,8 @@ cd_client_start_import_async (CdClient             *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, cd_client_start_import_async);
+  /* Cancelled after the package was sent is OUTCOME_UNKNOWN, not CANCELLED. */
+  g_task_set_check_cancellable (task, FALSE);
   g_task_set_task_data (task, start, (GDestroyNotify)start_import_free);
 
   _cd_client_with_versions (self, IMPORTS_ROUTE, task, start_import_send);
@@ -337,6 +395,22 @@ status_send (GTask *task)
                             g_task_get_cancellable (task), status_done_cb, g_object_ref (task));
 }
 
+/* Every token that goes into a route is checked first: ".." would make
+ * .../imports/../logs/ a request for something else entirely. */
+gboolean
+_cd_client_check_job_token (const char  *token,
+                            GError     **error)
+{
+  g_autoptr(GError) invalid = NULL;
+
+  if (cd_validate_job_token (token, &invalid))
+    return TRUE;
+
+  g_set_error (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_BAD_REQUEST,
+               _("Not a Brightspace job token: %s"), invalid->message);
+  return FALSE;
+}
+
 static GTask *
 job_task_new (CdClient            *self,
               gint64               org_unit_id,
@@ -366,6 +440,7 @@ cd_client_get_import_status_async (CdClient            *self,
                                    gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
 
   g_return_if_fail (CD_IS_CLIENT (self));
   g_return_if_fail (org_unit_id > 0);
@@ -373,6 +448,11 @@ cd_client_get_import_status_async (CdClient            *self,
 
   task = job_task_new (self, org_unit_id, token, cancellable, callback, user_data,
                        cd_client_get_import_status_async);
+  if (!_cd_client_check_job_token (token, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
   _cd_client_with_versions (self, IMPORTS_ROUTE, task, status_send);
 }
 
@@ -391,147 +471,6 @@ cd_client_get_import_status_finish (CdClient      *self,
   call = g_task_get_task_data (G_TASK (result));
   if (retry_after_ms != NULL)
     *retry_after_ms = call->retry_after_ms;
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/* Job logs: a paged result set, followed by bookmark to the end. */
-
-typedef struct
-{
-  GPtrArray  *entries;    /* (owned) (element-type CdImportLogEntry) */
-  GHashTable *bookmarks;  /* (owned): seen, so a looping server cannot trap us */
-  char       *route;      /* (owned) */
-} Logs;
-
-static void
-logs_free (Logs *logs)
-{
-  g_clear_pointer (&logs->entries, g_ptr_array_unref);
-  g_clear_pointer (&logs->bookmarks, g_hash_table_unref);
-  g_clear_pointer (&logs->route, g_free);
-  g_free (logs);
-}
-
-static void logs_fetch (GTask *task, const char *bookmark);
-
-static void
-logs_page_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  Logs *logs = g_object_get_data (G_OBJECT (task), "logs");
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) error = NULL;
-  JsonObject *page, *paging;
-  JsonArray *items;
-  const char *bookmark = NULL;
-  gboolean more = FALSE;
-
-  if (!(root = cd_client_get_json_finish (CD_CLIENT (object), result, &error)))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  if (!JSON_NODE_HOLDS_OBJECT (root) ||
-      !(items = cd_json_get_array (page = json_node_get_object (root), "Items")))
-    {
-      g_task_return_new_error (task, CD_CLIENT_ERROR, CD_CLIENT_ERROR_BAD_RESPONSE,
-                               _("Brightspace sent the import log in a form Coursedrop cannot "
-                                 "read."));
-      return;
-    }
-
-  for (guint i = 0; i < json_array_get_length (items); i++)
-    {
-      JsonNode *item = json_array_get_element (items, i);
-      CdImportLogEntry *entry;
-
-      if (JSON_NODE_HOLDS_OBJECT (item) &&
-          (entry = cd_import_log_entry_new_from_json (json_node_get_object (item))))
-        g_ptr_array_add (logs->entries, entry);
-    }
-
-  if ((paging = cd_json_get_object (page, "PagingInfo")) != NULL)
-    {
-      bookmark = cd_json_get_string (paging, "Bookmark");
-      more = cd_json_get_boolean (paging, "HasMoreItems", FALSE);
-    }
-
-  if (more && bookmark != NULL && bookmark[0] != '\0' &&
-      !g_hash_table_contains (logs->bookmarks, bookmark) &&
-      g_hash_table_size (logs->bookmarks) < MAX_LOG_PAGES)
-    {
-      logs_fetch (task, bookmark);
-      return;
-    }
-
-  g_ptr_array_sort (logs->entries, cd_import_log_entry_compare);
-  g_task_return_pointer (task, g_ptr_array_ref (logs->entries), (GDestroyNotify)g_ptr_array_unref);
-}
-
-static void
-logs_fetch (GTask      *task,
-            const char *bookmark)
-{
-  CdClient *self = g_task_get_source_object (task);
-  Logs *logs = g_object_get_data (G_OBJECT (task), "logs");
-  g_autofree char *route = NULL;
-
-  if (bookmark != NULL)
-    {
-      g_autofree char *escaped = g_uri_escape_string (bookmark, NULL, FALSE);
-
-      g_hash_table_add (logs->bookmarks, g_strdup (bookmark));
-      route = g_strconcat (logs->route, "?bookmark=", escaped, NULL);
-    }
-  else
-    route = g_strdup (logs->route);
-
-  cd_client_get_json_async (self, route, g_task_get_cancellable (task), logs_page_cb,
-                            g_object_ref (task));
-}
-
-void
-cd_client_get_import_logs_async (CdClient            *self,
-                                 gint64               org_unit_id,
-                                 const char          *token,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autofree char *escaped = NULL;
-  Logs *logs;
-
-  g_return_if_fail (CD_IS_CLIENT (self));
-  g_return_if_fail (org_unit_id > 0);
-  g_return_if_fail (token != NULL);
-
-  task = job_task_new (self, org_unit_id, token, cancellable, callback, user_data,
-                       cd_client_get_import_logs_async);
-
-  escaped = g_uri_escape_string (token, NULL, FALSE);
-  logs = g_new0 (Logs, 1);
-  logs->entries = g_ptr_array_new_with_free_func ((GDestroyNotify)cd_import_log_entry_free);
-  logs->bookmarks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  /* {le} is expanded by get_json, which discovers versions when needed. */
-  logs->route = g_strdup_printf (IMPORTS_ROUTE "%s/logs/", org_unit_id, escaped);
-  g_object_set_data_full (G_OBJECT (task), "logs", logs, (GDestroyNotify)logs_free);
-
-  logs_fetch (task, NULL);
-}
-
-GPtrArray *
-cd_client_get_import_logs_finish (CdClient      *self,
-                                  GAsyncResult  *result,
-                                  GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        cd_client_get_import_logs_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }

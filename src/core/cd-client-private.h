@@ -27,6 +27,8 @@ struct _CdClient
   guint           max_attempts;
   guint           base_delay_ms;
   guint           max_delay_ms;
+  guint           request_timeout_ms;
+  guint           last_retry_after_ms;
 
   guint           le_overridden : 1;
   guint           lp_overridden : 1;
@@ -35,6 +37,7 @@ struct _CdClient
 typedef enum {
   CD_REQUEST_SIGNED     = 1 << 0,
   CD_REQUEST_IDEMPOTENT = 1 << 1,
+  CD_REQUEST_LARGE_ANSWER = 1 << 2,  /* log pages: CD_CLIENT_MAX_LOG_ANSWER */
 } CdRequestFlags;
 
 /* cd-client-request.c: one logical request with its re-signing, skew
@@ -57,10 +60,25 @@ JsonNode     *_cd_client_request_finish_full  (CdClient             *self,
                                                guint                *retry_after_ms,
                                                GError              **error);
 
+/* cd-client-imports.c */
+#define CD_CLIENT_IMPORTS_ROUTE "/d2l/api/le/{le}/import/%" G_GINT64_FORMAT "/imports/"
+/* Every job token that goes into a route passes here first: an error
+ * (CD_CLIENT_ERROR_BAD_REQUEST), never a request. */
+gboolean      _cd_client_check_job_token      (const char           *token,
+                                               GError              **error);
+
+/* cd-client-calls.c */
+void          _cd_client_get_large_json_async (CdClient             *self,
+                                               const char           *route,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+
 /* cd-client.c */
 void          _cd_client_skew_changed         (CdClient             *self);
-void          _cd_client_adopt_server_time    (CdClient             *self,
-                                               gint64                server_time);
+gboolean      _cd_client_adopt_server_time    (CdClient             *self,
+                                               gint64                server_time,
+                                               GError              **error);
 void          _cd_client_set_version          (CdClient             *self,
                                                const char           *product,
                                                const char           *version);
@@ -87,10 +105,23 @@ GError       *_cd_client_error_from_transport (const char           *host,
                                                const GError         *error);
 gboolean      _cd_client_error_is_transient   (const GError         *error);
 guint         _cd_client_retry_after_ms       (SoupMessage          *message);
+guint         _cd_client_parse_retry_after    (const char           *value);
 JsonNode     *_cd_client_parse_json           (GBytes               *body,
                                                GError              **error);
 char         *_cd_client_body_excerpt         (GBytes               *body,
                                                gsize                 max_chars);
+
+/* cd-client-read.c */
+void          _cd_client_send_capped_async    (SoupSession          *session,
+                                               SoupMessage          *message,
+                                               gsize                 max_bytes,
+                                               gint64                deadline_us,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+GBytes       *_cd_client_send_capped_finish   (GAsyncResult         *result,
+                                               GError              **error);
+GError       *_cd_client_too_large_error      (gsize                 max_bytes);
 
 /* cd-client-tls.c: the session's trust store. */
 GTlsDatabase *_cd_client_tls_database_new     (const char           *pem_path,

@@ -23,6 +23,7 @@ typedef struct
   GSource        *wait_source;   /* (nullable): backoff timer */
   GSource        *cancel_source; /* (nullable): cancels the backoff */
   gint64          started_us;
+  gint64          deadline_us;   /* monotonic: the whole request, retries included */
   guint           retry_after_ms; /* of the last reply */
   guint           attempt;       /* 1-based; the skew retry does not count */
   guint           skew_retried : 1;
@@ -110,6 +111,10 @@ request_schedule_retry (GTask *task,
   delay_ms = MAX (delay_ms, retry_after_ms);
   delay_ms = MIN (delay_ms, MAX_RETRY_AFTER_MS);
 
+  /* No retry that could not even start before the deadline. */
+  if (g_get_monotonic_time () + (gint64) delay_ms * 1000 >= req->deadline_us)
+    return FALSE;
+
   req->attempt++;
   g_debug ("%s %s: attempt %u of %u in %u ms", req->method, req->log_target,
            req->attempt, self->max_attempts, (guint) delay_ms);
@@ -142,6 +147,7 @@ request_handle_skew (GTask      *task,
   CdClient *self = g_task_get_source_object (task);
   Request *req = g_task_get_task_data (task);
   g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
   gint64 server_time = 0;
 
   if (status != SOUP_STATUS_FORBIDDEN || (req->flags & CD_REQUEST_SIGNED) == 0)
@@ -162,8 +168,13 @@ request_handle_skew (GTask      *task,
     }
 
   /* The server refused before acting on anything, so even a POST can be
-   * sent again.  The skew stays in the context for later calls. */
-  _cd_client_adopt_server_time (self, server_time);
+   * sent again.  The skew stays in the context for later calls; an absurd
+   * server clock is refused rather than signed with. */
+  if (!_cd_client_adopt_server_time (self, server_time, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return TRUE;
+    }
   req->skew_retried = TRUE;
   request_send (task);
 
@@ -183,13 +194,20 @@ request_sent_cb (GObject      *object,
   g_autoptr(JsonNode) node = NULL;
   guint status;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  body = _cd_client_send_capped_finish (result, &error);
   if (body == NULL)
     {
       g_autoptr(GError) mapped = NULL;
       g_autofree char *reason = cd_idkey_redact (error->message);
 
       g_debug ("%s %s → %s (%u ms)", req->method, req->log_target, reason, elapsed_ms (req));
+
+      /* Too large an answer is no accident worth repeating. */
+      if (error->domain == CD_CLIENT_ERROR)
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
 
       mapped = _cd_client_error_from_transport (self->host, req->message, error);
       if (_cd_client_error_is_transient (mapped) && request_schedule_retry (task, 0))
@@ -201,6 +219,7 @@ request_sent_cb (GObject      *object,
 
   status = soup_message_get_status (req->message);
   req->retry_after_ms = _cd_client_retry_after_ms (req->message);
+  self->last_retry_after_ms = req->retry_after_ms;
   g_debug ("%s %s → %u (%u ms, %" G_GSIZE_FORMAT " bytes)", req->method, req->log_target,
            status, elapsed_ms (req), g_bytes_get_size (body));
 
@@ -286,9 +305,11 @@ request_send (GTask *task)
   req->started_us = g_get_monotonic_time ();
   g_debug ("%s %s", req->method, req->log_target);
 
-  soup_session_send_and_read_async (self->session, req->message, G_PRIORITY_DEFAULT,
-                                    g_task_get_cancellable (task), request_sent_cb,
-                                    g_object_ref (task));
+  _cd_client_send_capped_async (self->session, req->message,
+                                (req->flags & CD_REQUEST_LARGE_ANSWER) ? CD_CLIENT_MAX_LOG_ANSWER
+                                                                       : CD_CLIENT_MAX_JSON_ANSWER,
+                                req->deadline_us, g_task_get_cancellable (task),
+                                request_sent_cb, g_object_ref (task));
 }
 
 void
@@ -316,6 +337,7 @@ _cd_client_request_async (CdClient            *self,
   req->body = body != NULL ? g_bytes_ref (body) : NULL;
   req->flags = flags;
   req->attempt = 1;
+  req->deadline_us = g_get_monotonic_time () + (gint64) self->request_timeout_ms * 1000;
   g_task_set_task_data (task, req, (GDestroyNotify) request_free);
 
   request_send (task);
@@ -347,14 +369,28 @@ _cd_client_request_finish_full (CdClient      *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* Keeps the server's clock as the skew for this and later calls. */
-void
-_cd_client_adopt_server_time (CdClient *self,
-                              gint64    server_time)
+/* Keeps the server's clock as the skew for this and later calls, unless it
+ * is absurd: a server claiming a time decades away is broken or hostile,
+ * and signing with its clock would overflow. */
+gboolean
+_cd_client_adopt_server_time (CdClient  *self,
+                              gint64     server_time,
+                              GError   **error)
 {
-  gint64 skew = server_time - g_get_real_time () / G_USEC_PER_SEC;
+  gint64 skew;
+
+  if (!cd_idkey_skew_from_server_time (server_time, g_get_real_time () / G_USEC_PER_SEC, &skew))
+    {
+      g_set_error (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_TIMESTAMP,
+                   _("%s claims a time more than ten years away from this computer’s "
+                     "clock, so Coursedrop cannot sign requests for it. Check the date "
+                     "and time of this computer and the address of the site."), self->host);
+      return FALSE;
+    }
 
   cd_idkey_context_set_skew (self->context, skew);
   _cd_client_skew_changed (self);
   g_debug ("Clock skew against %s is %" G_GINT64_FORMAT " s; signing again", self->host, skew);
+
+  return TRUE;
 }

@@ -184,6 +184,42 @@ cd_client_set_retry_policy (CdClient *self,
   self->max_delay_ms = MAX (max_delay_ms, base_delay_ms);
 }
 
+/* The session's own timeouts, in whole seconds, bound connecting and each
+ * read or write; the request deadline bounds the whole. */
+static void
+apply_session_timeouts (CdClient *self)
+{
+  guint seconds = MAX ((self->request_timeout_ms + 999) / 1000, 1);
+
+  g_object_set (self->session, "timeout", seconds, "idle-timeout", MAX (seconds, 60), NULL);
+}
+
+void
+cd_client_set_request_timeout (CdClient *self,
+                               guint     timeout_ms)
+{
+  g_return_if_fail (CD_IS_CLIENT (self));
+
+  self->request_timeout_ms = timeout_ms > 0 ? timeout_ms : CD_CLIENT_DEFAULT_REQUEST_TIMEOUT_MS;
+  apply_session_timeouts (self);
+}
+
+guint
+cd_client_get_request_timeout (CdClient *self)
+{
+  g_return_val_if_fail (CD_IS_CLIENT (self), 0);
+
+  return self->request_timeout_ms;
+}
+
+guint
+cd_client_get_retry_after (CdClient *self)
+{
+  g_return_val_if_fail (CD_IS_CLIENT (self), 0);
+
+  return self->last_retry_after_ms;
+}
+
 CdIdKeyContext *
 cd_client_get_context (CdClient *self)
 {
@@ -403,9 +439,9 @@ cd_client_init (CdClient *self)
   /* One session per client: connections, TLS trust and the user agent are
    * shared by every request, including uploads. */
   self->session = soup_session_new_with_options ("user-agent", "Coursedrop/" PACKAGE_VERSION,
-                                                 "timeout", 60,
-                                                 "idle-timeout", 60,
                                                  NULL);
+  self->request_timeout_ms = CD_CLIENT_DEFAULT_REQUEST_TIMEOUT_MS;
+  apply_session_timeouts (self);
   self->trust = _cd_certificate_trust_new ();
   database = _cd_client_tls_database_new (NULL, self->trust, NULL);
   soup_session_set_tls_database (self->session, database);

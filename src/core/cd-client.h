@@ -38,6 +38,15 @@ typedef enum {
 
 GQuark cd_client_error_quark (void);
 
+/* Every request (retries and backoff included) ends by this deadline. */
+#define CD_CLIENT_DEFAULT_REQUEST_TIMEOUT_MS (30 * 1000)
+/* The longest wait a server's Retry-After can ask for; longer ones are cut
+ * to this, both for the client's own backoff and for what it reports. */
+#define CD_CLIENT_MAX_RETRY_AFTER_MS (5 * 60 * 1000)
+/* Answers are read with these caps (CD_CLIENT_ERROR_BAD_RESPONSE beyond). */
+#define CD_CLIENT_MAX_JSON_ANSWER (1024 * 1024)
+#define CD_CLIENT_MAX_LOG_ANSWER  (4 * 1024 * 1024)
+
 #define CD_TYPE_CLIENT (cd_client_get_type ())
 
 G_DECLARE_FINAL_TYPE (CdClient, cd_client, CD, CLIENT, GObject)
@@ -86,6 +95,20 @@ void        cd_client_set_retry_policy       (CdClient        *self,
                                               guint            max_attempts,
                                               guint            base_delay_ms,
                                               guint            max_delay_ms);
+/* The deadline of every request from now on (retries included): a call
+ * that has no whole answer by then fails with CD_CLIENT_ERROR_NETWORK.
+ * Also bounds connecting and each read or write.  For imports it is the
+ * longest time without progress, and the longest wait for the answer once
+ * the package is sent (then CD_CLIENT_ERROR_OUTCOME_UNKNOWN); with the
+ * default here, uploads use CD_UPLOAD_DEFAULT_TIMEOUT_MS.  0 restores the
+ * default. */
+void        cd_client_set_request_timeout    (CdClient        *self,
+                                              guint            timeout_ms);
+guint       cd_client_get_request_timeout    (CdClient        *self);
+/* The wait (ms, at most CD_CLIENT_MAX_RETRY_AFTER_MS) that the Retry-After
+ * of this client's last answer asked for, e.g. with a
+ * CD_CLIENT_ERROR_RATE_LIMITED or _SERVER error; 0 when it had none. */
+guint       cd_client_get_retry_after        (CdClient        *self);
 CdIdKeyContext *cd_client_get_context        (CdClient        *self);
 char       *cd_client_build_url              (CdClient        *self,
                                               const char      *method,

@@ -222,6 +222,24 @@ cd_idkey_parse_timestamp_error (const char *body,
   return TRUE;
 }
 
+gboolean
+cd_idkey_skew_from_server_time (gint64  server_time,
+                                gint64  now,
+                                gint64 *skew)
+{
+  gint64 difference;
+
+  /* "Timestamp out of range 9223372036854775807" minus now overflows. */
+  if (__builtin_sub_overflow (server_time, now, &difference) ||
+      difference > CD_IDKEY_MAX_SKEW || difference < -CD_IDKEY_MAX_SKEW)
+    return FALSE;
+
+  if (skew != NULL)
+    *skew = difference;
+
+  return TRUE;
+}
+
 /* Python's quote_plus, which the official SDK uses for query values:
  * everything but A-Z a-z 0-9 _ . - ~ escaped, space as '+'. */
 static void
@@ -436,7 +454,8 @@ void
 cd_idkey_context_set_skew (CdIdKeyContext *self,
                            gint64          skew_seconds)
 {
-  self->skew = skew_seconds;
+  /* Never a skew that could overflow the clock arithmetic. */
+  self->skew = CLAMP (skew_seconds, -CD_IDKEY_MAX_SKEW, CD_IDKEY_MAX_SKEW);
 }
 
 /**

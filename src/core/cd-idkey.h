@@ -31,6 +31,16 @@ gboolean  cd_idkey_signature_equal       (const char  *a,
 gboolean  cd_idkey_parse_timestamp_error (const char  *body,
                                           gint64      *server_time);
 
+/* The largest clock skew believed: beyond it a server's clock is broken
+ * or hostile (ten years, in seconds). */
+#define CD_IDKEY_MAX_SKEW ((gint64) 10 * 366 * 24 * 60 * 60)
+
+/* The skew (@server_time - @now, in seconds) without overflow; FALSE when
+ * it lies beyond ±CD_IDKEY_MAX_SKEW. */
+gboolean  cd_idkey_skew_from_server_time (gint64       server_time,
+                                          gint64       now,
+                                          gint64      *skew);
+
 /* The browser sign-in flow (valence-idkey.md §5). */
 char     *cd_idkey_build_auth_url        (const char  *base_url,
                                           const char  *app_id,

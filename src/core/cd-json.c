@@ -44,6 +44,41 @@ cd_json_check_depth (const char *data,
   return TRUE;
 }
 
+/* json-glib reads "{…}{…}" as several documents without complaint, but
+ * an answer is one: which of two JobTokens would be the real one? */
+static gboolean
+has_trailing_value (const char *data,
+                    gsize       length)
+{
+  gboolean in_string = FALSE;
+  gboolean closed = FALSE;
+  guint depth = 0;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = data[i];
+
+      if (closed && !g_ascii_isspace (c))
+        return TRUE;
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        depth++;
+      else if ((c == ']' || c == '}') && depth > 0 && --depth == 0)
+        closed = TRUE;
+    }
+
+  return FALSE;
+}
+
 JsonNode *
 cd_json_parse (const char *data,
                gssize      length,
@@ -56,6 +91,13 @@ cd_json_parse (const char *data,
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                    _("The JSON is nested more than %u levels deep."), CD_JSON_MAX_DEPTH);
+      return NULL;
+    }
+
+  if (has_trailing_value (data, size))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _("The JSON holds more than one document."));
       return NULL;
     }
 

@@ -11,13 +11,12 @@
  */
 
 #include <string.h>
-#include <gnutls/crypto.h>
 #include <libsoup/soup.h>
 #include <glib/gi18n-lib.h>
 
 #include "cd-certificate-private.h"
 #include "cd-chain-input-stream.h"
-#include "cd-upload.h"
+#include "cd-upload-private.h"
 
 #define PROGRESS_INTERVAL_MS 100
 
@@ -34,10 +33,18 @@ typedef struct
   GBytes               *epilogue;         /* (owned) */
   char                 *content_type;     /* (owned) */
 
+  guint                 timeout_ms;       /* without progress; for the answer, in all */
+  GCancellable         *cancellable;      /* (owned): the worker's, see upload_watch() */
+  GCancellable         *outer;            /* (owned) (nullable): the caller's */
+  GSource              *outer_source;     /* (owned) (nullable): watches it */
+
   /* Shared between the worker and the caller's context. */
   GMutex                lock;
   goffset               sent;
   goffset               total;
+  gint64                progress_us;      /* monotonic: the last sign of progress */
+  gint64                body_sent_us;     /* monotonic; 0 until the whole body was written */
+  gboolean              timed_out;
 
   /* The caller's context only. */
   CdUploadProgressFunc  progress;
@@ -48,6 +55,7 @@ typedef struct
 
   /* The worker only. */
   SoupMessage          *message;          /* (unowned) */
+  CdChainInputStream   *chain;            /* (owned) (nullable): the body being sent */
   GError               *reopen_error;     /* (owned) (nullable) */
 } Upload;
 
@@ -79,64 +87,14 @@ upload_free (Upload *upload)
   g_clear_pointer (&upload->epilogue, g_bytes_unref);
   g_clear_pointer (&upload->content_type, g_free);
   g_clear_error (&upload->reopen_error);
+  g_clear_object (&upload->chain);
+  if (upload->outer_source != NULL)
+    g_source_destroy (upload->outer_source);
+  g_clear_pointer (&upload->outer_source, g_source_unref);
+  g_clear_object (&upload->outer);
+  g_clear_object (&upload->cancellable);
   g_mutex_clear (&upload->lock);
   g_free (upload);
-}
-
-/**
- * cd_upload_quote_filename:
- *
- * Brightspace is an ASP.NET service whose handling of RFC 5987's
- * filename*= is unknown, so we write the name the way browsers and Python's
- * requests (which D2L's sample uses) do.
- *
- * Returns: (transfer full): the quoted-string contents for filename="…"
- */
-char *
-cd_upload_quote_filename (const char *filename)
-{
-  GString *out = g_string_sized_new (strlen (filename) + 8);
-
-  for (const char *p = filename; *p != '\0'; p++)
-    {
-      switch (*p)
-        {
-        case '"':
-          g_string_append (out, "%22");
-          break;
-        case '\r':
-          g_string_append (out, "%0D");
-          break;
-        case '\n':
-          g_string_append (out, "%0A");
-          break;
-        default:
-          g_string_append_c (out, *p);
-          break;
-        }
-    }
-
-  return g_string_free (out, FALSE);
-}
-
-/* A boundary that cannot be guessed, so no package content can end the
- * part early by accident or design. */
-static char *
-make_boundary (void)
-{
-  guint8 random[16];
-  GString *boundary = g_string_new ("----CoursedropBoundary");
-
-  if (gnutls_rnd (GNUTLS_RND_NONCE, random, sizeof random) != 0)
-    {
-      for (guint i = 0; i < sizeof random; i++)
-        random[i] = (guint8)g_random_int_range (0, 256);
-    }
-
-  for (guint i = 0; i < sizeof random; i++)
-    g_string_append_printf (boundary, "%02x", random[i]);
-
-  return g_string_free (boundary, FALSE);
 }
 
 /* Reading the package failed, not the connection: say so, so nobody is
@@ -160,27 +118,15 @@ package_error (Upload  *upload,
 static void
 upload_build_envelope (Upload *upload)
 {
-  g_autofree char *boundary = make_boundary ();
-  g_autofree char *quoted = cd_upload_quote_filename (upload->filename);
-  char *preamble;
-  char *epilogue;
-
-  preamble = g_strdup_printf ("--%s\r\n"
-                              "Content-Disposition: form-data; name=\"file\"; filename=\"%s\"\r\n"
-                              "Content-Type: application/zip\r\n"
-                              "\r\n",
-                              boundary, quoted);
-  epilogue = g_strdup_printf ("\r\n--%s--\r\n", boundary);
-
-  upload->preamble = g_bytes_new_take (preamble, strlen (preamble));
-  upload->epilogue = g_bytes_new_take (epilogue, strlen (epilogue));
-  upload->content_type = g_strdup_printf ("multipart/form-data; boundary=%s", boundary);
+  _cd_upload_build_envelope (upload->filename, &upload->preamble, &upload->epilogue,
+                             &upload->content_type);
 }
 
 /* (Re)attaches a fresh body: libsoup closes the old stream after use, so a
  * restarted message needs the file opened again. */
 static gboolean
 upload_attach_body (Upload        *upload,
+                    goffset        file_size,
                     GError       **error)
 {
   g_autoptr(GFileInputStream) file_stream = NULL;
@@ -198,9 +144,14 @@ upload_attach_body (Upload        *upload,
   children[1] = G_INPUT_STREAM (file_stream);
   children[2] = tail;
   chain = cd_chain_input_stream_new (children, G_N_ELEMENTS (children));
+  /* The Content-Length promises the size measured before: a package that
+   * shrinks or grows meanwhile must fail now, not stall the request. */
+  cd_chain_input_stream_expect_length (CD_CHAIN_INPUT_STREAM (chain), 1, file_size);
+  g_set_object (&upload->chain, CD_CHAIN_INPUT_STREAM (chain));
 
   g_mutex_lock (&upload->lock);
   upload->sent = 0;
+  upload->progress_us = g_get_monotonic_time ();
   g_mutex_unlock (&upload->lock);
 
   soup_message_set_request_body (upload->message, upload->content_type, chain, upload->total);
@@ -215,7 +166,64 @@ wrote_body_data_cb (SoupMessage *message,
 {
   g_mutex_lock (&upload->lock);
   upload->sent += chunk_size;
+  upload->progress_us = g_get_monotonic_time ();
   g_mutex_unlock (&upload->lock);
+}
+
+/* From here on the server may act on the package, whatever happens next. */
+static void
+wrote_body_cb (SoupMessage *message,
+               Upload      *upload)
+{
+  g_mutex_lock (&upload->lock);
+  upload->body_sent_us = g_get_monotonic_time ();
+  g_mutex_unlock (&upload->lock);
+}
+
+static gboolean
+upload_body_was_sent (Upload *upload)
+{
+  gboolean sent;
+
+  g_mutex_lock (&upload->lock);
+  sent = upload->body_sent_us != 0;
+  g_mutex_unlock (&upload->lock);
+
+  return sent;
+}
+
+/* An answer as large as a hostile server likes is not read whole. */
+static GBytes *
+read_answer (GInputStream  *stream,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  g_autoptr(GByteArray) answer = g_byte_array_new ();
+  guint8 chunk[16384];
+
+  for (;;)
+    {
+      gssize n = g_input_stream_read (stream, chunk,
+                                      MIN (sizeof chunk, CD_UPLOAD_MAX_ANSWER - answer->len + 1),
+                                      cancellable, error);
+
+      if (n < 0)
+        return NULL;
+      if (n == 0)
+        break;
+      if ((gsize) n > CD_UPLOAD_MAX_ANSWER - answer->len)
+        {
+          g_autofree char *size = g_format_size (CD_UPLOAD_MAX_ANSWER);
+
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                       _("The server’s answer was larger than %s."), size);
+          return NULL;
+        }
+      g_byte_array_append (answer, chunk, (guint) n);
+    }
+
+  g_input_stream_close (stream, NULL, NULL);
+  return g_byte_array_free_to_bytes (g_steal_pointer (&answer));
 }
 
 static void
@@ -224,8 +232,17 @@ restarted_cb (SoupMessage *message,
 {
   g_autoptr(GError) error = NULL;
 
+  /* Never a second copy of a package the server may already have. */
+  if (upload_body_was_sent (upload))
+    {
+      g_set_error_literal (&upload->reopen_error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
+                           _("The connection closed after the package was sent."));
+      return;
+    }
+
   /* The send then fails on the closed stream; this is the reason to tell. */
-  if (!upload_attach_body (upload, &error))
+  if (!upload_attach_body (upload, upload->total - (goffset) g_bytes_get_size (upload->preamble) -
+                                   (goffset) g_bytes_get_size (upload->epilogue), &error))
     g_propagate_error (&upload->reopen_error, g_steal_pointer (&error));
 }
 
@@ -240,9 +257,11 @@ upload_thread (GTask        *task,
   g_autoptr(SoupSession) session = NULL;
   g_autoptr(SoupMessage) message = NULL;
   g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GInputStream) answer = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
   CdUploadResponse *response;
+  goffset file_size = 0;
 
   /* The session and its sockets belong to this thread alone. */
   g_main_context_push_thread_default (context);
@@ -254,13 +273,16 @@ upload_thread (GTask        *task,
       goto out;
     }
 
+  file_size = g_file_info_get_size (info);
   g_mutex_lock (&upload->lock);
-  upload->total = (goffset)g_bytes_get_size (upload->preamble) + g_file_info_get_size (info) +
+  upload->total = (goffset)g_bytes_get_size (upload->preamble) + file_size +
                   (goffset)g_bytes_get_size (upload->epilogue);
   g_mutex_unlock (&upload->lock);
 
+  /* Each socket read or write (connecting too) gives up after this; the
+   * watch in the caller's context bounds the whole. */
   session = soup_session_new_with_options ("user-agent", "Coursedrop/" PACKAGE_VERSION,
-                                           "timeout", 120,
+                                           "timeout", MAX ((upload->timeout_ms + 999) / 1000, 1),
                                            NULL);
   if (upload->tls_database != NULL)
     soup_session_set_tls_database (session, upload->tls_database);
@@ -288,17 +310,29 @@ upload_thread (GTask        *task,
    * when the server refuses before the body (seen with a 403), and the
    * server's early answer reaches us without it. */
 
-  if (!upload_attach_body (upload, &error))
+  if (!upload_attach_body (upload, file_size, &error))
     {
       package_error (upload, &error);
       goto out;
     }
 
   g_signal_connect (message, "wrote-body-data", G_CALLBACK (wrote_body_data_cb), upload);
+  g_signal_connect (message, "wrote-body", G_CALLBACK (wrote_body_cb), upload);
   g_signal_connect (message, "restarted", G_CALLBACK (restarted_cb), upload);
 
-  body = soup_session_send_and_read (session, message, cancellable, &error);
-  if (upload->reopen_error != NULL)
+  answer = soup_session_send (session, message, upload->cancellable, &error);
+  if (answer != NULL)
+    body = read_answer (answer, upload->cancellable, &error);
+
+  if (error != NULL && upload->chain != NULL &&
+      cd_chain_input_stream_length_changed (upload->chain))
+    {
+      g_clear_error (&error);
+      g_set_error (&error, CD_UPLOAD_ERROR, CD_UPLOAD_ERROR_CHANGED,
+                   _("The package “%s” changed while it was being uploaded. Wait until "
+                     "it is completely written, then import it again."), upload->filename);
+    }
+  else if (upload->reopen_error != NULL)
     {
       g_clear_error (&error);
       g_clear_pointer (&body, g_bytes_unref);
@@ -310,6 +344,10 @@ upload_thread (GTask        *task,
   upload->message = NULL;
 
 out:
+  /* The message completes when its body stream goes: in this context. */
+  if (answer != NULL)
+    g_input_stream_close (answer, NULL, NULL);
+  g_clear_object (&answer);
   g_main_context_pop_thread_default (context);
 
   if (error != NULL)
@@ -344,10 +382,32 @@ upload_report (Upload *upload)
     }
 }
 
+/* The upload's deadline is about progress, not total time: a large package
+ * on a slow line may take an hour.  Once the body is sent, the answer must
+ * come within the timeout. */
+static void
+upload_watch (Upload *upload)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 limit_us = (gint64) upload->timeout_ms * 1000;
+  gboolean expired;
+
+  g_mutex_lock (&upload->lock);
+  expired = upload->body_sent_us != 0 ? now - upload->body_sent_us > limit_us
+                                       : now - upload->progress_us > limit_us;
+  if (expired)
+    upload->timed_out = TRUE;
+  g_mutex_unlock (&upload->lock);
+
+  if (expired)
+    g_cancellable_cancel (upload->cancellable);
+}
+
 static gboolean
 progress_tick_cb (gpointer user_data)
 {
   upload_report (user_data);
+  upload_watch (user_data);
   return G_SOURCE_CONTINUE;
 }
 
@@ -360,15 +420,41 @@ upload_done_cb (GObject      *object,
   Upload *upload = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
   CdUploadResponse *response;
+  gboolean timed_out;
 
   g_source_destroy (upload->progress_source);
   g_clear_pointer (&upload->progress_source, g_source_unref);
   upload_report (upload);
 
-  if (!(response = g_task_propagate_pointer (G_TASK (result), &error)))
+  g_mutex_lock (&upload->lock);
+  timed_out = upload->timed_out;
+  g_mutex_unlock (&upload->lock);
+  g_object_set_data (G_OBJECT (outer), "body-sent", GINT_TO_POINTER (upload_body_was_sent (upload)));
+
+  response = g_task_propagate_pointer (G_TASK (result), &error);
+
+  /* Our watch cancelled it, not the caller: say why. */
+  if (response == NULL && timed_out && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      !g_cancellable_is_cancelled (upload->outer))
+    {
+      g_clear_error (&error);
+      g_set_error (&error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                   _("Nothing happened for %u seconds."), MAX (upload->timeout_ms / 1000, 1));
+    }
+
+  if (response == NULL)
     g_task_return_error (outer, g_steal_pointer (&error));
   else
     g_task_return_pointer (outer, response, (GDestroyNotify)cd_upload_response_free);
+}
+
+static gboolean
+outer_cancelled_cb (GCancellable *outer,
+                    gpointer      user_data)
+{
+  g_cancellable_cancel (user_data);
+
+  return G_SOURCE_REMOVE;
 }
 
 void
@@ -383,6 +469,24 @@ cd_upload_file_async (const char           *url,
                       GAsyncReadyCallback   callback,
                       gpointer              user_data)
 {
+  cd_upload_file_with_timeout_async (url, file, filename, tls_database, 0, progress,
+                                     progress_data, progress_destroy, cancellable, callback,
+                                     user_data);
+}
+
+void
+cd_upload_file_with_timeout_async (const char           *url,
+                                   GFile                *file,
+                                   const char           *filename,
+                                   GTlsDatabase         *tls_database,
+                                   guint                 timeout_ms,
+                                   CdUploadProgressFunc  progress,
+                                   gpointer              progress_data,
+                                   GDestroyNotify        progress_destroy,
+                                   GCancellable         *cancellable,
+                                   GAsyncReadyCallback   callback,
+                                   gpointer              user_data)
+{
   g_autoptr(GTask) outer = NULL;
   g_autoptr(GTask) worker = NULL;
   Upload *upload;
@@ -395,6 +499,9 @@ cd_upload_file_async (const char           *url,
 
   outer = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (outer, cd_upload_file_async);
+  /* A cancel after the body was sent is an outcome the caller must hear
+   * about as such, not a plain cancellation. */
+  g_task_set_check_cancellable (outer, FALSE);
 
   upload = g_new0 (Upload, 1);
   g_mutex_init (&upload->lock);
@@ -402,10 +509,23 @@ cd_upload_file_async (const char           *url,
   upload->file = g_object_ref (file);
   upload->filename = g_strdup (filename);
   upload->tls_database = tls_database != NULL ? g_object_ref (tls_database) : NULL;
+  upload->timeout_ms = timeout_ms > 0 ? timeout_ms : CD_UPLOAD_DEFAULT_TIMEOUT_MS;
   upload->progress = progress;
   upload->progress_data = progress_data;
   upload->progress_destroy = progress_destroy;
   upload->reported = -1;
+  upload->progress_us = g_get_monotonic_time ();
+  upload->cancellable = g_cancellable_new ();
+  /* Not g_cancellable_connect(): disconnecting inside a cancel deadlocks. */
+  if (cancellable != NULL)
+    {
+      upload->outer = g_object_ref (cancellable);
+      upload->outer_source = g_cancellable_source_new (cancellable);
+      g_source_set_static_name (upload->outer_source, "[coursedrop] upload cancel");
+      g_source_set_callback (upload->outer_source, G_SOURCE_FUNC (outer_cancelled_cb),
+                             g_object_ref (upload->cancellable), g_object_unref);
+      g_source_attach (upload->outer_source, g_main_context_get_thread_default ());
+    }
   upload_build_envelope (upload);
 
   upload->progress_source = g_timeout_source_new (PROGRESS_INTERVAL_MS);
@@ -413,8 +533,9 @@ cd_upload_file_async (const char           *url,
   g_source_set_static_name (upload->progress_source, "[coursedrop] upload progress");
   g_source_attach (upload->progress_source, g_main_context_get_thread_default ());
 
-  worker = g_task_new (NULL, cancellable, upload_done_cb, g_steal_pointer (&outer));
+  worker = g_task_new (NULL, upload->cancellable, upload_done_cb, g_steal_pointer (&outer));
   g_task_set_source_tag (worker, upload_thread);
+  g_task_set_check_cancellable (worker, FALSE);
   g_task_set_task_data (worker, upload, (GDestroyNotify)upload_free);
   g_task_run_in_thread (worker, upload_thread);
 }
@@ -432,4 +553,13 @@ cd_upload_file_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cd_upload_file_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+gboolean
+cd_upload_file_body_was_sent (GAsyncResult *result)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cd_upload_file_async, FALSE);
+
+  return GPOINTER_TO_INT (g_object_get_data (G_OBJECT (result), "body-sent"));
 }

@@ -15,7 +15,14 @@ G_BEGIN_DECLS
 typedef enum {
   CD_UPLOAD_ERROR_PACKAGE,
   CD_UPLOAD_ERROR_INVALID_URL,
+  CD_UPLOAD_ERROR_CHANGED,  /* the file shrank or grew while it was sent */
 } CdUploadError;
+
+/* The longest time an upload may make no progress, and the longest wait
+ * for the answer once the whole package is sent. */
+#define CD_UPLOAD_DEFAULT_TIMEOUT_MS (120 * 1000)
+/* The answer (a JobToken or an error) is read up to this size. */
+#define CD_UPLOAD_MAX_ANSWER (1024 * 1024)
 
 GQuark cd_upload_error_quark (void);
 
@@ -58,5 +65,24 @@ void              cd_upload_file_async  (const char            *url,
                                          gpointer               user_data);
 CdUploadResponse *cd_upload_file_finish (GAsyncResult          *result,
                                          GError               **error);
+/* The same with @timeout_ms (0: CD_UPLOAD_DEFAULT_TIMEOUT_MS) as the
+ * longest time without progress; then the upload fails with
+ * G_IO_ERROR_TIMED_OUT.  A changing file fails with CD_UPLOAD_ERROR_CHANGED.
+ * Cancelling after the body was sent still fails, with the error of the
+ * cut request: see cd_upload_file_body_was_sent(). */
+void              cd_upload_file_with_timeout_async (const char           *url,
+                                                     GFile                *file,
+                                                     const char           *filename,
+                                                     GTlsDatabase         *tls_database,
+                                                     guint                 timeout_ms,
+                                                     CdUploadProgressFunc  progress,
+                                                     gpointer              progress_data,
+                                                     GDestroyNotify        progress_destroy,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+/* After a failed upload: whether the whole body had been written, so the
+ * server may have acted on it although no answer came. */
+gboolean          cd_upload_file_body_was_sent      (GAsyncResult          *result);
 
 G_END_DECLS

@@ -369,13 +369,25 @@ apply_fault_before (CdSandbox           *self,
     }
 }
 
+void
+_cd_sandbox_delay_reply (CdSandbox         *self,
+                         SoupServerMessage *msg,
+                         guint              ms)
+{
+  DelayedReply *reply = g_new0 (DelayedReply, 1);
+
+  reply->self = self;
+  reply->msg = g_object_ref (msg);
+  reply->source_id = g_timeout_add (ms, delayed_reply_cb, reply);
+  self->delayed = g_list_prepend (self->delayed, reply);
+  soup_server_message_pause (msg);
+}
+
 static void
 apply_fault_after (CdSandbox           *self,
                    SoupServerMessage   *msg,
                    CdSandboxFaultEntry *fault)
 {
-  DelayedReply *reply;
-
   switch (fault->kind)
     {
     case CD_SANDBOX_FAULT_BROKEN_JSON:
@@ -383,12 +395,7 @@ apply_fault_after (CdSandbox           *self,
       break;
 
     case CD_SANDBOX_FAULT_SLOW:
-      reply = g_new0 (DelayedReply, 1);
-      reply->self = self;
-      reply->msg = g_object_ref (msg);
-      reply->source_id = g_timeout_add (fault->arg, delayed_reply_cb, reply);
-      self->delayed = g_list_prepend (self->delayed, reply);
-      soup_server_message_pause (msg);
+      _cd_sandbox_delay_reply (self, msg, fault->arg);
       break;
 
     case CD_SANDBOX_FAULT_SERVER_ERROR:
@@ -410,10 +417,35 @@ take_get_fault (CdSandbox *self)
     return NULL;
 
   copy = g_memdup2 (head, sizeof *head);
+  copy->body = g_strdup (head->body);
   if (--head->remaining == 0)
-    g_free (g_queue_pop_head (&self->get_faults));
+    _cd_sandbox_fault_entry_free (g_queue_pop_head (&self->get_faults));
 
   return copy;
+}
+
+void
+_cd_sandbox_fault_entry_free (CdSandboxFaultEntry *entry)
+{
+  g_free (entry->body);
+  g_free (entry);
+}
+
+/* Hostile answers apply to any GET, versions included. */
+static gboolean
+apply_hostile (CdSandbox         *self,
+               SoupServerMessage *msg)
+{
+  CdSandboxFaultEntry *head = g_queue_peek_head (&self->get_faults);
+  g_autoptr(CdSandboxFaultEntry) fault = NULL;
+
+  if (head == NULL || !_cd_sandbox_fault_is_hostile (head->kind) ||
+      g_strcmp0 (soup_server_message_get_method (msg), SOUP_METHOD_GET) != 0)
+    return FALSE;
+
+  fault = take_get_fault (self);
+  _cd_sandbox_hostile_reply (self, msg, fault);
+  return TRUE;
 }
 
 /* --- dispatch --------------------------------------------------------------------- */
@@ -449,7 +481,7 @@ server_cb (SoupServer        *server,
            gpointer           user_data)
 {
   CdSandbox *self = user_data;
-  g_autofree CdSandboxFaultEntry *fault = NULL;
+  g_autoptr(CdSandboxFaultEntry) fault = NULL;
   CdSandboxRoute route;
 
   _cd_sandbox_parse_route (msg, &route);
@@ -463,7 +495,8 @@ server_cb (SoupServer        *server,
       _cd_sandbox_handle_stats (self, msg);
       goto out;
     case CD_SANDBOX_ROUTE_VERSIONS:
-      _cd_sandbox_handle_versions (msg);
+      if (!apply_hostile (self, msg))
+        _cd_sandbox_handle_versions (msg);
       goto out;
     case CD_SANDBOX_ROUTE_TEST_EXPIRE:
       _cd_sandbox_handle_expire (self, msg);
@@ -498,6 +531,9 @@ server_cb (SoupServer        *server,
     }
 
   if (!_cd_sandbox_check_auth (self, msg, query))
+    goto out;
+
+  if (apply_hostile (self, msg))
     goto out;
 
   if (g_strcmp0 (soup_server_message_get_method (msg), SOUP_METHOD_GET) == 0)

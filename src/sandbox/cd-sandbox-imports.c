@@ -247,6 +247,9 @@ _cd_sandbox_upload_early (CdSandbox         *self,
   if (!_cd_sandbox_check_offering (self, msg, route->org_unit_id))
     return;
 
+  if (_cd_sandbox_hostile_upload_early (self, msg))
+    return;
+
   if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH)
     {
       _cd_sandbox_respond_text (msg, SOUP_STATUS_LENGTH_REQUIRED,
@@ -403,6 +406,7 @@ _cd_sandbox_upload_finish (CdSandbox         *self,
   json_builder_add_string_value (builder, job->token);
   json_builder_end_object (builder);
   _cd_sandbox_respond_json (msg, SOUP_STATUS_OK, builder);
+  _cd_sandbox_hostile_upload_done (self, msg);
 }
 
 /* --- job status and logs -------------------------------------------------------- */
@@ -449,7 +453,15 @@ _cd_sandbox_import_status (CdSandbox         *self,
   json_builder_set_member_name (builder, "TargetOrgUnitId");
   json_builder_add_int_value (builder, job->org_unit_id);
   json_builder_set_member_name (builder, "Status");
-  json_builder_add_string_value (builder, stage->status);
+  if (self->evil_statuses > 0)
+    {
+      g_autofree char *evil = g_strconcat (CD_SANDBOX_EVIL_TEXT, stage->status, NULL);
+
+      self->evil_statuses--;
+      json_builder_add_string_value (builder, evil);
+    }
+  else
+    json_builder_add_string_value (builder, stage->status);
   json_builder_end_object (builder);
 
   _cd_sandbox_respond_json (msg, SOUP_STATUS_OK, builder);
@@ -578,6 +590,8 @@ _cd_sandbox_import_logs (CdSandbox         *self,
     return;
 
   logs = job_logs (job);
+  if (self->evil_logs)
+    add_log (logs, LOG_ERROR, OP_IMPORT, 0, "%s", CD_SANDBOX_EVIL_TEXT "The screen was cleared.");
   first_id = (gint64)job->token_number * 1000 + 1;
 
   /* The bookmark is the LogId of the last entry already seen. */

@@ -32,7 +32,12 @@ typedef struct
   CdSandboxFault kind;
   guint          remaining;
   guint          arg;
+  char          *body;       /* (nullable): of a given answer */
+  gboolean       answer;     /* answer with @body and status @arg */
 } CdSandboxFaultEntry;
+
+void _cd_sandbox_fault_entry_free (CdSandboxFaultEntry *entry);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdSandboxFaultEntry, _cd_sandbox_fault_entry_free)
 
 /* One finished upload and the import job it started. */
 typedef struct
@@ -97,6 +102,11 @@ struct _CdSandbox
 
   GQueue       get_faults;          /* CdSandboxFaultEntry, applied in order */
   guint        cut_uploads;
+  GQueue       upload_faults;       /* CdSandboxFaultEntry, applied in order */
+  guint        evil_statuses;       /* status answers still to make evil */
+  gboolean     evil_logs;
+  GList       *raw;                 /* (element-type RawConnection): stolen connections */
+  guint64      bytes_served;
 
   char        *upload_dir;          /* (nullable) given by the user: files are kept */
 
@@ -185,6 +195,24 @@ void         _cd_sandbox_handle_auth_allow  (CdSandbox         *self,
                                              SoupServerMessage *msg);
 void         _cd_sandbox_handle_expire      (CdSandbox         *self,
                                              SoupServerMessage *msg);
+
+/* cd-sandbox-hostile.c */
+gboolean     _cd_sandbox_fault_is_hostile   (CdSandboxFault     kind);
+void         _cd_sandbox_hostile_reply      (CdSandbox         *self,
+                                             SoupServerMessage *msg,
+                                             CdSandboxFaultEntry *fault);
+/* At the start of an upload: TRUE when a fault took the connection. */
+gboolean     _cd_sandbox_hostile_upload_early (CdSandbox       *self,
+                                               SoupServerMessage *msg);
+/* After the upload was answered normally: may replace the answer. */
+void         _cd_sandbox_hostile_upload_done (CdSandbox        *self,
+                                              SoupServerMessage *msg);
+void         _cd_sandbox_close_raw          (CdSandbox         *self);
+
+/* cd-sandbox-dispatch.c */
+void         _cd_sandbox_delay_reply        (CdSandbox         *self,
+                                             SoupServerMessage *msg,
+                                             guint              ms);
 
 /* cd-sandbox-tls.c */
 GTlsCertificate *_cd_sandbox_make_certificate (char   **cert_pem,

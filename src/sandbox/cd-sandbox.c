@@ -53,6 +53,7 @@ cd_sandbox_dispose (GObject *object)
 
   /* Pending SLOW replies hold their messages: let them go before the server. */
   _cd_sandbox_cancel_delayed (self);
+  _cd_sandbox_close_raw (self);
 
   if (self->server != NULL)
     soup_server_disconnect (self->server);
@@ -75,7 +76,8 @@ cd_sandbox_finalize (GObject *object)
   g_hash_table_unref (self->forbidden);
   g_ptr_array_unref (self->timeline);
   g_hash_table_unref (self->offering_timelines);
-  g_queue_clear_full (&self->get_faults, g_free);
+  g_queue_clear_full (&self->get_faults, (GDestroyNotify) _cd_sandbox_fault_entry_free);
+  g_queue_clear_full (&self->upload_faults, (GDestroyNotify) _cd_sandbox_fault_entry_free);
   g_ptr_array_unref (self->job_order);
   g_hash_table_unref (self->jobs);
   g_free (self->upload_dir);
@@ -113,6 +115,7 @@ cd_sandbox_init (CdSandbox *self)
                                       NULL, (GDestroyNotify)_cd_sandbox_job_free);
   self->job_order = g_ptr_array_new ();
   g_queue_init (&self->get_faults);
+  g_queue_init (&self->upload_faults);
 
   self->timeline = _cd_sandbox_timeline_parse (CD_SANDBOX_DEFAULT_TIMELINE, NULL);
   g_assert (self->timeline != NULL);
@@ -378,7 +381,7 @@ cd_sandbox_add_fault (CdSandbox      *self,
   CdSandboxFaultEntry *entry;
 
   g_return_if_fail (CD_IS_SANDBOX (self));
-  g_return_if_fail (fault <= CD_SANDBOX_FAULT_BAD_CLOCK);
+  g_return_if_fail (fault <= CD_SANDBOX_FAULT_EVIL_TEXT);
 
   if (count == 0)
     return;
@@ -389,11 +392,73 @@ cd_sandbox_add_fault (CdSandbox      *self,
       return;
     }
 
+  if (fault == CD_SANDBOX_FAULT_EVIL_TEXT)
+    {
+      self->evil_statuses += count;
+      self->evil_logs = TRUE;
+      return;
+    }
+
   entry = g_new0 (CdSandboxFaultEntry, 1);
   entry->kind = fault;
   entry->remaining = count;
   entry->arg = fault == CD_SANDBOX_FAULT_RATE_LIMIT && arg == 0 ? 1 : arg;
+
+  if (fault >= CD_SANDBOX_FAULT_UPLOAD_NO_ANSWER)
+    g_queue_push_tail (&self->upload_faults, entry);
+  else
+    g_queue_push_tail (&self->get_faults, entry);
+}
+
+void
+cd_sandbox_add_answer (CdSandbox  *self,
+                       guint       count,
+                       guint       status,
+                       const char *body)
+{
+  CdSandboxFaultEntry *entry;
+
+  g_return_if_fail (CD_IS_SANDBOX (self));
+  g_return_if_fail (body != NULL);
+
+  if (count == 0)
+    return;
+
+  /* Answered like the other hostile faults: any GET, versions included. */
+  entry = g_new0 (CdSandboxFaultEntry, 1);
+  entry->kind = CD_SANDBOX_FAULT_DEEP_JSON;
+  entry->answer = TRUE;
+  entry->remaining = count;
+  entry->arg = status;
+  entry->body = g_strdup (body);
   g_queue_push_tail (&self->get_faults, entry);
+}
+
+void
+cd_sandbox_add_upload_answer (CdSandbox  *self,
+                              guint       status,
+                              const char *body)
+{
+  CdSandboxFaultEntry *entry;
+
+  g_return_if_fail (CD_IS_SANDBOX (self));
+  g_return_if_fail (body != NULL);
+
+  entry = g_new0 (CdSandboxFaultEntry, 1);
+  entry->kind = CD_SANDBOX_FAULT_UPLOAD_NO_ANSWER;
+  entry->answer = TRUE;
+  entry->remaining = 1;
+  entry->arg = status;
+  entry->body = g_strdup (body);
+  g_queue_push_tail (&self->upload_faults, entry);
+}
+
+guint64
+cd_sandbox_get_bytes_served (CdSandbox *self)
+{
+  g_return_val_if_fail (CD_IS_SANDBOX (self), 0);
+
+  return self->bytes_served;
 }
 
 gboolean
@@ -413,6 +478,16 @@ cd_sandbox_parse_fault (CdSandbox   *self,
     { "slow", CD_SANDBOX_FAULT_SLOW, 3, 3 },
     { "cut-upload", CD_SANDBOX_FAULT_CUT_UPLOAD, 2, 2 },
     { "clock", CD_SANDBOX_FAULT_BAD_CLOCK, 2, 2 },
+    { "deep", CD_SANDBOX_FAULT_DEEP_JSON, 2, 3 },
+    { "huge", CD_SANDBOX_FAULT_HUGE_BODY, 2, 3 },
+    { "silent", CD_SANDBOX_FAULT_SILENT, 2, 2 },
+    { "drip", CD_SANDBOX_FAULT_DRIP, 3, 3 },
+    { "badtime", CD_SANDBOX_FAULT_BAD_TIME, 2, 3 },
+    { "no-answer", CD_SANDBOX_FAULT_UPLOAD_NO_ANSWER, 2, 2 },
+    { "cut-answer", CD_SANDBOX_FAULT_UPLOAD_CUT_ANSWER, 2, 2 },
+    { "slow-answer", CD_SANDBOX_FAULT_UPLOAD_SLOW_ANSWER, 3, 3 },
+    { "slow-read", CD_SANDBOX_FAULT_UPLOAD_SLOW_READ, 2, 3 },
+    { "evil", CD_SANDBOX_FAULT_EVIL_TEXT, 2, 2 },
   };
   g_auto(GStrv) fields = NULL;
   guint n_fields;
@@ -441,7 +516,9 @@ cd_sandbox_parse_fault (CdSandbox   *self,
 
   g_set_error (error, CD_SANDBOX_ERROR, CD_SANDBOX_ERROR_INVALID_ARGUMENT,
                "Fault “%s” is not one of 500:N, 429:N[:SECONDS], badjson:N, "
-               "slow:N:MS, cut-upload:N, clock:N", spec);
+               "slow:N:MS, cut-upload:N, clock:N, deep:N[:STATUS], huge:N[:MIB], silent:N, "
+               "drip:N:MS, badtime:N[:SECONDS], no-answer:N, cut-answer:N, "
+               "slow-answer:N:MS, slow-read:N[:KIB], evil:N", spec);
   return FALSE;
 }
 

@@ -35,7 +35,31 @@ typedef enum {
   CD_SANDBOX_FAULT_CUT_UPLOAD,   /* close the connection half way through the body */
   /* Added for the import job's tests: */
   CD_SANDBOX_FAULT_BAD_CLOCK,    /* 403 "Timestamp out of range", whatever the clock */
+
+  /* A hostile server, for the next @count GETs, /d2l/api/versions/ included: */
+  CD_SANDBOX_FAULT_DEEP_JSON,    /* JSON nested 100,000 levels deep, HTTP status @arg (0: 200) */
+  CD_SANDBOX_FAULT_HUGE_BODY,    /* 200 with a chunked body of @arg MiB (0: endless), made as
+                                  * it is sent, never held in memory */
+  CD_SANDBOX_FAULT_SILENT,       /* never answer; the connection stays open */
+  CD_SANDBOX_FAULT_DRIP,         /* 200, then one byte of body every @arg ms, never ending */
+  CD_SANDBOX_FAULT_BAD_TIME,     /* 403 "Timestamp out of range @arg" (0: 9223372036854775807) */
+
+  /* The next @count uploads, once their whole body was read and the job
+   * started (so the package was received and imported): */
+  CD_SANDBOX_FAULT_UPLOAD_NO_ANSWER,   /* close the connection without an answer */
+  CD_SANDBOX_FAULT_UPLOAD_CUT_ANSWER,  /* a 200 whose body stops short, then close */
+  CD_SANDBOX_FAULT_UPLOAD_SLOW_ANSWER, /* the answer only after @arg ms */
+  /* The next @count uploads: the body is read at @arg KiB a second (0:
+   * 1024), and never answered. */
+  CD_SANDBOX_FAULT_UPLOAD_SLOW_READ,
+  /* The next @count import status answers carry a Status word with
+   * terminal escapes (title, clear screen), and from now on every import
+   * log holds a message with them. */
+  CD_SANDBOX_FAULT_EVIL_TEXT,
 } CdSandboxFault;
+
+/* The escapes of CD_SANDBOX_FAULT_EVIL_TEXT: retitle and clear a terminal. */
+#define CD_SANDBOX_EVIL_TEXT "\033]0;pwned\007\033[2J"
 
 #define CD_TYPE_SANDBOX (cd_sandbox_get_type ())
 
@@ -84,7 +108,20 @@ void        cd_sandbox_add_fault          (CdSandbox   *self,
                                            CdSandboxFault fault,
                                            guint        count,
                                            guint        arg);
-/* "500:N", "429:N[:SECONDS]", "badjson:N", "slow:N:MS", "cut-upload:N", "clock:N". */
+/* The next @count GETs (versions included) are answered @body with @status. */
+void        cd_sandbox_add_answer         (CdSandbox   *self,
+                                           guint        count,
+                                           guint        status,
+                                           const char  *body);
+/* The next upload is received and its job started, but it is answered
+ * @body with @status. */
+void        cd_sandbox_add_upload_answer  (CdSandbox   *self,
+                                           guint        status,
+                                           const char  *body);
+/* "500:N", "429:N[:SECONDS]", "badjson:N", "slow:N:MS", "cut-upload:N", "clock:N",
+ * "deep:N[:STATUS]", "huge:N[:MIB]", "silent:N", "drip:N:MS",
+ * "badtime:N[:SECONDS]", "no-answer:N", "cut-answer:N", "slow-answer:N:MS",
+ * "slow-read:N[:KIB]", "evil:N". */
 gboolean    cd_sandbox_parse_fault        (CdSandbox   *self,
                                            const char  *spec,
                                            GError     **error);
@@ -125,5 +162,7 @@ const char *cd_sandbox_get_url            (CdSandbox   *self);
 /* Counters for tests: every request received (any route), and uploads. */
 guint       cd_sandbox_get_request_count  (CdSandbox   *self);
 guint       cd_sandbox_get_upload_count   (CdSandbox   *self);
+/* Body bytes sent by the HUGE_BODY and DRIP faults so far. */
+guint64     cd_sandbox_get_bytes_served   (CdSandbox   *self);
 
 G_END_DECLS

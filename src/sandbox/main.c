@@ -223,7 +223,10 @@ main (int   argc,
     { "log-page-size", 0, 0, G_OPTION_ARG_INT, &o.log_page_size,
       N_("Import log entries per page (default 5)"), N_("N") },
     { "fault", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.faults,
-      N_("Inject a fault: 500:N, 429:N[:SECONDS], badjson:N, slow:N:MS, cut-upload:N, clock:N (repeatable)"),
+      N_("Inject a fault: 500:N, 429:N[:SECONDS], badjson:N, slow:N:MS, cut-upload:N, clock:N, "
+         "deep:N[:STATUS], huge:N[:MIB], silent:N, drip:N:MS, badtime:N[:SECONDS], "
+         "no-answer:N, cut-answer:N, slow-answer:N:MS, slow-read:N[:KIB], evil:N "
+         "(repeatable)"),
       N_("SPEC") },
     { "upload-dir", 0, 0, G_OPTION_ARG_FILENAME, &o.upload_dir,
       N_("Keep uploaded bodies in DIR, named by job token"), N_("DIR") },

@@ -416,6 +416,56 @@ static const BadInput bad_inputs[] = {
 };
 
 static void add_issue_9_tests (void);
+/* A server (and a package name) full of terminal escapes: whatever the CLI
+ * prints, no ESC byte reaches the terminal, yet the text is still there. */
+static void
+assert_no_escapes (const CdTestRun *run)
+{
+  g_test_message ("stdout: %s\nstderr: %s", run->out, run->err);
+  g_assert_null (strchr (run->out, '\033'));
+  g_assert_null (strchr (run->err, '\033'));
+  g_assert_null (strchr (run->out, '\007'));
+  g_assert_null (strchr (run->err, '\007'));
+}
+
+static void
+test_hostile_text (void)
+{
+  CdTestSandbox *sandbox = start_sandbox (FAST_TIMELINE, "--fault", "evil:3");
+  g_autoptr(GSubprocessLauncher) launcher = cd_test_cli_launcher (sandbox);
+  g_autofree char *zip = cd_test_make_zip ("week\033[2J\nfake line.zip");
+  CdTestRun run = { 0 };
+
+  /* The failing offering: its status words and log go to standard output. */
+  cd_test_cli_run (launcher, &run, "--course-package", zip, "--course-offering-id", "777", NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  assert_no_escapes (&run);
+  g_assert_nonnull (strstr (run.out, "\\x1b]0;pwned\\x07\\x1b[2J"));
+  /* The name's line break does not start a line of its own. */
+  g_assert_null (strstr (run.out, "\nfake line.zip"));
+  cd_test_run_clear (&run);
+
+  cd_test_cli_run (launcher, &run, "logs", "--course-offering-id", "777", "--job-token", "8840",
+                   NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  assert_no_escapes (&run);
+  g_assert_nonnull (strstr (run.out, "\\x1b[2J"));
+  cd_test_run_clear (&run);
+
+  cd_test_cli_run (launcher, &run, "jobs", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  assert_no_escapes (&run);
+  g_assert_null (strstr (run.out, "\nfake line.zip"));
+  cd_test_run_clear (&run);
+
+  cd_test_sandbox_stop (sandbox);
+}
+
+static void
+add_hostile_tests (void)
+{
+  g_test_add_func ("/cli/import/hostile-text", test_hostile_text);
+}
 
 int
 main (int   argc,
@@ -442,6 +492,7 @@ main (int   argc,
       g_test_add_data_func (name, &bad_inputs[i], test_bad_input);
     }
   add_issue_9_tests ();
+  add_hostile_tests ();
 
   return g_test_run ();
 }

@@ -226,6 +226,44 @@ test_timestamp_errors (void)
   g_assert_false (cd_idkey_parse_timestamp_error ("Timestamp out of range\n99999999999999999999999", NULL));
 }
 
+/* "Timestamp out of range 9223372036854775807" parses, but no skew comes of
+ * it: the arithmetic must not overflow, and the clock is refused. */
+static void
+test_absurd_server_time (void)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(CdIdKeyContext) ctx = make_context (FALSE);
+  gint64 t = 0, skew = 42;
+
+  g_assert_true (cd_idkey_parse_timestamp_error ("Timestamp out of range 9223372036854775807", &t));
+  g_assert_cmpint (t, ==, G_MAXINT64);
+  g_assert_false (cd_idkey_skew_from_server_time (t, now, &skew));
+  g_assert_cmpint (skew, ==, 42);
+
+  g_assert_false (cd_idkey_skew_from_server_time (0, now, NULL));
+  g_assert_false (cd_idkey_skew_from_server_time (G_MININT64, now, NULL));
+  g_assert_false (cd_idkey_skew_from_server_time (G_MAXINT64, G_MININT64, NULL));
+  g_assert_false (cd_idkey_skew_from_server_time (G_MININT64, G_MAXINT64, NULL));
+  g_assert_false (cd_idkey_skew_from_server_time (now + CD_IDKEY_MAX_SKEW + 1, now, NULL));
+  g_assert_false (cd_idkey_skew_from_server_time (now - CD_IDKEY_MAX_SKEW - 1, now, NULL));
+
+  /* Real skews, even years of them, are fine. */
+  g_assert_true (cd_idkey_skew_from_server_time (now + 907, now, &skew));
+  g_assert_cmpint (skew, ==, 907);
+  g_assert_true (cd_idkey_skew_from_server_time (now - CD_IDKEY_MAX_SKEW, now, &skew));
+  g_assert_cmpint (skew, ==, -CD_IDKEY_MAX_SKEW);
+  g_assert_true (cd_idkey_skew_from_server_time (now + CD_IDKEY_MAX_SKEW, now, &skew));
+  g_assert_cmpint (skew, ==, CD_IDKEY_MAX_SKEW);
+
+  /* A context never holds a skew that could overflow its clock. */
+  cd_idkey_context_set_skew (ctx, G_MAXINT64);
+  g_assert_cmpint (cd_idkey_context_get_skew (ctx), ==, CD_IDKEY_MAX_SKEW);
+  g_assert_cmpint (cd_idkey_context_now (ctx), >, now);
+  cd_idkey_context_set_skew (ctx, G_MININT64);
+  g_assert_cmpint (cd_idkey_context_get_skew (ctx), ==, -CD_IDKEY_MAX_SKEW);
+  g_assert_cmpint (cd_idkey_context_now (ctx), >, 0);
+}
+
 static void
 test_skew (void)
 {
@@ -355,6 +393,7 @@ main (int   argc,
   g_test_add_func ("/idkey/vectors/dotnet-escaping", test_dotnet_escaping);
   g_test_add_func ("/idkey/vectors/timestamp-errors", test_timestamp_errors);
   g_test_add_func ("/idkey/vectors/skew", test_skew);
+  g_test_add_func ("/idkey/absurd-server-time", test_absurd_server_time);
   g_test_add_func ("/idkey/vectors/callback", test_callback);
   g_test_add_func ("/idkey/canonical-path", test_canonical_path);
   g_test_add_func ("/idkey/signature-equal", test_signature_equal);

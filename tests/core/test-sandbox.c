@@ -1192,6 +1192,65 @@ test_multipart_chunks (void)
     }
 }
 
+/* Hostile answers, as the client tests (test-hostile.c) rely on them. */
+static void
+test_fault_hostile (Fixture       *f,
+                    gconstpointer  data)
+{
+  static const char * const good[] = {
+    "deep:1", "deep:1:400", "huge:1", "huge:1:2", "silent:1", "drip:1:50", "badtime:1",
+    "badtime:1:5", "no-answer:1", "cut-answer:1", "slow-answer:1:10", "slow-read:1",
+    "slow-read:1:64", "evil:1",
+  };
+  static const char * const bad[] = {
+    "deep:0", "drip:1", "slow-answer:1", "huge:x", "evil", "silent:1:2", "badtime:1:-5",
+  };
+  g_autoptr(Response) deep = NULL;
+  g_autoptr(Response) deep_versions = NULL;
+  g_autoptr(Response) bad_time = NULL;
+  g_autoptr(Response) answer = NULL;
+  g_autoptr(Response) normal = NULL;
+  g_autofree char *versions = g_strconcat (cd_sandbox_get_url (f->sandbox), "/d2l/api/versions/",
+                                           NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    g_assert_false (cd_sandbox_parse_fault (f->sandbox, bad[i], NULL));
+
+  /* Hostile faults apply to the version list too, in order. */
+  cd_sandbox_add_fault (f->sandbox, CD_SANDBOX_FAULT_DEEP_JSON, 2, 0);
+  cd_sandbox_add_fault (f->sandbox, CD_SANDBOX_FAULT_BAD_TIME, 1, 0);
+  cd_sandbox_add_answer (f->sandbox, 1, 418, "{\"x\": 1}");
+
+  deep_versions = get (f->session, versions);
+  g_assert_cmpuint (deep_versions->status, ==, 200);
+  g_assert_cmpuint (deep_versions->len, ==, 200000);
+  g_assert_true (g_str_has_prefix (deep_versions->body, "[[[[") &&
+                 g_str_has_suffix (deep_versions->body, "]]]]"));
+
+  deep = signed_get (f, "/d2l/api/lp/1.46/users/whoami");
+  g_assert_cmpuint (deep->len, ==, 200000);
+
+  bad_time = signed_get (f, "/d2l/api/lp/1.46/users/whoami");
+  g_assert_cmpuint (bad_time->status, ==, 403);
+  g_assert_cmpstr (bad_time->body, ==, "Timestamp out of range 9223372036854775807");
+
+  answer = signed_get (f, "/d2l/api/lp/1.46/users/whoami");
+  g_assert_cmpuint (answer->status, ==, 418);
+  g_assert_cmpstr (answer->body, ==, "{\"x\": 1}");
+
+  normal = get (f->session, versions);
+  g_assert_cmpuint (normal->status, ==, 200);
+  g_assert_nonnull (strstr (normal->body, "ProductCode"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (cd_sandbox_parse_fault (f->sandbox, good[i], &error));
+      g_assert_no_error (error);
+    }
+}
+
 /* --- tests: configuration and TLS --------------------------------------------------------- */
 
 static void
@@ -1328,6 +1387,7 @@ main (int   argc,
   ADD ("/sandbox/fault/broken-json", test_fault_broken_json);
   ADD ("/sandbox/fault/slow", test_fault_slow);
   ADD ("/sandbox/fault/cut-upload", test_fault_cut_upload);
+  ADD ("/sandbox/fault/hostile", test_fault_hostile);
   ADD ("/sandbox/stats", test_stats);
 #undef ADD
   g_test_add_func ("/sandbox/config/errors", test_config_errors);

@@ -1,0 +1,800 @@
+/* test-hostile.c: CdClient against a sandbox that misbehaves on purpose
+ *
+ * Every answer here comes from a server that is broken or hostile: JSON
+ * nested 100,000 levels deep, endless bodies, silence, a byte every so
+ * often, absurd clocks, unusable job tokens, uploads whose answer never
+ * comes, and packages that change while they are sent.  The client must
+ * fail each time with a clear error, promptly, and without crashing,
+ * hoarding memory or sending anything twice.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <string.h>
+#include <unistd.h>
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+
+#include "cd-chain-input-stream.h"
+#include "cd-client-imports.h"
+#include "cd-json.h"
+#include "cd-sandbox.h"
+
+#define MIB (1024 * 1024)
+
+typedef struct
+{
+  CdSandbox    *sandbox;
+  CdClient     *client;
+  GMainLoop    *loop;
+  GAsyncResult *result;
+  char         *tmpdir;
+  guint         watchdog;
+} Fixture;
+
+static gboolean
+watchdog_cb (gpointer user_data)
+{
+  g_error ("Test did not finish in time");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(CdIdKeyContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+
+  f->sandbox = cd_sandbox_new ();
+  f->tmpdir = g_dir_make_tmp ("test-hostile-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->loop = g_main_loop_new (NULL, FALSE);
+  f->watchdog = g_timeout_add_seconds (60, watchdog_cb, NULL);
+
+  cd_sandbox_listen (f->sandbox, 0, FALSE, NULL, &error);
+  g_assert_no_error (error);
+
+  context = cd_idkey_context_new (CD_SANDBOX_DEFAULT_APP_ID, CD_SANDBOX_DEFAULT_APP_KEY,
+                                  CD_SANDBOX_DEFAULT_USER_ID, CD_SANDBOX_DEFAULT_USER_KEY);
+  f->client = cd_client_new (cd_sandbox_get_url (f->sandbox), context, &error);
+  g_assert_no_error (error);
+  cd_client_set_retry_policy (f->client, 4, 10, 40);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  g_object_add_weak_pointer (G_OBJECT (f->client), (gpointer *) &f->client);
+  g_object_unref (f->client);
+  /* Nothing (a task, a timer) may still hold the client. */
+  g_assert_null (f->client);
+
+  g_clear_object (&f->sandbox);
+  g_clear_object (&f->result);
+  g_clear_pointer (&f->loop, g_main_loop_unref);
+  g_source_remove (f->watchdog);
+
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  g_rmdir (f->tmpdir);
+  g_free (f->tmpdir);
+}
+
+static void
+result_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Fixture *f = user_data;
+
+  g_assert_null (f->result);
+  f->result = g_object_ref (result);
+  g_main_loop_quit (f->loop);
+}
+
+static GAsyncResult *
+wait_result (Fixture *f)
+{
+  if (f->result == NULL)
+    g_main_loop_run (f->loop);
+  g_assert_nonnull (f->result);
+
+  return g_steal_pointer (&f->result);
+}
+
+static JsonObject *
+run_whoami (Fixture  *f,
+            GError  **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  cd_client_whoami_async (f->client, NULL, result_cb, f);
+  result = wait_result (f);
+
+  return cd_client_whoami_finish (f->client, result, error);
+}
+
+static char *
+run_status (Fixture     *f,
+            const char  *token,
+            guint       *retry_after_ms,
+            GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  cd_client_get_import_status_async (f->client, 6606, token, NULL, result_cb, f);
+  result = wait_result (f);
+
+  return cd_client_get_import_status_finish (f->client, result, retry_after_ms, error);
+}
+
+static GPtrArray *
+run_logs (Fixture     *f,
+          const char  *token,
+          GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  cd_client_get_import_logs_async (f->client, 6606, token, NULL, result_cb, f);
+  result = wait_result (f);
+
+  return cd_client_get_import_logs_finish (f->client, result, error);
+}
+
+/* A package of @size bytes (sparse beyond the zip signature). */
+static char *
+make_package (Fixture *f,
+              goffset  size)
+{
+  g_autofree char *path = g_build_filename (f->tmpdir, "week1.zip", NULL);
+
+  g_assert_true (g_file_set_contents (path, "PK\003\004", 4, NULL));
+  g_assert_cmpint (truncate (path, size), ==, 0);
+
+  return g_steal_pointer (&path);
+}
+
+static char *
+run_import (Fixture               *f,
+            const char            *path,
+            CdUploadProgressFunc   progress,
+            gpointer               progress_data,
+            GCancellable          *cancellable,
+            GError               **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  cd_client_start_import_async (f->client, file, 6606, NULL, progress, progress_data, NULL,
+                                cancellable, result_cb, f);
+  result = wait_result (f);
+
+  return cd_client_start_import_finish (f->client, result, error);
+}
+
+/* Lets the sandbox notice closed connections, in the same main context. */
+static void
+settle (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+/* 1. JSON nested 100,000 levels deep, wherever it comes */
+
+static void
+test_deep_versions (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  cd_sandbox_add_fault (f->sandbox, CD_SANDBOX_FAULT_DEEP_JSON, 4, 0);
+  cd_client_discover_versions_async (f->client, NULL, result_cb, f);
+  result = wait_result (f);
+  g_assert_false (cd_client_discover_versions_finish (f->client, result, &error));
+  g_assert_error (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_BAD_RESPONSE);
+  g_assert_nonnull (strstr (error->message, "levels deep"));
+}
+
+static void
+test_deep_whoami (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) me = NULL;
+
+  cd_client_set_lp_version (f->client, "1.46");
+  cd_sandbox_add_fault (f->sandbox, CD_SANDBOX_FAULT_DEEP_JSON, 4, 0);
+  me = run_whoami (f, &error);
+  g_assert_null (me);
+  g_assert_error (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_BAD_RESPONSE);
+}
+
+static void
+test_deep_status_and_logs (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) logs = NULL;
+  g_autofree char *status = NULL;
+
+  cd_client_set_le_version (f->client, "1.79");
+  cd_sandbox_add_fault (f->sandbox, CD_SANDBOX_FAULT_DEEP_JSON, 1, 0);
+  status = run_status (f, "8840", NULL, &error);
+  g_assert_null (status);
+  g_assert_error (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_BAD_RESPONSE);
+  g_clear_error (&error);
+
+  cd_sandbox_add_fault (f->sandbox, CD_SANDBOX_FAULT_DEEP_JSON, 4, 0);
+  logs = run_logs (f, "8840", &error);
+  g_assert_null (logs);
+  g_assert_error (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_BAD_RESPONSE);
+}
+
+/* An error body too deep is shown as text, never parsed by json-glib. */
+static void
+test_deep_error_body (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) me = NULL;
+
+  cd_client_set_lp_version (f->client, "1.46");
+  cd_sandbox_add_fault (f->sandbox, CD_SANDBOX_FAULT_DEEP_JSON, 1, 400);
+  me = run_whoami (f, &error);
+  g_assert_null (me);
+  g_assert_error (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_BAD_REQUEST);
+  g_assert_nonnull (strstr (error->message, "400"));
+}
+
+static void
+test_deep_upload_answer (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = make_package (f, 1024);
+  g_autofree char *token = NULL;
+  g_autoptr(GString) deep = g_string_new (NULL);
+
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (deep, '[');
+  cd_client_set_le_version (f->client, "1.79");
+  cd_sandbox_add_upload_answer (f->sandbox, 200, deep->str);
+  token = run_import (f, path, NULL, NULL, NULL, &error);
+  g_assert_null (token);
+  g_assert_error (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_BAD_RESPONSE);
+  g_remove (path);
+}
+
+/* 2. Answers too large to hold */
+
+static void
+test_huge_endless (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *status = NULL;
+  g_autoptr(GPtrArray) logs = NULL;
+
+  cd_client_set_le_version (f->client, "1.79");
+
+  /* An endless status answer: refused once it passes 1 MiB. */
+  cd_sandbox_add_fault (f->sandbox, CD_SANDBOX_FAULT_HUGE_BODY, 1, 0);
+  status = run_status (f, "8840", NULL, &error);
+  g_assert_null (status);
+  g_assert_error (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_BAD_RESPONSE);
+  g_assert_nonnull (strstr (error->message, "larger than 1.0"));
+  /* Read up to the cap, plus what socket buffers held: far from 100 MiB. */
+  g_assert_cmpuint (cd_sandbox_get_bytes_served (f->sandbox), <, 32 * MIB);
+  g_clear_error (&error);
+
+  /* Log pages may be longer, but not endless; and a refusal is not retried. */
+  cd_sandbox_add_fault (f->sandbox, CD_SANDBOX_FAULT_HUGE_BODY, 4, 0);
+  logs = run_logs (f, "8840", &error);
+  g_assert_null (logs);
+  g_assert_error (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_BAD_RESPONSE);
+  g_assert_nonnull (strstr (error->message, "larger than 4.2"));
+
+  settle (200);
+  g_assert_cmpuint (cd_sandbox_get_bytes_served (f->sandbox), <, 64 * MIB);
+  g_assert_cmpuint (cd_sandbox_get_request_count (f->sandbox), ==, 2);
+}
+
+/* A large answer within the cap still arrives. */
+static void
+test_huge_within_cap (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) body = g_string_new ("{\"Identifier\": \"1\", \"Padding\": \"");
+  g_autoptr(JsonObject) me = NULL;
+
+  cd_client_set_lp_version (f->client, "1.46");
+  while (body->len < 900 * 1024)
+    g_string_append (body, "0123456789abcdef");
+  g_string_append (body, "\"}");
+  cd_sandbox_add_answer (f->sandbox, 1, 200, body->str);
+  me = run_whoami (f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (me, "Identifier"), ==, "1");
+}
+
+/* 3. Servers that never answer, or drip */
+
+static void
+test_timeout_silent (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) me = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  cd_client_set_request_timeout (f->client, 500);
+  g_assert_cmpuint (cd_client_get_request_timeout (f->client), ==, 500);
+  cd_client_set_lp_version (f->client, "1.46");
+  cd_sandbox_add_fault (f->sandbox, CD_SANDBOX_FAULT_SILENT, 4, 0);
+  me = run_whoami (f, &error);
+  g_assert_null (me);
+  g_assert_error (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_NETWORK);
+  g_assert_nonnull (strstr (error->message, "did not answer in time"));
+  /* The deadline covers every attempt, not each one. */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 3 * G_USEC_PER_SEC);
+}
+
+static void
+test_timeout_drip (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *status = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  cd_client_set_request_timeout (f->client, 600);
+  cd_client_set_le_version (f->client, "1.79");
+  cd_sandbox_add_fault (f->sandbox, CD_SANDBOX_FAULT_DRIP, 4, 50);
+  status = run_status (f, "8840", NULL, &error);
+  g_assert_null (status);
+  g_assert_error (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_NETWORK);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 3 * G_USEC_PER_SEC);
+  /* It did drip: the byte-wise answer was kept alive past its timeout. */
+  g_assert_cmpuint (cd_sandbox_get_bytes_served (f->sandbox), >, 3);
+}
+
+/* The default, for everyone else. */
+static void
+test_timeout_default (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_assert_cmpuint (cd_client_get_request_timeout (f->client), ==,
+                    CD_CLIENT_DEFAULT_REQUEST_TIMEOUT_MS);
+  cd_client_set_request_timeout (f->client, 0);
+  g_assert_cmpuint (cd_client_get_request_timeout (f->client), ==,
+                    CD_CLIENT_DEFAULT_REQUEST_TIMEOUT_MS);
+}
+
+/* A Retry-After of 136 years is reported, capped, and not slept through. */
+static void
+test_retry_after_capped (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *status = NULL;
+  guint retry_after_ms = 0;
+  gint64 start = g_get_monotonic_time ();
+
+  cd_client_set_le_version (f->client, "1.79");
+  cd_sandbox_add_fault (f->sandbox, CD_SANDBOX_FAULT_RATE_LIMIT, 1, G_MAXUINT);
+  status = run_status (f, "8840", &retry_after_ms, &error);
+  g_assert_null (status);
+  g_assert_error (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_RATE_LIMITED);
+  g_assert_cmpuint (retry_after_ms, ==, CD_CLIENT_MAX_RETRY_AFTER_MS);
+  g_assert_cmpuint (cd_client_get_retry_after (f->client), ==, CD_CLIENT_MAX_RETRY_AFTER_MS);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
+  g_clear_error (&error);
+
+  /* A GET that would retry does not wait beyond its deadline either. */
+  cd_client_set_lp_version (f->client, "1.46");
+  cd_sandbox_add_fault (f->sandbox, CD_SANDBOX_FAULT_RATE_LIMIT, 1, 40);
+  g_assert_null (run_whoami (f, &error));
+  g_assert_error (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_RATE_LIMITED);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 4 * G_USEC_PER_SEC);
+  g_assert_cmpuint (cd_client_get_retry_after (f->client), ==, 40 * 1000);
+}
+
+/* 4. Job tokens and clocks from the server */
+
+static void
+test_token_shapes (Fixture       *f,
+                   gconstpointer  data)
+{
+  static const char * const refused[] = {
+    "{\"JobToken\": 1.5}",
+    "{\"JobToken\": true}",
+    "{\"JobToken\": null}",
+    "{\"JobToken\": \"..\"}",
+    "{\"JobToken\": \"8840/../../x\"}",
+    "{\"JobToken\": \"\"}",
+    "{\"JobToken\": [8840]}",
+  };
+  g_autofree char *path = make_package (f, 1024);
+
+  cd_client_set_le_version (f->client, "1.79");
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *token = NULL;
+
+      cd_sandbox_add_upload_answer (f->sandbox, 200, refused[i]);
+      token = run_import (f, path, NULL, NULL, NULL, &error);
+      g_test_message ("%s → %s", refused[i], token ? token : error->message);
+      g_assert_null (token);
+      g_assert_error (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_BAD_RESPONSE);
+      g_assert_nonnull (strstr (error->message, "import history"));
+    }
+
+  /* An integer token is fine. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *token = NULL;
+
+    cd_sandbox_add_upload_answer (f->sandbox, 200, "{\"JobToken\": 9001}");
+    token = run_import (f, path, NULL, NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (token, ==, "9001");
+  }
+
+  g_remove (path);
+}
+
+/* A token never goes into a route unchecked: an error, never a request. */
+static void
+test_token_in_route (Fixture       *f,
+                     gconstpointer  data)
+{
+  static const char * const tokens[] = { "..", ".", "", "a/b", "8840?x=1", "%2e%2e", "a b" };
+
+  cd_client_set_le_version (f->client, "1.79");
+
+  for (guint i = 0; i < G_N_ELEMENTS (tokens); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) logs = NULL;
+      g_autofree char *status = NULL;
+
+      status = run_status (f, tokens[i], NULL, &error);
+      g_assert_null (status);
+      g_assert_error (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_BAD_REQUEST);
+      g_clear_error (&error);
+
+      logs = run_logs (f, tokens[i], &error);
+      g_assert_null (logs);
+      g_assert_error (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_BAD_REQUEST);
+    }
+
+  g_assert_cmpuint (cd_sandbox_get_request_count (f->sandbox), ==, 0);
+}
+
+static void
+test_absurd_server_time (Fixture       *f,
+                         gconstpointer  data)
+{
+  /* 0 stands for G_MAXINT64; 1 is 1970. */
+  static const guint times[] = { 0, 1 };
+
+  cd_client_set_lp_version (f->client, "1.46");
+
+  for (guint i = 0; i < G_N_ELEMENTS (times); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonObject) me = NULL;
+
+      cd_sandbox_add_fault (f->sandbox, CD_SANDBOX_FAULT_BAD_TIME, 1, times[i]);
+      me = run_whoami (f, &error);
+      g_assert_null (me);
+      g_assert_error (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_TIMESTAMP);
+      g_assert_nonnull (strstr (error->message, "ten years"));
+      /* Never signed with it. */
+      g_assert_cmpint (cd_client_get_skew (f->client), ==, 0);
+      g_assert_cmpint (cd_idkey_context_get_skew (cd_client_get_context (f->client)), ==, 0);
+    }
+
+  g_assert_cmpuint (cd_sandbox_get_request_count (f->sandbox), ==, 2);
+}
+
+/* 5. The package was sent, the answer never came */
+
+static void
+assert_outcome_unknown (const GError *error)
+{
+  g_assert_error (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_OUTCOME_UNKNOWN);
+  g_assert_nonnull (strstr (error->message, "may have been received and imported"));
+  g_assert_nonnull (strstr (error->message, "before importing it again"));
+  g_assert_null (strstr (error->message, "nothing was imported"));
+}
+
+static void
+test_outcome_closed (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *path = make_package (f, 256 * 1024);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+
+  cd_client_set_le_version (f->client, "1.79");
+  cd_sandbox_add_fault (f->sandbox, CD_SANDBOX_FAULT_UPLOAD_NO_ANSWER, 1, 0);
+  token = run_import (f, path, NULL, NULL, NULL, &error);
+  g_assert_null (token);
+  assert_outcome_unknown (error);
+  /* Received once, never replayed. */
+  g_assert_cmpuint (cd_sandbox_get_upload_count (f->sandbox), ==, 1);
+  g_remove (path);
+}
+
+static void
+test_outcome_cut_answer (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *path = make_package (f, 256 * 1024);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+
+  cd_client_set_le_version (f->client, "1.79");
+  cd_sandbox_add_fault (f->sandbox, CD_SANDBOX_FAULT_UPLOAD_CUT_ANSWER, 1, 0);
+  token = run_import (f, path, NULL, NULL, NULL, &error);
+  g_assert_null (token);
+  assert_outcome_unknown (error);
+  g_assert_cmpuint (cd_sandbox_get_upload_count (f->sandbox), ==, 1);
+  g_remove (path);
+}
+
+typedef struct
+{
+  GCancellable *cancellable;
+  goffset       cancel_at;   /* cancel once this much was sent */
+  gboolean      cancelled;
+} CancelOnProgress;
+
+static gboolean
+cancel_cb (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+cancel_progress_cb (goffset  sent,
+                    goffset  total,
+                    gpointer user_data)
+{
+  CancelOnProgress *cancel = user_data;
+
+  if (!cancel->cancelled && sent >= MIN (cancel->cancel_at, total))
+    {
+      cancel->cancelled = TRUE;
+      /* A moment later, so that the wait for the answer has begun. */
+      g_timeout_add_full (G_PRIORITY_DEFAULT, 200, cancel_cb,
+                          g_object_ref (cancel->cancellable), g_object_unref);
+    }
+}
+
+static void
+test_outcome_cancelled_waiting (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autofree char *path = make_package (f, 64 * 1024);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  CancelOnProgress cancel = { cancellable, G_MAXINT64, FALSE };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+
+  cd_client_set_le_version (f->client, "1.79");
+  cd_sandbox_add_fault (f->sandbox, CD_SANDBOX_FAULT_UPLOAD_SLOW_ANSWER, 1, 20000);
+  token = run_import (f, path, cancel_progress_cb, &cancel, cancellable, &error);
+  g_assert_true (cancel.cancelled);
+  g_assert_null (token);
+  assert_outcome_unknown (error);
+  g_remove (path);
+}
+
+/* Before the whole body was sent, a cancel is only a cancel. */
+static void
+test_cancelled_sending (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *path = make_package (f, 64 * MIB);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  CancelOnProgress cancel = { cancellable, 1, FALSE };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+
+  cd_client_set_le_version (f->client, "1.79");
+  cd_sandbox_add_fault (f->sandbox, CD_SANDBOX_FAULT_UPLOAD_SLOW_READ, 1, 1024);
+  token = run_import (f, path, cancel_progress_cb, &cancel, cancellable, &error);
+  g_assert_null (token);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_remove (path);
+}
+
+/* An upload that makes progress lives past the timeout; its answer not. */
+static void
+test_upload_inactivity (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *path = make_package (f, 40 * MIB);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  gint64 start = g_get_monotonic_time ();
+  gint64 elapsed;
+
+  cd_client_set_request_timeout (f->client, 2000);
+  cd_client_set_le_version (f->client, "1.79");
+  /* 8 MiB/s: about five seconds of steady progress, then no answer at all. */
+  cd_sandbox_add_fault (f->sandbox, CD_SANDBOX_FAULT_UPLOAD_SLOW_READ, 1, 8 * 1024);
+  token = run_import (f, path, NULL, NULL, NULL, &error);
+  elapsed = g_get_monotonic_time () - start;
+  g_test_message ("upload ended after %" G_GINT64_FORMAT " ms: %s", elapsed / 1000,
+                  error ? error->message : "");
+  g_assert_null (token);
+  assert_outcome_unknown (error);
+  g_assert_nonnull (strstr (error->message, "none in time"));
+  g_assert_cmpint (elapsed, >, 4 * G_USEC_PER_SEC);
+  g_assert_cmpint (elapsed, <, 40 * G_USEC_PER_SEC);
+  g_remove (path);
+}
+
+/* 6. A package that changes while it is sent */
+
+typedef struct
+{
+  const char *path;
+  gboolean    truncated;
+} Shrink;
+
+static void
+shrink_progress_cb (goffset  sent,
+                    goffset  total,
+                    gpointer user_data)
+{
+  Shrink *shrink = user_data;
+
+  if (!shrink->truncated && sent > 0)
+    {
+      shrink->truncated = TRUE;
+      g_assert_cmpint (truncate (shrink->path, 1000), ==, 0);
+    }
+}
+
+static void
+test_package_shrinks (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *path = make_package (f, 64 * MIB);
+  Shrink shrink = { path, FALSE };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  cd_client_set_le_version (f->client, "1.79");
+  cd_sandbox_add_fault (f->sandbox, CD_SANDBOX_FAULT_UPLOAD_SLOW_READ, 1, 1024);
+  token = run_import (f, path, shrink_progress_cb, &shrink, NULL, &error);
+  g_assert_true (shrink.truncated);
+  g_assert_null (token);
+  g_assert_error (error, CD_UPLOAD_ERROR, CD_UPLOAD_ERROR_CHANGED);
+  g_assert_nonnull (strstr (error->message, "changed while it was being uploaded"));
+  /* Promptly: not after a timeout, let alone never. */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
+  g_remove (path);
+}
+
+/* The chain stream itself: shorter or longer than promised fails. */
+static void
+test_chain_length (void)
+{
+  static const struct { const char *data; gssize promised; gboolean ok; } cases[] = {
+    { "0123456789", 10, TRUE },
+    { "01234", 10, FALSE },     /* shrank */
+    { "0123456789AB", 10, FALSE },  /* grew */
+    { "", 0, TRUE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GInputStream) head = g_memory_input_stream_new_from_data ("<", 1, NULL);
+      g_autoptr(GInputStream) body = g_memory_input_stream_new_from_data (cases[i].data, -1, NULL);
+      g_autoptr(GInputStream) tail = g_memory_input_stream_new_from_data (">", 1, NULL);
+      GInputStream *children[] = { head, body, tail };
+      g_autoptr(GInputStream) chain = cd_chain_input_stream_new (children, 3);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+      gssize n;
+
+      cd_chain_input_stream_expect_length (CD_CHAIN_INPUT_STREAM (chain), 1, cases[i].promised);
+      n = g_output_stream_splice (out, chain, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, &error);
+
+      if (cases[i].ok)
+        {
+          g_assert_no_error (error);
+          g_assert_cmpint (n, ==, cases[i].promised + 2);
+          g_assert_false (cd_chain_input_stream_length_changed (CD_CHAIN_INPUT_STREAM (chain)));
+        }
+      else
+        {
+          g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+          g_assert_true (cd_chain_input_stream_length_changed (CD_CHAIN_INPUT_STREAM (chain)));
+        }
+    }
+}
+
+/* Two documents in one answer: which JobToken would be the real one? */
+static void
+test_two_documents (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *path = make_package (f, 1024);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autoptr(JsonNode) one = NULL;
+
+  one = cd_json_parse ("{\"JobToken\": \"1\"}  \n", -1, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (one);
+
+  cd_client_set_le_version (f->client, "1.79");
+  cd_sandbox_add_upload_answer (f->sandbox, 200, "{\"JobToken\": \"1\"}{\"JobToken\": \"2\"}");
+  token = run_import (f, path, NULL, NULL, NULL, &error);
+  g_assert_null (token);
+  g_assert_error (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_BAD_RESPONSE);
+  g_remove (path);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/hostile/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD ("deep/versions", test_deep_versions);
+  ADD ("deep/whoami", test_deep_whoami);
+  ADD ("deep/status-and-logs", test_deep_status_and_logs);
+  ADD ("deep/error-body", test_deep_error_body);
+  ADD ("deep/upload-answer", test_deep_upload_answer);
+  ADD ("json/two-documents", test_two_documents);
+  ADD ("huge/endless", test_huge_endless);
+  ADD ("huge/within-cap", test_huge_within_cap);
+  ADD ("timeout/silent", test_timeout_silent);
+  ADD ("timeout/drip", test_timeout_drip);
+  ADD ("timeout/default", test_timeout_default);
+  ADD ("retry-after/capped", test_retry_after_capped);
+  ADD ("token/shapes", test_token_shapes);
+  ADD ("token/in-route", test_token_in_route);
+  ADD ("skew/absurd-server-time", test_absurd_server_time);
+  ADD ("outcome/closed", test_outcome_closed);
+  ADD ("outcome/cut-answer", test_outcome_cut_answer);
+  ADD ("outcome/cancelled-waiting", test_outcome_cancelled_waiting);
+  ADD ("upload/cancelled-sending", test_cancelled_sending);
+  ADD ("upload/inactivity", test_upload_inactivity);
+  ADD ("upload/package-shrinks", test_package_shrinks);
+  g_test_add_func ("/hostile/chain/length", test_chain_length);
+
+#undef ADD
+
+  return g_test_run ();
+}
