@@ -223,49 +223,6 @@ cd_cli_load_journal (void)
   return g_steal_pointer (&journal);
 }
 
-/* Reads a D2L ID, with a message of its own for each way it can be wrong. */
-gboolean
-cd_cli_parse_offering_id (const char  *text,
-                          gint64      *id,
-                          char       **message)
-{
-  g_autoptr(GError) error = NULL;
-  const char *digits = text;
-
-  if (text == NULL || text[0] == '\0')
-    {
-      *message = g_strdup (_("Give the course offering with --course-offering-id, for example "
-                             "--course-offering-id 6606."));
-      return FALSE;
-    }
-
-  if (digits[0] == '-' || digits[0] == '+')
-    digits++;
-
-  if (digits[0] == '\0' || strspn (digits, "0123456789") != strlen (digits))
-    {
-      *message = g_strdup_printf (_("“%s” is not a course offering ID. Use the number in the "
-                                    "course’s address in Brightspace, for example 6606."), text);
-      return FALSE;
-    }
-
-  if (text[0] == '-' || (g_ascii_string_to_signed (text, 10, 0, G_MAXINT64, id, &error) && *id == 0))
-    {
-      *message = g_strdup_printf (_("The course offering ID must be a positive number, not “%s”."),
-                                  text);
-      return FALSE;
-    }
-
-  if (error != NULL)
-    {
-      *message = g_strdup_printf (_("“%s” is too large to be a Brightspace course offering ID."),
-                                  text);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
 static gboolean
 warn_about_duplicate (CdJobJournal *journal,
                       CdClient     *client,
@@ -359,6 +316,8 @@ cd_cli_import (int    argc,
     return cd_cli_usage (_("--course-package uploads a new package and --job-token follows an "
                            "existing job: give only one of them."));
   if (token != NULL && (status = cd_cli_check_job_token (token)) != CD_EXIT_OK)
+    return status;
+  if ((status = cd_cli_check_le_version (le_version)) != CD_EXIT_OK)
     return status;
   if (give_up_hours <= 0)
     return cd_cli_usage (_("--give-up-after needs a positive number of hours."));

@@ -15,6 +15,7 @@
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 
+#include "cd-account-private.h"
 #include "cd-client-private.h"
 #include "cd-secret.h"
 #include "cd-signin.h"
@@ -581,6 +582,18 @@ cd_signin_start (CdSignIn    *self,
 
   /* Signed exactly as given: Brightspace compares it with the Trusted URL. */
   return cd_idkey_build_auth_url (self->host, app_id, app_key, callback_url, FALSE);
+}
+
+char *
+cd_signin_start_for_account (CdSignIn    *self,
+                             CdAccount   *account,
+                             const char  *callback_url,
+                             GError     **error)
+{
+  g_return_val_if_fail (CD_IS_ACCOUNT (account), NULL);
+
+  return cd_signin_start (self, account->host, account->app_id, account->app_key,
+                          callback_url, error);
 }
 
 void
