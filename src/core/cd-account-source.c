@@ -14,6 +14,7 @@
 #include "cd-validate.h"
 
 #define CA_FILE_VARIABLE "COURSEDROP_CA_FILE"
+#define SHOWN_MAX_CHARS  60
 
 static const char * const account_variables[] = {
   "COURSEDROP_HOST", "COURSEDROP_APP_ID", "COURSEDROP_APP_KEY",
@@ -46,6 +47,42 @@ cd_account_source_get_ca_file (void)
   const char *path = g_getenv (CA_FILE_VARIABLE);
 
   return path != NULL && path[0] != '\0' ? path : NULL;
+}
+
+/* A value from outside as it may appear in a message: valid UTF-8, no
+ * control characters (they could forge the lines that follow), and cut
+ * short when long. */
+static char *
+shown_value (const char *value)
+{
+  g_autofree char *valid = g_utf8_make_valid (value, -1);
+  GString *shown = g_string_new (NULL);
+  guint n_chars = 0;
+
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p), n_chars++)
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (n_chars == SHOWN_MAX_CHARS)
+        {
+          g_string_append (shown, "…");
+          break;
+        }
+      g_string_append_unichar (shown, g_unichar_iscntrl (c) ? 0xFFFD : c);
+    }
+
+  return g_string_free (shown, FALSE);
+}
+
+/* Says which value was not a fingerprint; returns FALSE. */
+static gboolean
+prefix_fingerprint_error (GError     **error,
+                          const char  *fingerprint)
+{
+  g_autofree char *shown = shown_value (fingerprint);
+
+  g_prefix_error (error, "“%s”: ", shown);
+  return FALSE;
 }
 
 /* Loaded once here, so that a missing or broken file is a usage error
@@ -84,8 +121,11 @@ cd_account_source_apply_tls (CdAccount   *account,
     return FALSE;
   cd_account_set_ca_file (account, ca_file);
 
-  return trust_fingerprint == NULL ||
-         cd_account_set_pinned_certificate (account, trust_fingerprint, error);
+  if (trust_fingerprint != NULL &&
+      !cd_account_set_pinned_certificate (account, trust_fingerprint, error))
+    return prefix_fingerprint_error (error, trust_fingerprint);
+
+  return TRUE;
 }
 
 gboolean
@@ -101,8 +141,11 @@ cd_account_source_apply_signin_tls (CdSignIn    *signin,
     return FALSE;
   cd_signin_set_ca_file (signin, ca_file);
 
-  return trust_fingerprint == NULL ||
-         cd_signin_set_pinned_certificate (signin, trust_fingerprint, error);
+  if (trust_fingerprint != NULL &&
+      !cd_signin_set_pinned_certificate (signin, trust_fingerprint, error))
+    return prefix_fingerprint_error (error, trust_fingerprint);
+
+  return TRUE;
 }
 
 /* --- resolution -------------------------------------------------------------------- */
@@ -144,6 +187,7 @@ resolve_host (Resolution        *r,
               GError           **error)
 {
   g_autofree char *host = _cd_account_non_empty (option);
+  const char *source = "--host";
 
   if (r->settings != NULL)
     {
@@ -155,7 +199,10 @@ resolve_host (Resolution        *r,
     }
 
   if (host == NULL)
-    host = env_value ("COURSEDROP_HOST");
+    {
+      host = env_value ("COURSEDROP_HOST");
+      source = "COURSEDROP_HOST";
+    }
   if (host == NULL)
     host = g_strdup (r->saved_host);
 
@@ -168,8 +215,15 @@ resolve_host (Resolution        *r,
       return FALSE;
     }
 
+  /* The saved host was normalized above: only the others can fail. */
   if (!(r->host = _cd_client_normalize_host (host, error)))
-    return FALSE;
+    {
+      g_autofree char *shown = shown_value (host);
+
+      /* Translators: an option or variable, then the value it was given. */
+      g_prefix_error (error, _("%s “%s”: "), source, shown);
+      return FALSE;
+    }
 
   /* Saved IDs belong to the saved host: never mix them with another site. */
   r->same_host = r->saved_host != NULL && g_str_equal (r->saved_host, r->host);
