@@ -259,6 +259,38 @@ test_bad_values (void)
   g_assert_null (cd_account_get_le_version (account));
 }
 
+/* What users type for a version reaches the setters: refused, no assertion
+ * (GTest makes criticals fatal, so one would end this test). */
+static void
+test_le_version_setters (void)
+{
+  const char *bad[] = { "banana", "1.2.3", "1.", ".1", "1234.1", "1.-1", " 1.2", "1,2",
+                        "99999999999999999999.1", "" };
+  g_autoptr(CdAccount) account = cd_account_new (SAVED_HOST, "a", "b", NULL, NULL);
+  g_autoptr(CdClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (cd_account_set_le_version (account, "1.74"));
+  client = cd_account_create_client (account, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cd_client_get_le_version (client), ==, "1.74");
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_test_message ("“%s”", bad[i]);
+      g_assert_false (cd_client_set_le_version (client, bad[i]));
+      g_assert_cmpstr (cd_client_get_le_version (client), ==, "1.74");
+      if (bad[i][0] != '\0')
+        g_assert_false (cd_account_set_le_version (account, bad[i]));
+      g_assert_cmpstr (cd_account_get_le_version (account), ==, "1.74");
+    }
+
+  g_assert_true (cd_client_set_le_version (client, "1.80"));
+  g_assert_cmpstr (cd_client_get_le_version (client), ==, "1.80");
+  g_assert_true (cd_client_set_le_version (client, NULL));
+  g_assert_null (cd_client_get_le_version (client));
+}
+
 /* Sign-in needs only a host; what is missing the caller asks for. */
 static void
 test_app_only (void)
@@ -340,6 +372,7 @@ main (int   argc,
   g_test_add_func ("/account-source/order", test_order);
   g_test_add_func ("/account-source/bad-values", test_bad_values);
   g_test_add_func ("/account-source/app-only", test_app_only);
+  g_test_add_func ("/account-source/le-version-setters", test_le_version_setters);
   g_test_add_func ("/account-source/tls", test_tls);
 
   return g_test_run ();
