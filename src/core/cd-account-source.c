@@ -7,14 +7,13 @@
 
 #include "cd-account-private.h"
 #include "cd-account-source.h"
-#include "cd-certificate.h"
 #include "cd-client-private.h"
 #include "cd-credentials.h"
 #include "cd-settings.h"
 #include "cd-validate.h"
 
 #define CA_FILE_VARIABLE "COURSEDROP_CA_FILE"
-#define SHOWN_MAX_CHARS  60
+#define SHOWN_MAX_CHARS  80
 
 static const char * const account_variables[] = {
   "COURSEDROP_HOST", "COURSEDROP_APP_ID", "COURSEDROP_APP_KEY",
@@ -93,13 +92,15 @@ check_ca_file (const char  *path,
 {
   g_autoptr(GTlsDatabase) database = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *display_name = NULL;
   g_autofree char *name = NULL;
 
   database = g_tls_file_database_new (path, &local_error);
   if (database != NULL)
     return TRUE;
 
-  name = g_filename_display_name (path);
+  display_name = g_filename_display_name (path);
+  name = shown_value (display_name);
   g_set_error (error, CD_ACCOUNT_ERROR, CD_ACCOUNT_ERROR_INVALID,
                /* Translators: a file path, then why it could not be used. */
                _("COURSEDROP_CA_FILE names “%s”, which is not a readable file of PEM "
