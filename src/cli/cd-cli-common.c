@@ -7,16 +7,25 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "cd-account-source.h"
 #include "cd-cli.h"
 #include "cd-cli-output.h"
 #include "cd-credentials.h"
+#include "cd-package.h"
 #include "cd-signin.h"
+#include "cd-validate.h"
+
+/* What of a value the user gave goes into a message. */
+#define QUOTE_MAX_CHARS 40
 
 /* --trust-fingerprint, given before or after the command name. */
 static char *trust_fingerprint;
 
-/* The last client made, so that a TLS failure can show its certificate. */
+/* The last client made, kept until cd_cli_finish(): a TLS failure may be
+ * reported after the command dropped it (an import job's end), and its
+ * certificate is what the user needs to see. */
 static CdClient *last_client;
+static gboolean certificate_shown;
 
 void
 cd_cli_set_trust_fingerprint (const char *sha256)
@@ -106,7 +115,8 @@ int
 cd_cli_exit_code_for_error (const GError *error)
 {
   if (error->domain == CD_ACCOUNT_ERROR || error->domain == CD_IDKEY_ERROR ||
-      error->domain == CD_CERTIFICATE_ERROR || error->domain == CD_CREDENTIALS_ERROR)
+      error->domain == CD_CERTIFICATE_ERROR || error->domain == CD_CREDENTIALS_ERROR ||
+      error->domain == CD_VALIDATE_ERROR || error->domain == CD_PACKAGE_ERROR)
     return CD_EXIT_USAGE;
 
   if (error->domain == CD_SIGNIN_ERROR)
@@ -157,15 +167,18 @@ print_date (const char *label,
   g_printerr ("  %-12s %s\n", label, text != NULL ? text : "?");
 }
 
-/* Everything needed to decide whether to trust a certificate, and how. */
+/* Everything needed to decide whether to trust a certificate, and how;
+ * once per run. */
 static void
 print_untrusted_certificate (void)
 {
   g_autoptr(CdCertificateInfo) info = NULL;
 
-  if (last_client == NULL || !(info = cd_client_get_last_untrusted_certificate (last_client)))
+  if (certificate_shown || last_client == NULL ||
+      !(info = cd_client_get_last_untrusted_certificate (last_client)))
     return;
 
+  certificate_shown = TRUE;
   g_printerr (_("The server presented this certificate:\n"));
   g_printerr ("  %-12s %s\n", _("Subject:"), cd_certificate_info_get_subject (info));
   g_printerr ("  %-12s %s\n", _("Issuer:"), cd_certificate_info_get_issuer (info));
@@ -189,23 +202,32 @@ cd_cli_fail (const GError *error)
   return cd_cli_exit_code_for_error (error);
 }
 
-/* The environment, then the saved account; with the TLS trust of this run
- * (COURSEDROP_CA_FILE, --trust-fingerprint) on top of the saved pins. */
+/* Called by main() with the command's exit status: a command that failed
+ * on an untrusted certificate without saying so through cd_cli_fail()
+ * (an import job reports its own end) still shows it. */
+int
+cd_cli_finish (int status)
+{
+  if (status != CD_EXIT_OK && status != CD_EXIT_INTERRUPTED)
+    print_untrusted_certificate ();
+
+  g_clear_object (&last_client);
+  g_clear_pointer (&trust_fingerprint, g_free);
+  return status;
+}
+
+/* The account as cd_account_source_resolve() finds it, with
+ * --trust-fingerprint on top. */
 CdAccount *
 cd_cli_load_account (const char  *host,
                      GError     **error)
 {
-  g_autoptr(CdAccount) account = NULL;
+  CdAccountOptions options = {
+    .host = host,
+    .trust_fingerprint = trust_fingerprint,
+  };
 
-  if (!(account = cd_account_new_from_environment_or_saved (host, NULL, error)))
-    return NULL;
-
-  cd_account_set_ca_file (account, g_getenv ("COURSEDROP_CA_FILE"));
-  if (trust_fingerprint != NULL &&
-      !cd_account_set_pinned_certificate (account, trust_fingerprint, error))
-    return NULL;
-
-  return g_steal_pointer (&account);
+  return cd_account_source_resolve (&options, NULL, error);
 }
 
 CdClient *
@@ -231,10 +253,7 @@ cd_cli_create_client (const char  *host,
   if (!(client = cd_account_create_client (account, error)))
     return NULL;
 
-  if (last_client != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (last_client), (gpointer *) &last_client);
-  last_client = client;
-  g_object_add_weak_pointer (G_OBJECT (last_client), (gpointer *) &last_client);
+  g_set_object (&last_client, client);
 
   return g_steal_pointer (&client);
 }
@@ -265,17 +284,106 @@ cd_cli_wait_result (GAsyncResult **result)
     g_main_context_iteration (NULL, TRUE);
 }
 
-/* Returns CD_EXIT_OK, or the exit code after saying what is wrong: a
- * token goes into a route, so nothing that would change the route. */
+/* (transfer full): @text as it may appear in a message: valid UTF-8,
+ * control characters escaped, and cut short when long. */
+char *
+cd_cli_quote (const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text != NULL ? text : "", -1);
+  GString *quoted = g_string_new (NULL);
+  guint n_chars = 0;
+
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p), n_chars++)
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (n_chars == QUOTE_MAX_CHARS)
+        {
+          g_string_append (quoted, "…");
+          break;
+        }
+
+      /* A newline or escape sequence would forge the rest of the output. */
+      if (g_unichar_iscntrl (c))
+        g_string_append_printf (quoted, "\\x%02x", c);
+      else
+        g_string_append_unichar (quoted, c);
+    }
+
+  return g_string_free (quoted, FALSE);
+}
+
+/* Zero, or a minus sign before a number: the user meant a number, just
+ * not a positive one, and is told so. */
+static gboolean
+is_non_positive_number (const char *text)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (text));
+  const char *digits = stripped[0] == '-' ? stripped + 1 : stripped;
+  gsize length = strlen (digits);
+
+  return length > 0 && strspn (digits, "0123456789") == length &&
+         (stripped[0] == '-' || strspn (digits, "0") == length);
+}
+
+/* Reads a D2L ID by the rules of cd_validate_offering_id(). */
+gboolean
+cd_cli_parse_offering_id (const char  *text,
+                          gint64      *id,
+                          char       **message)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *quoted = NULL;
+
+  if (cd_validate_offering_id (text, id, &error))
+    return TRUE;
+
+  if (g_error_matches (error, CD_VALIDATE_ERROR, CD_VALIDATE_ERROR_EMPTY))
+    {
+      *message = g_strdup (_("Give the course offering with --course-offering-id, for example "
+                             "--course-offering-id 6606."));
+      return FALSE;
+    }
+
+  quoted = cd_cli_quote (text);
+  if (is_non_positive_number (text))
+    *message = g_strdup_printf (_("The course offering ID must be a positive number, not “%s”."),
+                                quoted);
+  else
+    /* Translators: what the user gave, then why it is no offering ID. */
+    *message = g_strdup_printf (_("“%s” is not a course offering ID. %s"), quoted,
+                                error->message);
+  return FALSE;
+}
+
+/* Returns CD_EXIT_OK, or the exit code after saying what is wrong, by the
+ * rules of cd_validate_job_token(): a token goes into a route. */
 int
 cd_cli_check_job_token (const char *token)
 {
-  if (token == NULL || token[0] == '\0')
+  g_autoptr(GError) error = NULL;
+  g_autofree char *quoted = NULL;
+
+  if (cd_validate_job_token (token, &error))
+    return CD_EXIT_OK;
+
+  if (g_error_matches (error, CD_VALIDATE_ERROR, CD_VALIDATE_ERROR_EMPTY))
     return cd_cli_usage (_("Give the job with --job-token TOKEN."));
 
-  if (strpbrk (token, "/?#& ") != NULL)
-    return cd_cli_usage (_("“%s” is not a job token. Tokens are what “Import job TOKEN status:” "
-                           "printed, for example 8840."), token);
+  quoted = cd_cli_quote (token);
+  return cd_cli_usage (_("--job-token “%s”: %s"), quoted, error->message);
+}
 
-  return CD_EXIT_OK;
+/* --le-version, by the rules of cd_validate_api_version(). */
+int
+cd_cli_check_le_version (const char *version)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *quoted = NULL;
+
+  if (version == NULL || cd_validate_api_version (version, &error))
+    return CD_EXIT_OK;
+
+  quoted = cd_cli_quote (version);
+  return cd_cli_usage (_("--le-version “%s”: %s"), quoted, error->message);
 }

@@ -299,49 +299,6 @@ cd_cli_load_journal (void)
   return g_steal_pointer (&journal);
 }
 
-/* Reads a D2L ID, with a message of its own for each way it can be wrong. */
-gboolean
-cd_cli_parse_offering_id (const char  *text,
-                          gint64      *id,
-                          char       **message)
-{
-  g_autoptr(GError) error = NULL;
-  const char *digits = text;
-
-  if (text == NULL || text[0] == '\0')
-    {
-      *message = g_strdup (_("Give the course offering with --course-offering-id, for example "
-                             "--course-offering-id 6606."));
-      return FALSE;
-    }
-
-  if (digits[0] == '-' || digits[0] == '+')
-    digits++;
-
-  if (digits[0] == '\0' || strspn (digits, "0123456789") != strlen (digits))
-    {
-      *message = g_strdup_printf (_("“%s” is not a course offering ID. Use the number in the "
-                                    "course’s address in Brightspace, for example 6606."), text);
-      return FALSE;
-    }
-
-  if (text[0] == '-' || (g_ascii_string_to_signed (text, 10, 0, G_MAXINT64, id, &error) && *id == 0))
-    {
-      *message = g_strdup_printf (_("The course offering ID must be a positive number, not “%s”."),
-                                  text);
-      return FALSE;
-    }
-
-  if (error != NULL)
-    {
-      *message = g_strdup_printf (_("“%s” is too large to be a Brightspace course offering ID."),
-                                  text);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
 static gboolean
 warn_about_duplicate (CdJobJournal *journal,
                       CdClient     *client,
@@ -445,6 +402,8 @@ cd_cli_import (int    argc,
                            "existing job with --job-token TOKEN."));
   if (token != NULL && (status = cd_cli_check_job_token (token)) != CD_EXIT_OK)
     return status;
+  if ((status = cd_cli_check_le_version (le_version)) != CD_EXIT_OK)
+    return status;
   if (!cd_validate_hours (give_up_hours, &deadline, &error))
     return cd_cli_usage (_("--give-up-after: %s"), error->message);
 
@@ -452,7 +411,8 @@ cd_cli_import (int    argc,
    * follows that job, so the package is neither checked nor sent. */
   if (package_path != NULL && token != NULL)
     {
-      g_autofree char *shown = g_filename_display_name (package_path);
+      g_autofree char *name = g_filename_display_name (package_path);
+      g_autofree char *shown = cd_cli_escape (name);
 
       g_printerr (_("Following job %s; “%s” is not uploaded again.\n"), token, shown);
       g_clear_pointer (&package_path, g_free);

@@ -12,8 +12,9 @@
 #include <glib/gi18n.h>
 #include <glib-unix.h>
 
+#include "cd-account-source.h"
 #include "cd-cli.h"
-#include "cd-credentials.h"
+#include "cd-secret.h"
 #include "cd-settings.h"
 #include "cd-signin.h"
 
@@ -65,12 +66,53 @@ prompt (const char *question,
   return answer;
 }
 
-static char *
-non_empty_env (const char *name)
+/* Host and app as cd_account_source_resolve() finds them (options, the
+ * environment, the saved account, the keyring), and what is still missing
+ * typed at the terminal. */
+static CdAccount *
+resolve_app (const char  *host_option,
+             GError     **error)
 {
-  const char *value = g_getenv (name);
+  CdAccountOptions options = { .host = host_option, .flags = CD_ACCOUNT_SOURCE_APP_ONLY };
+  g_autofree char *typed_host = NULL;
+  g_autofree char *typed_app_id = NULL;
+  g_autoptr(CdSecret) typed_key = NULL;
+  g_autoptr(CdAccount) account = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *app_id = NULL;
 
-  return value != NULL && *value != '\0' ? g_strdup (value) : NULL;
+  account = cd_account_source_resolve (&options, NULL, &local_error);
+  if (account == NULL &&
+      g_error_matches (local_error, CD_ACCOUNT_ERROR, CD_ACCOUNT_ERROR_NO_HOST) && interactive () &&
+      (typed_host = prompt (_("Brightspace address (such as https://school.brightspace.com): "),
+                            FALSE)) != NULL)
+    {
+      g_clear_error (&local_error);
+      options.host = typed_host;
+      account = cd_account_source_resolve (&options, NULL, &local_error);
+    }
+  if (account == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  /* A typed app ID may have its key in the keyring already. */
+  if (cd_account_get_app_id (account) == NULL && interactive () &&
+      (typed_app_id = prompt (_("App ID: "), FALSE)) != NULL)
+    {
+      options.app_id = typed_app_id;
+      g_clear_object (&account);
+      if (!(account = cd_account_source_resolve (&options, NULL, error)))
+        return NULL;
+    }
+
+  app_id = g_strdup (cd_account_get_app_id (account));
+  if (app_id != NULL && !cd_account_has_app (account) && interactive () &&
+      (typed_key = prompt (_("App key (not shown): "), TRUE)) != NULL)
+    cd_account_set_app (account, app_id, typed_key);
+
+  return g_steal_pointer (&account);
 }
 
 typedef struct
@@ -137,14 +179,9 @@ cd_cli_login (int    argc,
   g_autoptr(GCancellable) cancellable = NULL;
   g_autoptr(CdSignIn) signin = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *saved_host = NULL;
-  g_autofree char *host = NULL;
-  g_autofree char *app_id = NULL;
-  g_autoptr(CdSecret) app_key = NULL;
+  g_autoptr(CdAccount) account = NULL;
   g_autofree char *callback_url = NULL;
   g_autofree char *url = NULL;
-  g_autofree char *normalized = NULL;
-  g_autofree char *saved_normalized = NULL;
   const char *fingerprint;
   Wait wait = { 0 };
   guint sigint_id;
@@ -165,51 +202,9 @@ cd_cli_login (int    argc,
     return cd_cli_usage (_("Coursedrop cannot save accounts because its settings schema is "
                            "not installed. Reinstall Coursedrop."));
 
-  /* Who and where: options, then the environment, then the saved account,
-   * then the terminal. */
-  saved_host = g_settings_get_string (settings, "host");
-  host = g_strdup (host_option);
-  if (host == NULL)
-    host = non_empty_env ("COURSEDROP_HOST");
-  if (host == NULL && *saved_host != '\0')
-    host = g_strdup (saved_host);
-  if (host == NULL && interactive ())
-    host = prompt (_("Brightspace address (such as https://school.brightspace.com): "), FALSE);
-  if (host == NULL)
-    return cd_cli_usage (_("No Brightspace address is set. Pass --host "
-                           "https://your.school.edu or set COURSEDROP_HOST."));
-
-  if (!(normalized = cd_client_normalize_host (host, &error)))
+  if (!(account = resolve_app (host_option, &error)))
     return cd_cli_fail (error);
-  saved_normalized = cd_client_normalize_host (saved_host, NULL);
-
-  app_id = non_empty_env ("COURSEDROP_APP_ID");
-  if (app_id == NULL && g_strcmp0 (normalized, saved_normalized) == 0)
-    {
-      app_id = g_settings_get_string (settings, "app-id");
-      if (*app_id == '\0')
-        g_clear_pointer (&app_id, g_free);
-    }
-  if (app_id == NULL && interactive ())
-    app_id = prompt (_("App ID: "), FALSE);
-
-  app_key = non_empty_env ("COURSEDROP_APP_KEY");
-  if (app_key == NULL && app_id != NULL)
-    {
-      g_autoptr(GError) lookup_error = NULL;
-      char *secret;
-
-      secret = cd_credentials_lookup (CD_CREDENTIAL_APP_KEY, normalized, app_id, NULL, NULL,
-                                      &lookup_error);
-      if (lookup_error != NULL)
-        g_debug ("No saved app key: %s", lookup_error->message);
-      app_key = g_strdup (secret);
-      cd_credentials_free_secret (secret);
-    }
-  if (app_key == NULL && interactive ())
-    app_key = prompt (_("App key (not shown): "), TRUE);
-
-  if (app_id == NULL || app_key == NULL)
+  if (!cd_account_has_app (account))
     return cd_cli_usage (_("Signing in needs the ID and key of the Brightspace app. Set "
                            "COURSEDROP_APP_ID and COURSEDROP_APP_KEY, or run this command "
                            "in a terminal to type them."));
@@ -224,12 +219,11 @@ cd_cli_login (int    argc,
     }
 
   signin = cd_signin_new ();
-  cd_signin_set_ca_file (signin, g_getenv ("COURSEDROP_CA_FILE"));
   fingerprint = cd_cli_get_trust_fingerprint ();
-  if (fingerprint != NULL && !cd_signin_set_pinned_certificate (signin, fingerprint, &error))
+  if (!cd_account_source_apply_signin_tls (signin, fingerprint, &error))
     return cd_cli_fail (error);
 
-  if (!(url = cd_signin_start (signin, normalized, app_id, app_key, callback_url, &error)))
+  if (!(url = cd_signin_start_for_account (signin, account, callback_url, &error)))
     return cd_cli_fail (error);
 
   open_browser (url, no_browser);

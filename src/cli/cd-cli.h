@@ -57,7 +57,8 @@ int        cd_cli_usage             (const char    *format,
 CdClient  *cd_cli_create_client     (const char    *host,
                                      gboolean       need_user,
                                      GError       **error);
-/* The environment, then the saved account, with this run's TLS trust. */
+/* Options, the environment, then the saved account (cd-account-source.h),
+ * with this run's TLS trust. */
 CdAccount *cd_cli_load_account      (const char    *host,
                                      GError       **error);
 /* --trust-fingerprint: every command accepts it, before or after its name. */
@@ -72,6 +73,11 @@ void       cd_cli_store_result_cb   (GObject       *object,
                                      gpointer       user_data);
 void       cd_cli_wait_result       (GAsyncResult **result);
 int        cd_cli_check_job_token   (const char    *token);
+int        cd_cli_check_le_version  (const char    *version);
+/* (transfer full): user input made safe and short for a message. */
+char      *cd_cli_quote             (const char    *text);
+/* main() passes every command's exit status through this. */
+int        cd_cli_finish            (int            status);
 /* Iterates the default main context until *@done is set. */
 void       cd_cli_wait              (gboolean      *done);
 

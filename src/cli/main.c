@@ -94,7 +94,7 @@ main (int    argc,
   if (argv[1][0] == '-' && argv[1][1] == '-')
     {
       g_set_prgname ("coursedrop-cli import");
-      return cd_cli_import (argc, argv);
+      return cd_cli_finish (cd_cli_import (argc, argv));
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
@@ -105,7 +105,7 @@ main (int    argc,
           g_autofree char *prgname = g_strdup_printf ("coursedrop-cli %s", commands[i].name);
 
           g_set_prgname (prgname);
-          return commands[i].run (argc - 1, argv + 1);
+          return cd_cli_finish (commands[i].run (argc - 1, argv + 1));
         }
     }
 

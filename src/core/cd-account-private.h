@@ -7,22 +7,23 @@
 
 #include "cd-account.h"
 #include "cd-credentials.h"
+#include "cd-secret.h"
 
 G_BEGIN_DECLS
 
 struct _CdAccount
 {
-  GObject  parent_instance;
+  GObject   parent_instance;
 
-  char    *host;          /* (owned) */
-  char    *app_id;        /* (owned) (nullable) */
-  char    *app_key;       /* (owned) (nullable) */
-  char    *user_id;       /* (owned) (nullable) */
-  char    *user_key;      /* (owned) (nullable) */
-  char    *display_name;  /* (owned) (nullable) */
-  char    *le_version;    /* (owned) (nullable) */
-  char    *ca_file;       /* (owned) (nullable) */
-  char    *pin;           /* (owned) (nullable): canonical fingerprint */
+  char     *host;          /* (owned) */
+  char     *app_id;        /* (owned) (nullable) */
+  CdSecret *app_key;       /* (owned) (nullable) */
+  char     *user_id;       /* (owned) (nullable) */
+  CdSecret *user_key;      /* (owned) (nullable) */
+  char     *display_name;  /* (owned) (nullable) */
+  char     *le_version;    /* (owned) (nullable) */
+  char     *ca_file;       /* (owned) (nullable) */
+  char     *pin;           /* (owned) (nullable): canonical fingerprint */
 };
 
 char *_cd_account_non_empty (const char  *value);

@@ -14,6 +14,7 @@
 #include "cd-credentials.h"
 #include "cd-settings.h"
 #include "cd-json.h"
+#include "cd-validate.h"
 
 G_DEFINE_QUARK (cd-account-error-quark, cd_account_error)
 G_DEFINE_FINAL_TYPE (CdAccount, cd_account, G_TYPE_OBJECT)
@@ -71,57 +72,6 @@ cd_account_new (const char *host,
   return self;
 }
 
-/**
- * cd_account_new_from_environment:
- * @host_override: (nullable): a --host given on the command line
- *
- * Reads COURSEDROP_HOST, COURSEDROP_APP_ID, COURSEDROP_APP_KEY,
- * COURSEDROP_USER_ID and COURSEDROP_USER_KEY.  Keys are never taken from
- * the command line, where other users could read them in `ps`.
- */
-CdAccount *
-cd_account_new_from_environment (const char  *host_override,
-                                 GError     **error)
-{
-  g_autoptr(CdAccount) self = NULL;
-  const char *host = host_override != NULL ? host_override : g_getenv ("COURSEDROP_HOST");
-
-  self = cd_account_new (host,
-                         g_getenv ("COURSEDROP_APP_ID"),
-                         g_getenv ("COURSEDROP_APP_KEY"),
-                         g_getenv ("COURSEDROP_USER_ID"),
-                         g_getenv ("COURSEDROP_USER_KEY"));
-
-  if (self->host == NULL)
-    {
-      g_set_error_literal (error, CD_ACCOUNT_ERROR, CD_ACCOUNT_ERROR_NO_HOST,
-                           _("No Brightspace address is set. Pass --host https://your.school.edu "
-                             "or set COURSEDROP_HOST."));
-      return NULL;
-    }
-
-  if (!cd_client_check_host (self->host, error))
-    return NULL;
-
-  if (self->app_id == NULL || self->app_key == NULL)
-    {
-      g_set_error_literal (error, CD_ACCOUNT_ERROR, CD_ACCOUNT_ERROR_NO_APP,
-                           _("No app credentials are set. Set COURSEDROP_APP_ID and "
-                             "COURSEDROP_APP_KEY to the ID and key of your Brightspace app."));
-      return NULL;
-    }
-
-  if ((self->user_id == NULL) != (self->user_key == NULL))
-    {
-      g_set_error_literal (error, CD_ACCOUNT_ERROR, CD_ACCOUNT_ERROR_NO_USER,
-                           _("Only half of the user credentials are set. Set both "
-                             "COURSEDROP_USER_ID and COURSEDROP_USER_KEY."));
-      return NULL;
-    }
-
-  return g_steal_pointer (&self);
-}
-
 const char *
 cd_account_get_host (CdAccount *self)
 {
@@ -167,14 +117,36 @@ cd_account_get_le_version (CdAccount *self)
   return self->le_version;
 }
 
-void
+gboolean
 cd_account_set_le_version (CdAccount  *self,
                            const char *version)
 {
-  g_return_if_fail (CD_IS_ACCOUNT (self));
+  g_return_val_if_fail (CD_IS_ACCOUNT (self), FALSE);
+
+  /* Typed by a user or read from settings: refused, never asserted. */
+  if (version != NULL && version[0] != '\0' && !cd_validate_api_version (version, NULL))
+    {
+      g_debug ("Not an LE API version, ignored: “%s”", version);
+      return FALSE;
+    }
 
   g_free (self->le_version);
   self->le_version = _cd_account_non_empty (version);
+  return TRUE;
+}
+
+void
+cd_account_set_app (CdAccount  *self,
+                    const char *app_id,
+                    const char *app_key)
+{
+  g_return_if_fail (CD_IS_ACCOUNT (self));
+
+  g_clear_pointer (&self->app_id, g_free);
+  cd_secret_clear (&self->app_key);
+
+  self->app_id = _cd_account_non_empty (app_id);
+  self->app_key = _cd_account_non_empty (app_key);
 }
 
 void
@@ -228,6 +200,20 @@ cd_account_set_ca_file (CdAccount  *self,
 
   g_free (self->ca_file);
   self->ca_file = _cd_account_non_empty (pem_path);
+}
+
+const char *
+cd_account_get_ca_file (CdAccount *self)
+{
+  g_return_val_if_fail (CD_IS_ACCOUNT (self), NULL);
+  return self->ca_file;
+}
+
+const char *
+cd_account_get_pinned_certificate (CdAccount *self)
+{
+  g_return_val_if_fail (CD_IS_ACCOUNT (self), NULL);
+  return self->pin;
 }
 
 gboolean
@@ -295,7 +281,7 @@ cd_account_create_client (CdAccount  *self,
   if (self->ca_file != NULL && !cd_client_set_ca_file (client, self->ca_file, error))
     return NULL;
 
-  if (self->le_version != NULL && _cd_client_version_is_valid (self->le_version))
+  if (self->le_version != NULL)
     cd_client_set_le_version (client, self->le_version);
 
   return g_steal_pointer (&client);

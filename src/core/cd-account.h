@@ -15,6 +15,7 @@ typedef enum {
   CD_ACCOUNT_ERROR_NO_HOST,
   CD_ACCOUNT_ERROR_NO_APP,
   CD_ACCOUNT_ERROR_NO_USER,
+  CD_ACCOUNT_ERROR_INVALID,  /* a setting or variable with a value that cannot be used */
 } CdAccountError;
 
 GQuark cd_account_error_quark (void);
@@ -28,11 +29,9 @@ CdAccount      *cd_account_new                  (const char  *host,
                                                  const char  *app_key,
                                                  const char  *user_id,
                                                  const char  *user_key) G_GNUC_WARN_UNUSED_RESULT;
-CdAccount      *cd_account_new_from_environment (const char  *host_override,
-                                                 GError     **error) G_GNUC_WARN_UNUSED_RESULT;
-/* What the command line uses: --host (@host_override) and the COURSEDROP_*
- * variables first, then the saved account (settings and keyring) for
- * whatever they lack.  Keys are looked up in the keyring, synchronously. */
+/* cd_account_source_resolve() with only a --host (@host_override): the
+ * COURSEDROP_* variables first, then the saved account (settings and
+ * keyring) for whatever they lack, with COURSEDROP_CA_FILE applied. */
 CdAccount      *cd_account_new_from_environment_or_saved (const char    *host_override,
                                                           GCancellable  *cancellable,
                                                           GError       **error) G_GNUC_WARN_UNUSED_RESULT;
@@ -44,10 +43,17 @@ const char     *cd_account_get_user_id          (CdAccount   *self);
 const char     *cd_account_get_display_name     (CdAccount   *self);
 void            cd_account_set_display_name     (CdAccount   *self,
                                                  const char  *display_name);
-/* "" or NULL: discover.  Applied to clients made from this account. */
+/* "" or NULL: discover.  Applied to clients made from this account.
+ * Anything but a version cd_validate_api_version() accepts is refused:
+ * FALSE, and the account keeps its version.  Check typed text with
+ * cd_validate_api_version() first for a message. */
 const char     *cd_account_get_le_version       (CdAccount   *self);
-void            cd_account_set_le_version       (CdAccount   *self,
+gboolean        cd_account_set_le_version       (CdAccount   *self,
                                                  const char  *version);
+/* Replaces the app (both NULL: none). */
+void            cd_account_set_app              (CdAccount   *self,
+                                                 const char  *app_id,
+                                                 const char  *app_key);
 /* Replaces the user (both NULL: none) and forgets the display name. */
 void            cd_account_set_user             (CdAccount   *self,
                                                  const char  *user_id,
@@ -62,6 +68,9 @@ gboolean        cd_account_require_user         (CdAccount   *self,
  * host (see cd_client_pin_certificate()). */
 void            cd_account_set_ca_file          (CdAccount   *self,
                                                  const char  *pem_path);
+const char     *cd_account_get_ca_file          (CdAccount   *self);
+/* (nullable): the canonical fingerprint set with set_pinned_certificate(). */
+const char     *cd_account_get_pinned_certificate (CdAccount *self);
 gboolean        cd_account_set_pinned_certificate (CdAccount  *self,
                                                    const char *sha256,
                                                    GError    **error);

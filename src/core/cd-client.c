@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cd-client-private.h"
+#include "cd-validate.h"
 
 /* Defaults for idempotent GETs: four tries spread over about four seconds
  * ride out a restarting load balancer without keeping the user waiting. */
@@ -91,15 +92,22 @@ _cd_client_set_version (CdClient   *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[le ? PROP_LE_VERSION : PROP_LP_VERSION]);
 }
 
-void
+gboolean
 cd_client_set_le_version (CdClient   *self,
                           const char *version)
 {
-  g_return_if_fail (CD_IS_CLIENT (self));
-  g_return_if_fail (version == NULL || _cd_client_version_is_valid (version));
+  g_return_val_if_fail (CD_IS_CLIENT (self), FALSE);
+
+  /* Often typed by a user (--le-version, settings): refused, not asserted. */
+  if (version != NULL && !cd_validate_api_version (version, NULL))
+    {
+      g_debug ("Not an LE API version, ignored: “%s”", version);
+      return FALSE;
+    }
 
   self->le_overridden = version != NULL;
   _cd_client_set_version (self, "le", version);
+  return TRUE;
 }
 
 void

@@ -67,8 +67,9 @@ const char *cd_client_get_host               (CdClient        *self);
 gint64      cd_client_get_skew               (CdClient        *self);
 const char *cd_client_get_le_version         (CdClient        *self);
 const char *cd_client_get_lp_version         (CdClient        *self);
-/* Skips discovery for that product when set (e.g. "1.67"); NULL to discover. */
-void        cd_client_set_le_version         (CdClient        *self,
+/* Skips discovery for that product when set (e.g. "1.67"); NULL to discover.
+ * An LE version cd_validate_api_version() refuses changes nothing: FALSE. */
+gboolean    cd_client_set_le_version         (CdClient        *self,
                                               const char      *version);
 void        cd_client_set_lp_version         (CdClient        *self,
                                               const char      *version);

@@ -334,11 +334,3 @@ cd_credentials_free_secret (char *secret)
 {
   secret_password_free (secret);
 }
-
-void
-cd_secret_free (CdSecret *secret)
-{
-  if (secret != NULL)
-    memset (secret, 0, strlen (secret));
-  g_free (secret);
-}

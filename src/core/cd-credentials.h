@@ -8,6 +8,8 @@
 #include <gio/gio.h>
 #include <libsecret/secret.h>
 
+#include "cd-secret.h"
+
 G_BEGIN_DECLS
 
 #define CD_CREDENTIALS_ERROR (cd_credentials_error_quark ())
@@ -88,13 +90,5 @@ gboolean  cd_credentials_clear          (CdCredentialKind      kind,
                                          GError              **error);
 
 void      cd_credentials_free_secret    (char                 *secret);
-
-/* A key copied into ordinary memory (g_malloc): wiped when freed.
- * g_autoptr(CdSecret) key = g_strdup (…); */
-typedef char CdSecret;
-
-void      cd_secret_free                (CdSecret             *secret);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdSecret, cd_secret_free)
 
 G_END_DECLS

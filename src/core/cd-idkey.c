@@ -10,16 +10,17 @@
 #include <glib/gi18n-lib.h>
 
 #include "cd-idkey.h"
+#include "cd-secret.h"
 
 G_DEFINE_QUARK (cd-idkey-error-quark, cd_idkey_error)
 
 struct _CdIdKeyContext
 {
-  char   *app_id;    /* (owned) */
-  char   *app_key;   /* (owned) */
-  char   *user_id;   /* (owned) (nullable): NULL for anonymous calls */
-  char   *user_key;  /* (owned) (nullable) */
-  gint64  skew;      /* server clock minus ours, in seconds */
+  char     *app_id;    /* (owned) */
+  CdSecret *app_key;   /* (owned) */
+  char     *user_id;   /* (owned) (nullable): NULL for anonymous calls */
+  CdSecret *user_key;  /* (owned) (nullable) */
+  gint64    skew;      /* server clock minus ours, in seconds */
 };
 
 G_DEFINE_BOXED_TYPE (CdIdKeyContext, cd_idkey_context,
@@ -384,9 +385,9 @@ cd_idkey_context_new (const char *app_id,
 
   self = g_new0 (CdIdKeyContext, 1);
   self->app_id = g_strdup (app_id);
-  self->app_key = g_strdup (app_key);
+  self->app_key = cd_secret_dup (app_key);
   self->user_id = g_strdup (user_id);
-  self->user_key = g_strdup (user_key);
+  self->user_key = cd_secret_dup (user_key);
 
   return self;
 }
@@ -404,15 +405,6 @@ cd_idkey_context_copy (const CdIdKeyContext *self)
   return copy;
 }
 
-/* Keys are wiped before the memory goes back to the allocator. */
-static void
-clear_secret (char **secret)
-{
-  if (*secret != NULL)
-    memset (*secret, 0, strlen (*secret));
-  g_clear_pointer (secret, g_free);
-}
-
 void
 cd_idkey_context_free (CdIdKeyContext *self)
 {
@@ -420,9 +412,9 @@ cd_idkey_context_free (CdIdKeyContext *self)
     return;
 
   g_free (self->app_id);
-  clear_secret (&self->app_key);
+  cd_secret_clear (&self->app_key);
   g_free (self->user_id);
-  clear_secret (&self->user_key);
+  cd_secret_clear (&self->user_key);
   g_free (self);
 }
 

@@ -1,8 +1,8 @@
 /* cd-package.c: a course package file, checked before any network call
  *
- * The checks only stat the file and read at most 4 bytes plus the last
- * 64 KiB or so, so they are cheap enough to run synchronously when a file is
- * dropped.  The SHA-256 (for the duplicate guard) needs the whole file, so it
+ * The checks only stat the file and read its first 4 bytes, the last
+ * 64 KiB or so and a record or two of the zip structure, so they are cheap
+ * enough to run synchronously when a file is dropped.  The SHA-256 (for the duplicate guard) needs the whole file, so it
  * runs in a worker thread and is streamed in blocks.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -12,11 +12,8 @@
 #include <glib/gi18n-lib.h>
 
 #include "cd-package.h"
+#include "cd-package-private.h"
 
-/* The end-of-central-directory record is 22 bytes plus a comment of at most
- * 65535 bytes, so it always starts within this many bytes of the end. */
-#define EOCD_MIN_SIZE    22
-#define EOCD_SEARCH_SIZE (EOCD_MIN_SIZE + 65535)
 #define HASH_BLOCK_SIZE  (64 * 1024)
 
 struct _CdPackage
@@ -107,84 +104,58 @@ propagate_io_error (GError     **error,
   g_error_free (io_error);
 }
 
+/* The zip structure (cd-package-zip.c), as a sentence naming the file. */
 static gboolean
-read_at (GInputStream  *stream,
-         goffset        offset,
-         guint8        *buffer,
-         gsize          count,
-         GFile         *file,
-         const char    *display_name,
-         GCancellable  *cancellable,
-         GError       **error)
+check_zip (GInputStream  *stream,
+           gint64         size,
+           GFile         *file,
+           const char    *display_name,
+           GCancellable  *cancellable,
+           GError       **error)
 {
   GError *local_error = NULL;
-  gsize n_read = 0;
+  CdZipVerdict verdict;
 
-  if (!g_seekable_seek (G_SEEKABLE (stream), offset, G_SEEK_SET, cancellable, &local_error) ||
-      !g_input_stream_read_all (stream, buffer, count, &n_read, cancellable, &local_error))
+  if (!_cd_package_inspect_zip (stream, size, &verdict, cancellable, &local_error))
     {
-      propagate_io_error (error, local_error, file, display_name);
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT))
+        {
+          g_clear_error (&local_error);
+          g_set_error (error, CD_PACKAGE_ERROR, CD_PACKAGE_ERROR_UNREADABLE,
+                       /* Translators: %s is a file name. */
+                       _("“%s” changed while it was being read. Wait until it is fully saved, "
+                         "then try again."),
+                       display_name);
+        }
+      else
+        propagate_io_error (error, local_error, file, display_name);
       return FALSE;
     }
 
-  if (n_read != count)
+  switch (verdict)
     {
-      /* The file shrank between the stat and the read. */
-      g_set_error (error, CD_PACKAGE_ERROR, CD_PACKAGE_ERROR_UNREADABLE,
+    case CD_ZIP_VALID:
+      return TRUE;
+
+    case CD_ZIP_DAMAGED:
+      g_set_error (error, CD_PACKAGE_ERROR, CD_PACKAGE_ERROR_DAMAGED,
                    /* Translators: %s is a file name. */
-                   _("“%s” changed while it was being read. Wait until it is fully saved, "
-                     "then try again."),
+                   _("“%s” is a damaged or incomplete zip archive: its table of contents is "
+                     "missing or does not match the file. If it is still being downloaded or "
+                     "copied, wait until that has finished; otherwise export the course "
+                     "package again."),
+                   display_name);
+      return FALSE;
+
+    case CD_ZIP_NOT_ZIP:
+    default:
+      g_set_error (error, CD_PACKAGE_ERROR, CD_PACKAGE_ERROR_NOT_ZIP,
+                   /* Translators: %s is a file name. */
+                   _("“%s” is not a zip archive. Brightspace imports course packages: .zip or "
+                     ".imscc files exported from an LMS."),
                    display_name);
       return FALSE;
     }
-
-  return TRUE;
-}
-
-static gboolean
-looks_like_zip (GInputStream  *stream,
-                gint64         size,
-                GFile         *file,
-                const char    *display_name,
-                GCancellable  *cancellable,
-                GError       **error)
-{
-  static const guint8 local_header[4] = { 'P', 'K', 0x03, 0x04 };
-  static const guint8 eocd[4] = { 'P', 'K', 0x05, 0x06 };
-  g_autofree guint8 *tail = NULL;
-  guint8 head[4];
-  gsize tail_len;
-
-  if (size >= (gint64)sizeof head)
-    {
-      if (!read_at (stream, 0, head, sizeof head, file, display_name, cancellable, error))
-        return FALSE;
-      if (memcmp (head, local_header, sizeof head) == 0)
-        return TRUE;
-    }
-
-  /* Empty archives and some split-archive markers do not start with a local
-   * header, but every zip ends with an end-of-central-directory record. */
-  if (size >= EOCD_MIN_SIZE)
-    {
-      tail_len = (gsize)MIN (size, EOCD_SEARCH_SIZE);
-      tail = g_malloc (tail_len);
-      if (!read_at (stream, size - (goffset)tail_len, tail, tail_len,
-                    file, display_name, cancellable, error))
-        return FALSE;
-      for (gsize i = tail_len - EOCD_MIN_SIZE + 1; i > 0; i--)
-        {
-          if (memcmp (tail + i - 1, eocd, sizeof eocd) == 0)
-            return TRUE;
-        }
-    }
-
-  g_set_error (error, CD_PACKAGE_ERROR, CD_PACKAGE_ERROR_NOT_ZIP,
-               /* Translators: %s is a file name. */
-               _("“%s” is not a zip archive. Brightspace imports course packages: .zip or .imscc "
-                 "files exported from an LMS."),
-               display_name);
-  return FALSE;
 }
 
 /* Runs every check and returns the open stream, so that hashing reads the
@@ -258,7 +229,7 @@ open_package (GFile         *file,
       return NULL;
     }
 
-  if (!looks_like_zip (G_INPUT_STREAM (stream), size, file, display_name, cancellable, error))
+  if (!check_zip (G_INPUT_STREAM (stream), size, file, display_name, cancellable, error))
     return NULL;
 
   *size_out = size;
@@ -582,8 +553,9 @@ cd_package_set_size_limit (CdPackage *self,
 /**
  * cd_package_check:
  *
- * Checks that the file exists, is a regular readable non-empty zip archive,
- * and sets #CdPackage:size.  Cheap: it reads at most about 64 KiB.  Being
+ * Checks that the file exists, is a regular readable non-empty zip archive
+ * whose central directory is whole (else %CD_PACKAGE_ERROR_DAMAGED), and
+ * sets #CdPackage:size.  Cheap: it reads about 64 KiB at most.  Being
  * over #CdPackage:size-limit is not an error; see
  * cd_package_get_size_warning().  A changed size clears #CdPackage:sha256,
  * which would describe another file.

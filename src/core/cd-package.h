@@ -18,6 +18,7 @@ typedef enum {
   CD_PACKAGE_ERROR_UNREADABLE,   /* permission denied or an I/O error */
   CD_PACKAGE_ERROR_EMPTY,
   CD_PACKAGE_ERROR_NOT_ZIP,
+  CD_PACKAGE_ERROR_DAMAGED,      /* looks like a zip, but truncated or corrupt */
 } CdPackageError;
 
 GQuark cd_package_error_quark (void);

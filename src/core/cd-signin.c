@@ -15,7 +15,9 @@
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 
+#include "cd-account-private.h"
 #include "cd-client-private.h"
+#include "cd-secret.h"
 #include "cd-signin.h"
 
 typedef enum {
@@ -34,7 +36,7 @@ struct _CdSignIn
   char              *path;             /* the callback's path */
   char              *host;             /* normalized */
   char              *app_id;
-  char              *app_key;          /* wiped */
+  CdSecret          *app_key;          /* (owned) (nullable) */
   char              *ca_file;          /* (nullable) */
   char              *pin;              /* (nullable) */
 
@@ -235,7 +237,7 @@ handle_callback (CdSignIn *self)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *user_id = NULL;
-  g_autofree char *user_key = NULL;
+  g_autoptr(CdSecret) user_key = NULL;
   GUri *uri = soup_server_message_get_uri (self->callback);
   const char *query = g_uri_get_query (uri);
   SoupServerMessage *msg;
@@ -253,7 +255,6 @@ handle_callback (CdSignIn *self)
   g_debug ("Sign-in: callback received; checking the new keys with whoami");
 
   self->candidate = cd_account_new (self->host, self->app_id, self->app_key, user_id, user_key);
-  memset (user_key, 0, strlen (user_key));
   cd_account_set_ca_file (self->candidate, self->ca_file);
   cd_account_set_pinned_certificate (self->candidate, self->pin, NULL);
 
@@ -574,13 +575,25 @@ cd_signin_start (CdSignIn    *self,
   self->path = g_strdup (g_uri_get_path (uri));
   self->host = g_steal_pointer (&normalized);
   self->app_id = g_strdup (app_id);
-  self->app_key = g_strdup (app_key);
+  self->app_key = cd_secret_dup (app_key);
   self->state = STATE_WAITING;
 
   g_debug ("Sign-in: waiting on 127.0.0.1:%u for %s", port, self->path);
 
   /* Signed exactly as given: Brightspace compares it with the Trusted URL. */
   return cd_idkey_build_auth_url (self->host, app_id, app_key, callback_url, FALSE);
+}
+
+char *
+cd_signin_start_for_account (CdSignIn    *self,
+                             CdAccount   *account,
+                             const char  *callback_url,
+                             GError     **error)
+{
+  g_return_val_if_fail (CD_IS_ACCOUNT (account), NULL);
+
+  return cd_signin_start (self, account->host, account->app_id, account->app_key,
+                          callback_url, error);
 }
 
 void
@@ -661,9 +674,7 @@ cd_signin_finalize (GObject *object)
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->host, g_free);
   g_clear_pointer (&self->app_id, g_free);
-  if (self->app_key != NULL)
-    memset (self->app_key, 0, strlen (self->app_key));
-  g_clear_pointer (&self->app_key, g_free);
+  cd_secret_clear (&self->app_key);
   g_clear_pointer (&self->ca_file, g_free);
   g_clear_pointer (&self->pin, g_free);
   g_clear_object (&self->candidate);

@@ -55,6 +55,14 @@ char       *cd_signin_start                  (CdSignIn     *self,
                                               const char   *callback_url,
                                               GError      **error);
 
+/* cd_signin_start() with the host, app ID and app key of @account, which
+ * keeps its keys to itself.  Fails with CD_ACCOUNT_ERROR_NO_APP when it
+ * has no app. */
+char       *cd_signin_start_for_account      (CdSignIn     *self,
+                                              CdAccount    *account,
+                                              const char   *callback_url,
+                                              GError      **error);
+
 /* Waits for Brightspace to send the browser to the callback, reads the
  * user ID and key from it (nothing else arriving there counts: other paths
  * get 404, later callbacks 409/410), checks them with whoami, and answers

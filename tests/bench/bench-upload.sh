@@ -214,7 +214,9 @@ for mib in "${SIZES_MIB[@]}"; do
   pkg=$tmp/package-${mib}MiB.zip
 
   t0=$(now)
-  { printf 'PK\003\004'; head -c $((size - 4)) /dev/urandom; } >"$pkg"
+  # A local header's signature, noise, and an empty archive's end record.
+  { printf 'PK\003\004'; head -c $((size - 26)) /dev/urandom; printf 'PK\005\006'
+    head -c 18 /dev/zero; } >"$pkg"
   cat -- "$pkg" >/dev/null  # both clients read it from the page cache
   printf '%-7s generated in %s s\n' "$(label "$mib"):" "$(elapsed "$t0" "$(now)")"
 

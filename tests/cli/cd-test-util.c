@@ -238,6 +238,7 @@ cd_test_make_zip (const char *name)
   guint32 size = sizeof manifest - 1;
   guint16 name_len = (guint16)strlen (entry);
   guint32 central_offset;
+  guint32 central_size;
 
 #define U16(v) do { guint16 x = GUINT16_TO_LE (v); g_byte_array_append (zip, (guint8 *)&x, 2); } while (0)
 #define U32(v) do { guint32 x = GUINT32_TO_LE (v); g_byte_array_append (zip, (guint8 *)&x, 4); } while (0)
@@ -263,8 +264,9 @@ cd_test_make_zip (const char *name)
   U32 (0); U32 (0);
   g_byte_array_append (zip, (const guint8 *)entry, name_len);
 
+  central_size = zip->len - central_offset;
   U32 (0x06054b50); U16 (0); U16 (0); U16 (1); U16 (1);
-  U32 (zip->len - central_offset); U32 (central_offset); U16 (0);
+  U32 (central_size); U32 (central_offset); U16 (0);
 
 #undef U16
 #undef U32

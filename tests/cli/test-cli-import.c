@@ -174,6 +174,8 @@ test_cut_upload (void)
   g_assert_cmpint (fd, >=, 0);
   g_assert_cmpint (write (fd, "PK\003\004", 4), ==, 4);
   g_assert_cmpint (ftruncate (fd, 16 * 1024 * 1024), ==, 0);
+  /* The end record of an empty archive: cd-package checks the structure. */
+  g_assert_cmpint (pwrite (fd, "PK\005\006", 4, 16 * 1024 * 1024 - 22), ==, 4);
   g_close (fd, NULL);
 
   cd_test_cli_run (launcher, &run, "--course-package", path, "--course-offering-id", "6606", NULL);
@@ -724,6 +726,8 @@ test_interrupted_upload (void)
   g_assert_cmpint (fd, >=, 0);
   g_assert_cmpint (write (fd, "PK\003\004", 4), ==, 4);
   g_assert_cmpint (ftruncate (fd, 1024 * 1024 * 1024), ==, 0);
+  /* The end record of an empty archive: cd-package checks the structure. */
+  g_assert_cmpint (pwrite (fd, "PK\005\006", 4, 1024 * 1024 * 1024 - 22), ==, 4);
   g_close (fd, NULL);
 
   process = cd_test_cli_spawn (launcher, "--course-package", path, "--course-offering-id", "6606",

@@ -544,6 +544,69 @@ test_trust_fingerprint (void)
   g_rmdir (dir);
 }
 
+static guint
+count_occurrences (const char *text,
+                   const char *needle)
+{
+  guint n = 0;
+
+  for (const char *p = strstr (text, needle); p != NULL; p = strstr (p + 1, needle))
+    n++;
+  return n;
+}
+
+/* Every command that meets an untrusted certificate says which, once, and
+ * how to trust it: an import reports its end itself, not via cd_cli_fail. */
+static void
+test_untrusted_commands (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("test-cli-tls-XXXXXX", &error);
+  g_autofree char *cert = g_build_filename (dir, "cert.pem", NULL);
+  g_autofree char *zip = cd_test_make_zip ("week1.zip");
+  g_autofree char *fingerprint = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  CdTestSandbox *sandbox;
+  CdTestRun run = { 0 };
+  const char *commands[][8] = {
+    { "import", "--course-package", zip, "--course-offering-id", "6606" },
+    { "--course-package", zip, "--course-offering-id", "6606", "--json" },
+    { "import", "--course-offering-id", "6606", "--job-token", "8840" },
+    { "logs", "--course-offering-id", "6606", "--job-token", "8840" },
+    { "whoami" },
+  };
+
+  sandbox = cd_test_sandbox_start ("--tls", "--cert-out", cert,
+                                   "--timeline", "UPLOADING:0.2,PROCESSING:0.2,COMPLETED",
+                                   "--offering", "6606:Biology 101;BIO101", NULL);
+  launcher = cd_test_cli_launcher (sandbox);
+  fingerprint = fingerprint_of_pem (cert);
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      cd_test_cli_runv (launcher, &run, commands[i]);
+      g_test_message ("%s", commands[i][0]);
+      g_assert_cmpint (run.status, ==, 4);
+      g_assert_cmpuint (count_occurrences (run.err, "The server presented this certificate"),
+                        ==, 1);
+      g_assert_cmpuint (count_occurrences (run.err, fingerprint), ==, 2);
+      g_assert_nonnull (strstr (run.err, "CN=localhost"));
+      g_assert_nonnull (strstr (run.err, "--trust-fingerprint"));
+      cd_test_run_clear (&run);
+    }
+
+  /* Trusting it is what the hint says, and the import goes through. */
+  cd_test_cli_run (launcher, &run, "import", "--course-package", zip, "--course-offering-id",
+                   "6606", "--trust-fingerprint", fingerprint, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_null (strstr (run.err, "The server presented this certificate"));
+  cd_test_run_clear (&run);
+
+  cd_test_sandbox_stop (sandbox);
+  g_remove (cert);
+  g_rmdir (dir);
+}
+
 /* login --trust-fingerprint against a --tls sandbox: the pin is saved for
  * that host, so later commands need no option. */
 static void
@@ -592,6 +655,7 @@ main (int   argc,
   g_test_add ("/cli/login/tls-pin", Fixture, "tls", fixture_setup,
               test_login_tls_pin, fixture_teardown);
   g_test_add_func ("/cli/trust-fingerprint", test_trust_fingerprint);
+  g_test_add_func ("/cli/untrusted-commands", test_untrusted_commands);
 
   return g_test_run ();
 }

@@ -426,11 +426,178 @@ write_big_zip (const char  *name,
   for (gsize i = 0; i < length; i++)
     data[i] = g_rand_int (rand) & 0xff;
   memcpy (data, "PK\003\004", 4);
+  /* An end record with an empty directory, so the structure checks pass. */
+  memcpy (data + length - sizeof empty_zip, empty_zip, sizeof empty_zip);
 
   path = write_file (name, data, length);
   *bytes_out = g_bytes_new_take (data, length);
 
   return path;
+}
+
+/* The end record's fields, at their offsets from its signature. */
+#define EOCD_SIZE            12
+#define EOCD_OFFSET          16
+#define EOCD_COMMENT_LENGTH  20
+
+static void
+set_le (GByteArray *bytes,
+        gsize       at,
+        guint64     value,
+        guint       width)
+{
+  for (guint i = 0; i < width; i++)
+    bytes->data[at + i] = (value >> (8 * i)) & 0xff;
+}
+
+static GByteArray *
+copy_bytes (GByteArray *bytes,
+            gsize       length)
+{
+  GByteArray *copy = g_byte_array_sized_new (length);
+
+  g_byte_array_append (copy, bytes->data, length);
+  return copy;
+}
+
+static void
+assert_damaged (GByteArray *bytes,
+                const char *name)
+{
+  g_autofree char *path = write_file (name, bytes->data, bytes->len);
+
+  assert_check_fails (path, CD_PACKAGE_ERROR_DAMAGED, name);
+}
+
+/* A text as long as a real page: the archive is more than its records. */
+static char *
+long_content (void)
+{
+  GString *text = g_string_new (NULL);
+
+  while (text->len < 5000)
+    g_string_append (text, "<p>Week 1: cells, membranes and the microscope.</p>\n");
+  return g_string_free (text, FALSE);
+}
+
+/* What a download cut short, or a file that only starts like a zip, looks
+ * like: refused before upload, saying the archive is damaged. */
+static void
+test_damaged (void)
+{
+  g_autofree char *content = long_content ();
+  g_autoptr(GByteArray) zip = build_zip ("imsmanifest.xml", content);
+  g_autoptr(GByteArray) garbage = g_byte_array_new ();
+  g_autoptr(GByteArray) past_end = copy_bytes (zip, zip->len);
+  g_autoptr(GByteArray) wrong_offset = copy_bytes (zip, zip->len);
+  g_autoptr(GByteArray) split = copy_bytes (zip, zip->len);
+  g_autoptr(GByteArray) no_directory = copy_bytes (zip, zip->len);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  gsize eocd = zip->len - 22;
+  const gsize cuts[] = { 1, 10, 22, 23, 60, zip->len / 2, zip->len - 30 };
+  g_autofree char *valid = write_file ("whole.zip", zip->data, zip->len);
+
+  /* The whole archive passes: the cuts below are what fails. */
+  assert_check_passes (valid, zip->len);
+
+  /* The local header's signature, then 10 KiB of noise. */
+  g_byte_array_append (garbage, (const guint8 *)"PK\003\004", 4);
+  for (guint i = 0; i < 10240; i++)
+    {
+      guint8 byte = g_rand_int_range (rand, 0, 256);
+
+      g_byte_array_append (garbage, &byte, 1);
+    }
+  assert_damaged (garbage, "noise.zip");
+
+  for (guint i = 0; i < G_N_ELEMENTS (cuts); i++)
+    {
+      g_autoptr(GByteArray) cut = copy_bytes (zip, zip->len - cuts[i]);
+      g_autofree char *name = g_strdup_printf ("cut %" G_GSIZE_FORMAT ".zip", cuts[i]);
+
+      assert_damaged (cut, name);
+    }
+
+  /* End records that survived, pointing at what did not. */
+  set_le (past_end, eocd + EOCD_OFFSET, zip->len, 4);
+  assert_damaged (past_end, "past the end.zip");
+  set_le (wrong_offset, eocd + EOCD_OFFSET, 4, 4);
+  assert_damaged (wrong_offset, "wrong offset.zip");
+  set_le (no_directory, eocd + EOCD_SIZE, 0, 4);
+  set_le (no_directory, eocd + EOCD_OFFSET, eocd, 4);
+  assert_damaged (no_directory, "no directory.zip");
+  set_le (split, eocd + 4, 1, 2);
+  assert_damaged (split, "part 2.zip");
+}
+
+/* Archive comments, ZIP64, and an end record's signature in a comment. */
+static void
+test_zip_variants (void)
+{
+  g_autoptr(GByteArray) commented = build_zip ("imsmanifest.xml", "<manifest/>\n");
+  g_autoptr(GByteArray) decoy = build_zip ("imsmanifest.xml", "<manifest/>\n");
+  g_autoptr(GByteArray) zip64 = build_zip ("imsmanifest.xml", "<manifest/>\n");
+  g_autoptr(GByteArray) zip64_bad = NULL;
+  const char comment[] = "Exported from Moodle 4.1 for Biology 101";
+  /* An end record's signature and a plausible record inside the comment. */
+  const guint8 fake[22] = { 'P', 'K', 0x05, 0x06, 0, 0, 0, 0, 1, 0, 1, 0, 0xff, 0xff, 0, 0,
+                            0xff, 0xff, 0, 0, 0, 0 };
+  gsize eocd, locator_at, zip64_at, central_offset, central_size;
+  g_autofree char *commented_path = NULL;
+  g_autofree char *decoy_path = NULL;
+  g_autofree char *zip64_path = NULL;
+
+  eocd = commented->len - 22;
+  set_le (commented, eocd + EOCD_COMMENT_LENGTH, sizeof comment - 1, 2);
+  g_byte_array_append (commented, (const guint8 *)comment, sizeof comment - 1);
+  commented_path = write_file ("commented.zip", commented->data, commented->len);
+  assert_check_passes (commented_path, commented->len);
+
+  eocd = decoy->len - 22;
+  set_le (decoy, eocd + EOCD_COMMENT_LENGTH, sizeof fake + 4, 2);
+  g_byte_array_append (decoy, (const guint8 *)"note", 4);
+  g_byte_array_append (decoy, fake, sizeof fake);
+  decoy_path = write_file ("decoy.zip", decoy->data, decoy->len);
+  assert_check_passes (decoy_path, decoy->len);
+
+  /* ZIP64: the end record's fields saturated, the real values in the
+   * ZIP64 end record that the locator points to. */
+  eocd = zip64->len - 22;
+  central_size = zip64->data[eocd + EOCD_SIZE] | zip64->data[eocd + EOCD_SIZE + 1] << 8;
+  central_offset = zip64->data[eocd + EOCD_OFFSET] | zip64->data[eocd + EOCD_OFFSET + 1] << 8;
+  g_byte_array_set_size (zip64, eocd);
+  zip64_at = zip64->len;
+  append_le (zip64, 0x06064b50, 4);
+  append_le (zip64, 44, 4);  append_le (zip64, 0, 4);   /* size of the rest, 64-bit */
+  append_le (zip64, 45, 2);  append_le (zip64, 45, 2);  /* made by, needed */
+  append_le (zip64, 0, 4);   append_le (zip64, 0, 4);   /* disks */
+  append_le (zip64, 1, 4);   append_le (zip64, 0, 4);   /* entries on this disk */
+  append_le (zip64, 1, 4);   append_le (zip64, 0, 4);   /* entries */
+  append_le (zip64, central_size, 4);   append_le (zip64, 0, 4);
+  append_le (zip64, central_offset, 4); append_le (zip64, 0, 4);
+  locator_at = zip64->len;
+  append_le (zip64, 0x07064b50, 4);
+  append_le (zip64, 0, 4);
+  append_le (zip64, zip64_at, 4); append_le (zip64, 0, 4);
+  append_le (zip64, 1, 4);
+  append_le (zip64, 0x06054b50, 4);
+  append_le (zip64, 0xffff, 2); append_le (zip64, 0xffff, 2);
+  append_le (zip64, 0xffff, 2); append_le (zip64, 0xffff, 2);
+  append_le (zip64, 0xffffffff, 4); append_le (zip64, 0xffffffff, 4);
+  append_le (zip64, 0, 2);
+  zip64_path = write_file ("zip64.zip", zip64->data, zip64->len);
+  assert_check_passes (zip64_path, zip64->len);
+
+  /* Disk fields saturated too are fine; a locator pointing past itself is not. */
+  zip64_bad = copy_bytes (zip64, zip64->len);
+  set_le (zip64_bad, locator_at + 8, locator_at + 4, 8);
+  assert_damaged (zip64_bad, "zip64 bad locator.zip");
+
+  /* Saturated fields without any ZIP64 records. */
+  g_byte_array_set_size (zip64_bad, 0);
+  g_byte_array_append (zip64_bad, zip64->data, zip64_at);
+  g_byte_array_append (zip64_bad, zip64->data + locator_at + 20, 22);
+  assert_damaged (zip64_bad, "zip64 no records.zip");
 }
 
 static void
@@ -501,6 +668,8 @@ main (int   argc,
   g_test_add_func ("/package/not-zip", test_not_zip);
   g_test_add_func ("/package/unreadable", test_unreadable);
   g_test_add_func ("/package/zip", test_zip);
+  g_test_add_func ("/package/damaged", test_damaged);
+  g_test_add_func ("/package/zip-variants", test_zip_variants);
   g_test_add_func ("/package/properties", test_properties);
   g_test_add_func ("/package/size", test_size);
   g_test_add_func ("/package/async-sha256", test_async_sha256);

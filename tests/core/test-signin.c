@@ -950,6 +950,7 @@ test_expired_resume (Fixture       *f,
     g_autofree char *bytes = g_malloc0 (4096);
 
     memcpy (bytes, "PK\003\004", 4);
+    memcpy (bytes + 4096 - 22, "PK\005\006", 4);  /* an empty archive's end record */
     g_assert_true (g_file_set_contents (zip, bytes, 4096, NULL));
   }
   file = g_file_new_for_path (zip);

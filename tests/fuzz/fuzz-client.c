@@ -78,7 +78,9 @@ set_up (void)
   g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify)g_uri_unref);
 
   harness.package = g_build_filename (g_get_tmp_dir (), "coursedrop-fuzz.zip", NULL);
-  if (!g_file_set_contents (harness.package, "PK\003\004fuzz", 8, &error))
+  /* A local header's signature, then an empty archive's end record. */
+  if (!g_file_set_contents (harness.package, "PK\003\004fuzzPK\005\006"
+                            "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 30, &error))
     g_error ("%s", error->message);
 }
 

@@ -429,6 +429,9 @@ def drive(run):
     with open(big, 'wb') as f:
         f.write(b'PK\x03\x04')
         f.truncate(BIG_SIZE)
+        # The end record of an empty archive: the package check reads it.
+        f.seek(BIG_SIZE - 22)
+        f.write(b'PK\x05\x06' + bytes(18))
 
     run.notifications = NotificationServer()
     run.notifications.start()
