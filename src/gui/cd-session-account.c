@@ -13,6 +13,7 @@
 
 #include "cd-gui-util.h"
 #include "cd-json.h"
+#include "cd-account-source.h"
 #include "cd-session-private.h"
 #include "cd-settings.h"
 
@@ -64,21 +65,6 @@ whoami_cb (GObject      *object,
   cd_session_set_subtitle (self, subtitle);
 }
 
-/* The client of @account, with COURSEDROP_CA_FILE's authorities. */
-static CdClient *
-create_client (CdSession  *self,
-               CdAccount  *account,
-               GError    **error)
-{
-  g_autoptr(CdClient) client = cd_account_create_client (account, error);
-
-  if (client != NULL && !self->demo && self->ca_file != NULL &&
-      !cd_client_set_ca_file (client, self->ca_file, error))
-    return NULL;
-
-  return g_steal_pointer (&client);
-}
-
 void
 cd_session_connect (CdSession  *self,
                     CdAccount  *account,
@@ -99,7 +85,8 @@ cd_session_connect (CdSession  *self,
   _cd_session_set_client (self, NULL);
   _cd_session_set_account (self, account);
 
-  if ((client = create_client (self, account, &error)) == NULL)
+  /* The account carries this run's TLS trust (cd_account_source_apply_tls). */
+  if ((client = cd_account_create_client (account, &error)) == NULL)
     {
       cd_session_set_failure (self, _("Cannot Connect to Brightspace"), error->message);
       goto out;
@@ -136,18 +123,18 @@ out:
 
 /* Loading the account */
 
+/* COURSEDROP_CA_FILE and the pins, applied as the command line does; a
+ * bad CA file is a problem the window shows. */
 static gboolean
-environment_has_account (void)
+apply_tls (CdSession *self,
+           CdAccount *account)
 {
-  static const char * const names[] = {
-    "COURSEDROP_HOST", "COURSEDROP_APP_ID", "COURSEDROP_APP_KEY",
-    "COURSEDROP_USER_ID", "COURSEDROP_USER_KEY",
-  };
+  g_autoptr(GError) error = NULL;
 
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    if (g_getenv (names[i]) != NULL && g_getenv (names[i])[0] != '\0')
-      return TRUE;
+  if (self->demo || cd_account_source_apply_tls (account, NULL, &error))
+    return TRUE;
 
+  _cd_session_set_problem (self, error->message);
   return FALSE;
 }
 
@@ -168,8 +155,8 @@ use_account (CdSession    *self,
       return;
     }
 
-  if (self->ca_file != NULL)
-    cd_account_set_ca_file (account, self->ca_file);
+  if (!apply_tls (self, account))
+    return;
 
   if (!cd_account_has_app (account) || !cd_account_require_user (account, NULL))
     {
@@ -208,7 +195,7 @@ cd_session_load_async (CdSession           *self,
   g_autoptr(GTask) task = NULL;
   g_autoptr(CdAccount) account = NULL;
   g_autoptr(GError) error = NULL;
-  const char *ca_file = g_getenv ("COURSEDROP_CA_FILE");
+  const char *ca_file = cd_account_source_get_ca_file ();
 
   g_return_if_fail (CD_IS_SESSION (self));
 
@@ -216,11 +203,10 @@ cd_session_load_async (CdSession           *self,
   g_task_set_source_tag (task, cd_session_load_async);
 
   g_clear_pointer (&self->ca_file, g_free);
-  if (ca_file != NULL && ca_file[0] != '\0')
-    self->ca_file = g_strdup (ca_file);
+  self->ca_file = g_strdup (ca_file);
 
   /* Nothing in the environment: the saved account, without blocking. */
-  if (!environment_has_account ())
+  if (!cd_account_source_has_environment ())
     {
       cd_account_load_saved_async (cancellable, saved_account_cb, g_steal_pointer (&task));
       return;
@@ -228,7 +214,7 @@ cd_session_load_async (CdSession           *self,
 
   /* The environment first, the saved account for whatever it lacks (a
    * keyring lookup, once, at startup). */
-  account = cd_account_new_from_environment_or_saved (NULL, cancellable, &error);
+  account = cd_account_source_resolve (NULL, cancellable, &error);
   use_account (self, account, error);
   g_task_return_boolean (task, TRUE);
 }
@@ -265,8 +251,11 @@ cd_session_sign_in (CdSession *self,
 
   /* The same site: the jobs stay, paused ones go on with the new keys. */
   _cd_session_set_account (self, account);
-  if (self->ca_file != NULL)
-    cd_account_set_ca_file (account, self->ca_file);
+  if (!self->demo && !cd_account_source_apply_tls (account, NULL, &error))
+    {
+      _cd_session_message (self, error->message);
+      return;
+    }
   if ((client = cd_account_create_client (account, &error)) == NULL)
     {
       _cd_session_message (self, error->message);
