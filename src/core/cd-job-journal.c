@@ -446,8 +446,10 @@ cd_job_journal_load (CdJobJournal  *self,
              error);
       goto out;
 
+    /* Messages, not warnings: the user hears of it through the load
+     * warning; stderr only keeps a trace for whoever reads it. */
     case CD_JOURNAL_READ_CORRUPT:
-      g_warning ("The job journal %s is damaged (%s); moved it to %s and started empty",
+      g_message ("The job journal %s is damaged (%s); moved it to %s and started empty",
                  self->path, contents.reason, backup);
       g_ptr_array_set_size (contents.records, 0);
       break;
@@ -456,7 +458,7 @@ cd_job_journal_load (CdJobJournal  *self,
     case CD_JOURNAL_READ_MISSING:
     default:
       for (guint i = 0; i < contents.warnings->len; i++)
-        g_warning ("%s", (const char *)g_ptr_array_index (contents.warnings, i));
+        g_message ("%s", (const char *)g_ptr_array_index (contents.warnings, i));
       break;
     }
 
