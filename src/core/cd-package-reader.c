@@ -59,6 +59,7 @@ typedef struct
   gint64       manifest_index; /* -1: none */
   char        *manifest_path;  /* (owned) (nullable) */
   guint        manifest_depth;
+  guint        symlinks;
 } Reader;
 
 static void
@@ -135,8 +136,11 @@ static struct archive *
 open_archive (Reader  *reader,
               GError **error)
 {
-  struct archive *archive = archive_read_new ();
+  struct archive *archive;
 
+  if (g_cancellable_set_error_if_cancelled (reader->source->cancellable, error))
+    return NULL;
+  archive = archive_read_new ();
   reader->source->offset = 0;
   archive_read_support_format_zip_seekable (archive);
   archive_read_set_callback_data (archive, reader->source);
@@ -145,9 +149,10 @@ open_archive (Reader  *reader,
   archive_read_set_skip_callback (archive, source_skip);
   if (archive_read_open1 (archive) != ARCHIVE_OK)
     {
-      g_set_error (error, CD_PACKAGE_READER_ERROR, CD_PACKAGE_READER_ERROR_DAMAGED,
-                   _("“%s” is a damaged zip file (%s)."), reader->display_name,
-                   archive_error_string (archive));
+      if (!g_cancellable_set_error_if_cancelled (reader->source->cancellable, error))
+        g_set_error (error, CD_PACKAGE_READER_ERROR, CD_PACKAGE_READER_ERROR_DAMAGED,
+                     _("“%s” is a damaged zip file (%s)."), reader->display_name,
+                     archive_error_string (archive));
       archive_read_free (archive);
       return NULL;
     }
@@ -356,6 +361,15 @@ check_entry (Reader               *reader,
                          _("“%s” would unpack to more than 16 GiB (at “%s”); Coursedrop refuses it as a likely zip bomb."),
                          file, shown);
 
+  if (archive_entry_filetype (entry) == AE_IFLNK)
+    reader->symlinks++;
+
+  /* Two entries of one name: unzip tools keep one or the other, so what
+   * we preview might not be what Brightspace reads. */
+  if (g_hash_table_contains (reader->entries, name) && !g_str_has_suffix (name, "/"))
+    return refuse_entry (error, CD_PACKAGE_READER_ERROR_DAMAGED,
+                         _("“%s” contains two files named “%s”."), file, shown);
+
   note_manifest (reader, name);
   g_hash_table_add (reader->entries, g_steal_pointer (&name));
   return TRUE;
@@ -523,6 +537,14 @@ describe_archive (Reader           *reader,
       cd_package_preview_add_warning (preview, _("The manifest is in a folder (“%s”), not at the top of the package; Brightspace may not find it."),
                                       shown);
     }
+
+  if (reader->symlinks > 0)
+    cd_package_preview_add_warning (preview,
+                                    g_dngettext (GETTEXT_PACKAGE,
+                                                 "The package contains %u symbolic link; Brightspace will probably skip it.",
+                                                 "The package contains %u symbolic links; Brightspace will probably skip them.",
+                                                 reader->symlinks),
+                                    reader->symlinks);
 
   if (reader->source->size > CD_PACKAGE_DEFAULT_SIZE_LIMIT)
     {

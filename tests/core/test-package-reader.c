@@ -248,6 +248,31 @@ test_hostile (void)
   assert_refused ("manifest-too-large", CD_PACKAGE_READER_ERROR_MANIFEST_TOO_LARGE, "8 MiB");
   assert_refused ("billion-laughs", CD_PACKAGE_READER_ERROR_MANIFEST_ENTITIES, "entities");
   assert_refused ("xxe", CD_PACKAGE_READER_ERROR_MANIFEST_ENTITIES, "entities");
+  assert_refused ("duplicate", CD_PACKAGE_READER_ERROR_DAMAGED, "two files named “imsmanifest.xml”");
+}
+
+/* Never followed (nothing is extracted), but worth a word. */
+static void
+test_symlink (void)
+{
+  g_autoptr(CdPackagePreview) preview = read_ok ("symlink");
+
+  g_assert_cmpuint (cd_package_preview_get_entry_count (preview), ==, 3);
+  g_assert_true (has_warning (preview, "1 symbolic link"));
+}
+
+static void
+test_cancelled (void)
+{
+  g_autofree char *path = fixture ("cc11");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdPackagePreview) preview = NULL;
+
+  g_cancellable_cancel (cancellable);
+  preview = cd_package_reader_read (path, cancellable, &error);
+  g_assert_null (preview);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
 static void
@@ -373,6 +398,8 @@ main (int   argc,
   g_test_add_func ("/package-reader/no-manifest", test_no_manifest);
   g_test_add_func ("/package-reader/warnings", test_warnings);
   g_test_add_func ("/package-reader/hostile", test_hostile);
+  g_test_add_func ("/package-reader/symlink", test_symlink);
+  g_test_add_func ("/package-reader/cancelled", test_cancelled);
   g_test_add_func ("/package-reader/missing-file", test_missing_file);
   g_test_add_func ("/package-reader/bomb", test_bomb);
   g_test_add_func ("/package-reader/async", test_async);

@@ -353,6 +353,28 @@ make_hostile (const char *name,
       g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
       g_assert_true (g_file_set_contents (path, contents, (gssize)(len / 2), NULL));
     }
+  else if (strcmp (name, "duplicate") == 0)
+    {
+      /* A second manifest of the same name: which one would Brightspace read? */
+      static const Extra second[] = { { "imsmanifest.xml", small_manifest, sizeof small_manifest - 1 } };
+
+      zip_folder (path, "cc11", second, 1);
+    }
+  else if (strcmp (name, "symlink") == 0)
+    {
+      struct archive *archive = writer_new (path);
+      struct archive_entry *entry = archive_entry_new ();
+
+      add_entry (archive, "imsmanifest.xml", small_manifest, sizeof small_manifest - 1);
+      add_entry (archive, "index.html", "<html/>", 7);
+      archive_entry_set_pathname (entry, "passwd.html");
+      archive_entry_set_filetype (entry, AE_IFLNK);
+      archive_entry_set_perm (entry, 0777);
+      archive_entry_set_symlink (entry, "/etc/passwd");
+      g_assert_cmpint (archive_write_header (archive, entry), ==, ARCHIVE_OK);
+      archive_entry_free (entry);
+      writer_close (archive);
+    }
   else if (strcmp (name, "not-zip") == 0)
     g_assert_true (g_file_set_contents (path, "This is a course outline, not a zip.\n", -1, NULL));
   else

@@ -16,7 +16,8 @@ G_BEGIN_DECLS
  * zipped as they are; the hostile ones are built here: "traversal",
  * "traversal-backslash", "absolute", "encrypted", "truncated", "bomb",
  * "bomb-header", "huge-total", "many-entries", "manifest-too-large",
- * "not-zip" and "large-sparse" (a sparse 2.2 GiB package). */
+ * "duplicate", "symlink", "not-zip" and "large-sparse" (a sparse 2.2 GiB
+ * package). */
 char *cd_test_package_make (const char *name,
                             const char *dir);
 
