@@ -93,9 +93,9 @@ print_summary (CdPackagePreview *preview)
   const char *version = cd_package_preview_get_version (preview);
   g_autofree char *title = escape (cd_package_preview_get_title (preview));
   g_autofree char *code = escape (cd_package_preview_get_code (preview));
-  g_autofree char *kind = escape (version[0] != '\0'
-                                  ? g_strdup_printf ("%s %s", cd_package_kind_to_label (cd_package_preview_get_kind (preview)), version)
-                                  : g_strdup (cd_package_kind_to_label (cd_package_preview_get_kind (preview))));
+  const char *label = cd_package_kind_to_label (cd_package_preview_get_kind (preview));
+  g_autofree char *raw_kind = version[0] != '\0' ? g_strdup_printf ("%s %s", label, version) : g_strdup (label);
+  g_autofree char *kind = escape (raw_kind);
   g_autofree char *size = g_format_size (cd_package_preview_get_size (preview));
   g_autofree char *unpacked = g_format_size (cd_package_preview_get_uncompressed_size (preview));
   g_autoptr(GPtrArray) counts = g_ptr_array_new_with_free_func (g_free);
