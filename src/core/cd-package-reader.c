@@ -8,50 +8,29 @@
  * entries with data descriptors need no decompression to be skipped.
  *
  * Pass 1 lists every entry and refuses unsafe ones; only when all pass,
- * pass 2 reads the manifest.  Before libarchive sees the file the
- * end-of-central-directory records are read here, because libarchive
- * allocates a record per entry the directory claims.
+ * pass 2 reads the manifest.  The file itself: cd-package-reader-zip.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <archive.h>
 #include <archive_entry.h>
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
 
 #include "cd-package.h"
 #include "cd-package-manifest.h"
 #include "cd-package-manifest-private.h"
 #include "cd-package-reader.h"
+#include "cd-package-reader-private.h"
 
-#define BLOCK_SIZE   (64 * 1024)
-#define EOCD_SIZE    22
-#define EOCD_SEARCH  (EOCD_SIZE + 65535)
-#define MANIFEST     "imsmanifest.xml"
+#define MANIFEST "imsmanifest.xml"
 
 G_DEFINE_QUARK (cd-package-reader-error-quark, cd_package_reader_error)
 
-/* libarchive's input: the one file descriptor, read with pread() so both
- * passes see the same file, with cancellation checked on every block. */
 typedef struct
 {
-  int           fd;
-  gint64        size;
-  gint64        offset;
-  GCancellable *cancellable;  /* (unowned) (nullable) */
-  guint8        buffer[BLOCK_SIZE];
-} Source;
-
-typedef struct
-{
-  Source      *source;         /* (owned) */
-  const char  *display_name;
+  CdZipSource *source;         /* (owned) */
   GHashTable  *entries;        /* (owned) entry names */
   guint        count;
   guint64      uncompressed;
@@ -65,200 +44,9 @@ typedef struct
 static void
 reader_free (Reader *reader)
 {
-  if (reader->source != NULL && reader->source->fd >= 0)
-    g_close (reader->source->fd, NULL);
-  g_free (reader->source);
+  g_clear_pointer (&reader->source, cd_zip_source_free);
   g_clear_pointer (&reader->entries, g_hash_table_unref);
   g_free (reader->manifest_path);
-}
-
-static la_ssize_t
-source_read (struct archive  *archive,
-             void            *data,
-             const void     **buffer)
-{
-  Source *source = data;
-  ssize_t n;
-
-  if (g_cancellable_is_cancelled (source->cancellable))
-    {
-      archive_set_error (archive, ECANCELED, "cancelled");
-      return -1;
-    }
-  do
-    n = pread (source->fd, source->buffer, BLOCK_SIZE, source->offset);
-  while (n < 0 && errno == EINTR);
-  if (n < 0)
-    {
-      archive_set_error (archive, errno, "%s", g_strerror (errno));
-      return -1;
-    }
-  source->offset += n;
-  *buffer = source->buffer;
-  return n;
-}
-
-static la_int64_t
-source_seek (struct archive *archive,
-             void           *data,
-             la_int64_t      offset,
-             int             whence)
-{
-  Source *source = data;
-  gint64 target;
-
-  switch (whence)
-    {
-    case SEEK_SET: target = offset; break;
-    case SEEK_CUR: target = source->offset + offset; break;
-    case SEEK_END: target = source->size + offset; break;
-    default: return ARCHIVE_FATAL;
-    }
-  if (target < 0)
-    return ARCHIVE_FATAL;
-  source->offset = target;
-  return target;
-}
-
-static la_int64_t
-source_skip (struct archive *archive,
-             void           *data,
-             la_int64_t      request)
-{
-  Source *source = data;
-  gint64 step = MIN (request, MAX (source->size - source->offset, 0));
-
-  source->offset += step;
-  return step;
-}
-
-static struct archive *
-open_archive (Reader  *reader,
-              GError **error)
-{
-  struct archive *archive;
-
-  if (g_cancellable_set_error_if_cancelled (reader->source->cancellable, error))
-    return NULL;
-  archive = archive_read_new ();
-  reader->source->offset = 0;
-  archive_read_support_format_zip_seekable (archive);
-  archive_read_set_callback_data (archive, reader->source);
-  archive_read_set_read_callback (archive, source_read);
-  archive_read_set_seek_callback (archive, source_seek);
-  archive_read_set_skip_callback (archive, source_skip);
-  if (archive_read_open1 (archive) != ARCHIVE_OK)
-    {
-      if (!g_cancellable_set_error_if_cancelled (reader->source->cancellable, error))
-        g_set_error (error, CD_PACKAGE_READER_ERROR, CD_PACKAGE_READER_ERROR_DAMAGED,
-                     _("“%s” is a damaged zip file (%s)."), reader->display_name,
-                     archive_error_string (archive));
-      archive_read_free (archive);
-      return NULL;
-    }
-  return archive;
-}
-
-static gboolean
-archive_failed (Reader          *reader,
-                struct archive  *archive,
-                GCancellable    *cancellable,
-                GError         **error)
-{
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return FALSE;
-  g_set_error (error, CD_PACKAGE_READER_ERROR, CD_PACKAGE_READER_ERROR_DAMAGED,
-               _("“%s” is a damaged or truncated zip file (%s)."), reader->display_name,
-               archive_error_string (archive) != NULL ? archive_error_string (archive) : "?");
-  return FALSE;
-}
-
-static gboolean
-read_exactly (int      fd,
-              void    *buffer,
-              gsize    size,
-              gint64   offset)
-{
-  ssize_t n;
-
-  do
-    n = pread (fd, buffer, size, offset);
-  while (n < 0 && errno == EINTR);
-  return n == (ssize_t)size;
-}
-
-/* The number of entries the zip's directory claims: the largest any
- * end-of-central-directory record in the tail declares (zip64 too). */
-static gboolean
-check_directory (Reader  *reader,
-                 GError **error)
-{
-  Source *source = reader->source;
-  gsize tail_size = (gsize)MIN (source->size, EOCD_SEARCH);
-  g_autofree guint8 *tail = g_malloc (tail_size);
-  guint8 head[4] = { 0 };
-  guint64 entries = 0;
-  gboolean found = FALSE;
-
-  if (!read_exactly (source->fd, tail, tail_size, source->size - (gint64)tail_size))
-    {
-      g_set_error (error, CD_PACKAGE_READER_ERROR, CD_PACKAGE_READER_ERROR_UNREADABLE,
-                   _("Could not read “%s”."), reader->display_name);
-      return FALSE;
-    }
-
-  for (gsize i = tail_size >= EOCD_SIZE ? tail_size - EOCD_SIZE + 1 : 0; i-- > 0;)
-    {
-      guint8 *p = tail + i;
-
-      if (memcmp (p, "PK\5\6", 4) != 0)
-        continue;
-      found = TRUE;
-      entries = MAX (entries, (guint64)(p[10] | p[11] << 8));
-      /* A zip64 locator right before it points at the zip64 record. */
-      if (i >= 20 && memcmp (p - 20, "PK\6\7", 4) == 0)
-        {
-          guint64 offset = 0;
-          guint8 record[56];
-
-          for (int k = 7; k >= 0; k--)
-            offset = offset << 8 | p[-20 + 8 + k];
-          if (offset < (guint64)source->size &&
-              read_exactly (source->fd, record, sizeof record, (gint64)offset) &&
-              memcmp (record, "PK\6\6", 4) == 0)
-            {
-              guint64 total = 0;
-
-              for (int k = 7; k >= 0; k--)
-                total = total << 8 | record[32 + k];
-              entries = MAX (entries, total);
-            }
-          else
-            entries = G_MAXUINT64;  /* a zip64 directory we cannot check */
-        }
-    }
-
-  if (!found)
-    {
-      gboolean zip_start = read_exactly (source->fd, head, 4, 0) && memcmp (head, "PK\3\4", 4) == 0;
-
-      if (zip_start)
-        g_set_error (error, CD_PACKAGE_READER_ERROR, CD_PACKAGE_READER_ERROR_DAMAGED,
-                     _("“%s” is truncated: the end of the zip file, with its list of files, is missing."),
-                     reader->display_name);
-      else
-        g_set_error (error, CD_PACKAGE_READER_ERROR, CD_PACKAGE_READER_ERROR_NOT_ZIP,
-                     _("“%s” is not a zip file."), reader->display_name);
-      return FALSE;
-    }
-  if (entries > CD_PACKAGE_READER_MAX_ENTRIES)
-    {
-      g_set_error (error, CD_PACKAGE_READER_ERROR, CD_PACKAGE_READER_ERROR_TOO_MANY_ENTRIES,
-                   _("“%s” claims more than %u files; Coursedrop refuses packages that large."),
-                   reader->display_name, (guint)CD_PACKAGE_READER_MAX_ENTRIES);
-      return FALSE;
-    }
-  return TRUE;
 }
 
 /* Absolute ("/etc/x", "\\x", "C:x") or escaping ("a/../../x") names:
@@ -333,9 +121,8 @@ check_entry (Reader               *reader,
              GError              **error)
 {
   g_autofree char *name = entry_name (entry);
-
   g_autofree char *shown = cd_package_printable (name, 120);
-  const char *file = reader->display_name;
+  const char *file = reader->source->display_name;
 
   if (is_unsafe_path (name))
     return refuse_entry (error, CD_PACKAGE_READER_ERROR_UNSAFE_PATH,
@@ -376,16 +163,15 @@ check_entry (Reader               *reader,
 }
 
 static gboolean
-list_entries (Reader        *reader,
-              GCancellable  *cancellable,
-              GError       **error)
+list_entries (Reader  *reader,
+              GError **error)
 {
   struct archive *archive;
   struct archive_entry *entry;
   gboolean ok = TRUE;
   int status;
 
-  if (!(archive = open_archive (reader, error)))
+  if (!(archive = cd_zip_source_open_archive (reader->source, error)))
     return FALSE;
 
   while ((status = archive_read_next_header (archive, &entry)) != ARCHIVE_EOF)
@@ -393,7 +179,7 @@ list_entries (Reader        *reader,
       /* ARCHIVE_WARN: e.g. a name not in UTF-8; the entry is still usable. */
       if (status < ARCHIVE_WARN)
         {
-          ok = archive_failed (reader, archive, cancellable, error);
+          ok = cd_zip_source_failed (reader->source, archive, error);
           break;
         }
       if (!check_entry (reader, entry, error))
@@ -414,7 +200,7 @@ list_entries (Reader        *reader,
 
       g_set_error (error, CD_PACKAGE_READER_ERROR, CD_PACKAGE_READER_ERROR_COMPRESSION_RATIO,
                    _("“%s” would unpack to %s from %s; Coursedrop refuses it as a likely zip bomb."),
-                   reader->display_name, unpacked, packed);
+                   reader->source->display_name, unpacked, packed);
       return FALSE;
     }
   return TRUE;
@@ -425,7 +211,7 @@ manifest_too_large (Reader  *reader,
                     GError **error)
 {
   g_set_error (error, CD_PACKAGE_READER_ERROR, CD_PACKAGE_READER_ERROR_MANIFEST_TOO_LARGE,
-               _("The imsmanifest.xml of “%s” is larger than %u MiB."), reader->display_name,
+               _("The imsmanifest.xml of “%s” is larger than %u MiB."), reader->source->display_name,
                CD_PACKAGE_READER_MAX_MANIFEST / (1024 * 1024));
   return NULL;
 }
@@ -433,9 +219,8 @@ manifest_too_large (Reader  *reader,
 /* Pass 2: the manifest only, and never more than the cap even if its
  * header lies about its size. */
 static GBytes *
-read_manifest (Reader        *reader,
-               GCancellable  *cancellable,
-               GError       **error)
+read_manifest (Reader  *reader,
+               GError **error)
 {
   g_autoptr(GByteArray) data = g_byte_array_new ();
   struct archive *archive;
@@ -443,14 +228,14 @@ read_manifest (Reader        *reader,
   gint64 index = 0;
   int status;
 
-  if (!(archive = open_archive (reader, error)))
+  if (!(archive = cd_zip_source_open_archive (reader->source, error)))
     return NULL;
 
   while ((status = archive_read_next_header (archive, &entry)) >= ARCHIVE_WARN && index < reader->manifest_index)
     index++;
   if (status < ARCHIVE_WARN || index != reader->manifest_index)
     {
-      archive_failed (reader, archive, cancellable, error);
+      cd_zip_source_failed (reader->source, archive, error);
       archive_read_free (archive);
       return NULL;
     }
@@ -462,14 +247,14 @@ read_manifest (Reader        *reader,
 
   for (;;)
     {
-      guint8 block[BLOCK_SIZE];
+      guint8 block[CD_ZIP_BLOCK_SIZE];
       la_ssize_t n = archive_read_data (archive, block, sizeof block);
 
       if (n == 0)
         break;
       if (n < 0)
         {
-          archive_failed (reader, archive, cancellable, error);
+          cd_zip_source_failed (reader->source, archive, error);
           archive_read_free (archive);
           return NULL;
         }
@@ -483,32 +268,6 @@ read_manifest (Reader        *reader,
 
   archive_read_free (archive);
   return g_byte_array_free_to_bytes (g_steal_pointer (&data));
-}
-
-static gboolean
-open_source (Reader      *reader,
-             const char  *path,
-             GError     **error)
-{
-  struct stat st;
-  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-  int saved_errno = errno;
-
-  if (fd < 0 || fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
-    {
-      if (fd >= 0)
-        {
-          saved_errno = S_ISREG (st.st_mode) ? errno : EISDIR;
-          g_close (fd, NULL);
-        }
-      g_set_error (error, CD_PACKAGE_READER_ERROR, CD_PACKAGE_READER_ERROR_UNREADABLE,
-                   _("Could not open “%s”: %s."), reader->display_name, g_strerror (saved_errno));
-      return FALSE;
-    }
-  reader->source = g_new0 (Source, 1);
-  reader->source->fd = fd;
-  reader->source->size = st.st_size;
-  return TRUE;
 }
 
 static void
@@ -560,7 +319,6 @@ cd_package_reader_read (const char    *path,
                         GCancellable  *cancellable,
                         GError       **error)
 {
-  g_autofree char *display_name = NULL;
   g_autoptr(CdPackagePreview) preview = NULL;
   g_autoptr(GBytes) manifest = NULL;
   Reader reader = { 0 };
@@ -569,15 +327,12 @@ cd_package_reader_read (const char    *path,
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  display_name = g_filename_display_basename (path);
-  reader.display_name = display_name;
   reader.manifest_index = -1;
   reader.entries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
-  if (!open_source (&reader, path, error))
-    goto out;
-  reader.source->cancellable = cancellable;
-  if (!check_directory (&reader, error) || !list_entries (&reader, cancellable, error))
+  if (!(reader.source = cd_zip_source_open (path, cancellable, error)) ||
+      !cd_zip_source_check_end (reader.source, error) ||
+      !list_entries (&reader, error))
     goto out;
 
   preview = cd_package_preview_new ();
@@ -588,7 +343,7 @@ cd_package_reader_read (const char    *path,
       gsize len;
       const char *data;
 
-      if (!(manifest = read_manifest (&reader, cancellable, error)))
+      if (!(manifest = read_manifest (&reader, error)))
         goto out;
       data = g_bytes_get_data (manifest, &len);
       if (!cd_package_manifest_parse (data, len, prefix, reader.entries, preview, error))
