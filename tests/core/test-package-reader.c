@@ -7,6 +7,7 @@
 #include <sys/resource.h>
 #include <gio/gio.h>
 
+#include "cd-package-manifest.h"
 #include "cd-package-reader.h"
 #include "../data/packages/cd-test-packages.h"
 
@@ -291,6 +292,62 @@ test_missing_file (void)
   g_assert_error (error, CD_PACKAGE_READER_ERROR, CD_PACKAGE_READER_ERROR_UNREADABLE);
 }
 
+static gboolean
+parse (const char        *xml,
+       CdPackagePreview  *preview,
+       GError           **error)
+{
+  return cd_package_manifest_parse (xml, strlen (xml), "", NULL, preview, error);
+}
+
+/* The parser alone: what is not a manifest, and what it never does. */
+static void
+test_manifest_parse (void)
+{
+  g_autoptr(CdPackagePreview) preview = cd_package_preview_new ();
+  g_autoptr(GString) deep = g_string_new ("<manifest><organizations><organization>");
+  g_autoptr(GError) error = NULL;
+  CdPackageOutlineItem *item;
+  guint depth = 0;
+
+  g_assert_false (parse ("<html><body/></html>", preview, &error));
+  g_assert_error (error, CD_PACKAGE_READER_ERROR, CD_PACKAGE_READER_ERROR_BAD_MANIFEST);
+  g_clear_error (&error);
+  g_assert_false (parse ("<manifest><resources></manifest>", preview, &error));
+  g_assert_error (error, CD_PACKAGE_READER_ERROR, CD_PACKAGE_READER_ERROR_BAD_MANIFEST);
+  g_clear_error (&error);
+  /* A parameter entity is an entity too. */
+  g_assert_false (parse ("<!DOCTYPE manifest [<!ENTITY % p \"x\">]><manifest/>", preview, &error));
+  g_assert_error (error, CD_PACKAGE_READER_ERROR, CD_PACKAGE_READER_ERROR_MANIFEST_ENTITIES);
+  g_clear_error (&error);
+
+  /* An external DTD is neither fetched nor an error. */
+  g_assert_true (parse ("<!DOCTYPE manifest SYSTEM \"http://127.0.0.1:1/x.dtd\">"
+                        "<manifest><organizations><organization><title>T</title></organization>"
+                        "</organizations></manifest>", preview, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (cd_package_preview_get_title (preview), ==, "T");
+  g_clear_object (&preview);
+
+  /* 40 levels of modules: the outline stops 32 levels down, with a warning. */
+  for (guint i = 0; i < 40; i++)
+    g_string_append_printf (deep, "<item identifier=\"i%u\"><title>Level %u</title>", i, i);
+  for (guint i = 0; i < 40; i++)
+    g_string_append (deep, "</item>");
+  g_string_append (deep, "</organization></organizations></manifest>");
+  preview = cd_package_preview_new ();
+  g_assert_true (parse (deep->str, preview, &error));
+  g_assert_no_error (error);
+  item = g_ptr_array_index (cd_package_preview_get_outline (preview), 0);
+  while (item->children->len > 0)
+    {
+      item = g_ptr_array_index (item->children, 0);
+      depth++;
+    }
+  g_assert_cmpuint (depth, ==, 32);
+  g_assert_true (has_warning (preview, "deeper than 32 levels"));
+}
+
 /* In a child process, so its peak RSS is its own. */
 static void
 test_bomb (void)
@@ -398,6 +455,7 @@ main (int   argc,
   g_test_add_func ("/package-reader/no-manifest", test_no_manifest);
   g_test_add_func ("/package-reader/warnings", test_warnings);
   g_test_add_func ("/package-reader/hostile", test_hostile);
+  g_test_add_func ("/package-reader/manifest-parse", test_manifest_parse);
   g_test_add_func ("/package-reader/symlink", test_symlink);
   g_test_add_func ("/package-reader/cancelled", test_cancelled);
   g_test_add_func ("/package-reader/missing-file", test_missing_file);
