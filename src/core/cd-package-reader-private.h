@@ -20,6 +20,12 @@ typedef struct
   gint64        size;
   gint64        offset;
   char         *display_name;  /* (owned) for messages */
+  /* Where the central directory is, per the last end record; dir_size 0
+   * when unknown. */
+  guint64       dir_offset;
+  guint64       dir_size;
+  guint64       dir_entries;
+  guint64       eocd_offset;
   GCancellable *cancellable;   /* (unowned) (nullable) */
   guint8        buffer[CD_ZIP_BLOCK_SIZE];
 } CdZipSource;
@@ -32,6 +38,10 @@ void            cd_zip_source_free         (CdZipSource     *source);
 /* The end-of-central-directory records: a zip at all, not truncated, and
  * not claiming more entries than CD_PACKAGE_READER_MAX_ENTRIES. */
 gboolean        cd_zip_source_check_end    (CdZipSource     *source,
+                                            GError         **error);
+/* Each entry's compression ratio, from the central directory itself:
+ * libarchive does not tell compressed sizes. */
+gboolean        cd_zip_source_check_ratios (CdZipSource     *source,
                                             GError         **error);
 /* A fresh libarchive reader of the central directory, from the start. */
 struct archive *cd_zip_source_open_archive (CdZipSource     *source,

@@ -332,7 +332,8 @@ cd_package_reader_read (const char    *path,
 
   if (!(reader.source = cd_zip_source_open (path, cancellable, error)) ||
       !cd_zip_source_check_end (reader.source, error) ||
-      !list_entries (&reader, error))
+      !list_entries (&reader, error) ||
+      !cd_zip_source_check_ratios (reader.source, error))
     goto out;
 
   preview = cd_package_preview_new ();

@@ -244,6 +244,8 @@ test_hostile (void)
   assert_refused ("truncated", CD_PACKAGE_READER_ERROR_DAMAGED, "truncated");
   assert_refused ("not-zip", CD_PACKAGE_READER_ERROR_NOT_ZIP, "not a zip");
   assert_refused ("bomb-header", CD_PACKAGE_READER_ERROR_COMPRESSION_RATIO, "zip bomb");
+  assert_refused ("hidden-bomb", CD_PACKAGE_READER_ERROR_COMPRESSION_RATIO, "“notes.txt”");
+  assert_refused ("hidden-bomb-zip64", CD_PACKAGE_READER_ERROR_COMPRESSION_RATIO, "“notes.txt”, which would unpack to 8.6");
   assert_refused ("huge-total", CD_PACKAGE_READER_ERROR_TOO_LARGE, "16 GiB");
   assert_refused ("many-entries", CD_PACKAGE_READER_ERROR_TOO_MANY_ENTRIES, NULL);
   assert_refused ("manifest-too-large", CD_PACKAGE_READER_ERROR_MANIFEST_TOO_LARGE, "8 MiB");

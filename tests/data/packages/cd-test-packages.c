@@ -167,6 +167,7 @@ typedef struct
   guint16     method;     /* 0 stored, 8 deflate (data then is nonsense) */
   guint32     claimed;    /* uncompressed size to claim; 0: the data's */
   guint32     hole;       /* stored zeros left as a sparse hole */
+  guint64     zip64;      /* uncompressed size to claim in a zip64 extra field */
 } RawEntry;
 
 static guint32
@@ -231,19 +232,30 @@ write_raw_zip (const char     *path,
       guint32 crc = e->hole == 0 ? crc32_of (e->data != NULL ? e->data : "", len) : 0;
       guint16 name_len = (guint16)strlen (e->name);
 
-      put32 (local, 0x04034b50); put16 (local, 20); put16 (local, e->flags); put16 (local, e->method);
-      put16 (local, 0); put16 (local, 0x21); put32 (local, crc); put32 (local, stored); put32 (local, size);
-      put16 (local, name_len); put16 (local, 0);
+      /* Zip64: both sizes 0xFFFFFFFF, the real ones in extra field 0x0001. */
+      g_autoptr(GByteArray) extra = g_byte_array_new ();
+
+      if (e->zip64 != 0)
+        {
+          put16 (extra, 0x0001); put16 (extra, 16); put64 (extra, e->zip64); put64 (extra, stored);
+          stored = size = G_MAXUINT32;
+        }
+
+      put32 (local, 0x04034b50); put16 (local, e->zip64 ? 45 : 20); put16 (local, e->flags);
+      put16 (local, e->method); put16 (local, 0); put16 (local, 0x21); put32 (local, crc);
+      put32 (local, stored); put32 (local, size); put16 (local, name_len); put16 (local, (guint16)extra->len);
       g_byte_array_append (local, (const guint8 *)e->name, name_len);
+      g_byte_array_append (local, extra->data, extra->len);
       if (len > 0)
         g_byte_array_append (local, (const guint8 *)e->data, len);
 
-      put32 (central, 0x02014b50); put16 (central, 0x031e); put16 (central, 20); put16 (central, e->flags);
-      put16 (central, e->method); put16 (central, 0); put16 (central, 0x21); put32 (central, crc);
-      put32 (central, stored); put32 (central, size); put16 (central, name_len); put16 (central, 0);
-      put16 (central, 0); put16 (central, 0); put16 (central, 0); put32 (central, 0100644u << 16);
-      put32 (central, (guint32)offset);
+      put32 (central, 0x02014b50); put16 (central, 0x031e); put16 (central, e->zip64 ? 45 : 20);
+      put16 (central, e->flags); put16 (central, e->method); put16 (central, 0); put16 (central, 0x21);
+      put32 (central, crc); put32 (central, stored); put32 (central, size); put16 (central, name_len);
+      put16 (central, (guint16)extra->len); put16 (central, 0); put16 (central, 0); put16 (central, 0);
+      put32 (central, 0100644u << 16); put32 (central, (guint32)offset);
       g_byte_array_append (central, (const guint8 *)e->name, name_len);
+      g_byte_array_append (central, extra->data, extra->len);
 
       write_at (fd, local, offset);
       offset += local->len + e->hole;  /* the hole stays sparse */
@@ -327,6 +339,28 @@ make_hostile (const char *name,
         { "imsmanifest.xml", small_manifest, 0, 0, 0, 0 },
         { "index.html", "<html/>", 0, 0, 0, 0 },
         { "video/lecture.mp4", NULL, 0, 0, 0, 2200u * 1024 * 1024 },
+      };
+      write_raw_zip (path, entries, G_N_ELEMENTS (entries));
+    }
+  else if (strcmp (name, "hidden-bomb") == 0)
+    {
+      /* The sparse 2.2 GiB keep the overall ratio low; one entry's is not. */
+      const RawEntry entries[] = {
+        { "imsmanifest.xml", small_manifest, 0, 0, 0, 0 },
+        { "index.html", "<html/>", 0, 0, 0, 0 },
+        { "video/lecture.mp4", NULL, 0, 0, 0, 2200u * 1024 * 1024 },
+        { "notes.txt", "not really deflate data, but who checks", 0, 8, 0xfffffff0u, 0 },
+      };
+      write_raw_zip (path, entries, G_N_ELEMENTS (entries));
+    }
+  else if (strcmp (name, "hidden-bomb-zip64") == 0)
+    {
+      /* The same with 8 GiB claimed in a zip64 extra field. */
+      const RawEntry entries[] = {
+        { "imsmanifest.xml", small_manifest, 0, 0, 0, 0, 0 },
+        { "index.html", "<html/>", 0, 0, 0, 0, 0 },
+        { "video/lecture.mp4", NULL, 0, 0, 0, 2200u * 1024 * 1024, 0 },
+        { "notes.txt", "not really deflate data, but who checks", 0, 8, 0, 0, G_GUINT64_CONSTANT (8) << 30 },
       };
       write_raw_zip (path, entries, G_N_ELEMENTS (entries));
     }

@@ -16,8 +16,9 @@ G_BEGIN_DECLS
  * zipped as they are; the hostile ones are built here: "traversal",
  * "traversal-backslash", "absolute", "encrypted", "truncated", "bomb",
  * "bomb-header", "huge-total", "many-entries", "manifest-too-large",
- * "duplicate", "symlink", "not-zip" and "large-sparse" (a sparse 2.2 GiB
- * package). */
+ * "duplicate", "symlink", "not-zip", "large-sparse" (a sparse 2.2 GiB
+ * package), "hidden-bomb" and "hidden-bomb-zip64" (the same, plus one entry
+ * of lying size). */
 char *cd_test_package_make (const char *name,
                             const char *dir);
 
