@@ -38,8 +38,9 @@ GQuark cd_package_reader_error_quark (void);
 #define CD_PACKAGE_READER_MAX_MANIFEST     (8 * 1024 * 1024)
 #define CD_PACKAGE_READER_MAX_NAME_BYTES   (32 * 1024 * 1024)
 #define CD_PACKAGE_READER_MAX_UNCOMPRESSED G_GUINT64_CONSTANT (17179869184)  /* 16 GiB */
-/* Uncompressed : on disk, checked once the content exceeds RATIO_FLOOR:
- * deflate reaches ~1000 only on runs of one byte, real courses stay < 20. */
+/* Uncompressed : compressed, for each entry and for the whole archive,
+ * checked above RATIO_FLOOR bytes: deflate reaches ~1000 only on runs of
+ * one byte, real course files stay under 20. */
 #define CD_PACKAGE_READER_MAX_RATIO        100
 #define CD_PACKAGE_READER_RATIO_FLOOR      G_GUINT64_CONSTANT (104857600)    /* 100 MiB */
 
