@@ -38,6 +38,8 @@ int        cd_cli_login             (int            argc,
                                      char         **argv);
 int        cd_cli_logout            (int            argc,
                                      char         **argv);
+int        cd_cli_inspect           (int            argc,
+                                     char         **argv);
 int        cd_cli_follow_job        (CdImportJob   *job,
                                      gboolean       json,
                                      gboolean       no_wait);

@@ -25,6 +25,7 @@ static const Command commands[] = {
   { "login",  cd_cli_login,  N_("Sign in with the browser and save the account") },
   { "logout", cd_cli_logout, N_("Remove the signed-in user from the saved account") },
   { "sign",   cd_cli_sign,   N_("Print a signed URL for a route, for curl") },
+  { "inspect", cd_cli_inspect, N_("Show what a course package holds, sending nothing") },
 };
 
 static void
