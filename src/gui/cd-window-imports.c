@@ -99,12 +99,22 @@ ask_about_duplicate (ImportRequest *request,
 
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (request->self),
                                                        _("Import Again?"), NULL));
-  adw_message_dialog_format_body (dialog,
-                                  /* Translators: package, course, date. */
-                                  _("“%s” was already imported into %s on %s. Brightspace adds "
-                                    "imported content again, so the course may end up with "
-                                    "duplicates."),
-                                  cd_package_get_display_name (request->package), course, when);
+  if (cd_import_job_record_outcome_unknown (previous))
+    adw_message_dialog_format_body (dialog,
+                                    /* Translators: package, course, date. */
+                                    _("“%s” was sent to %s on %s, but Brightspace never said "
+                                      "whether it started the import, so it may be there "
+                                      "already. Check the course’s import history first: "
+                                      "Brightspace adds imported content again, so the course "
+                                      "may end up with duplicates."),
+                                    cd_package_get_display_name (request->package), course, when);
+  else
+    adw_message_dialog_format_body (dialog,
+                                    /* Translators: package, course, date. */
+                                    _("“%s” was already imported into %s on %s. Brightspace adds "
+                                      "imported content again, so the course may end up with "
+                                      "duplicates."),
+                                    cd_package_get_display_name (request->package), course, when);
   adw_message_dialog_add_responses (dialog,
                                     "cancel", _("_Cancel"),
                                     "import", _("_Import Again"),
@@ -129,9 +139,9 @@ request_import (ImportRequest *request)
   const char *sha256 = cd_package_get_sha256 (request->package);
 
   if (sha256 != NULL)
-    previous = cd_job_journal_find_duplicate (cd_job_list_get_journal (jobs),
-                                              cd_client_get_host (_cd_window_get_client (request->self)),
-                                              request->offering_id, sha256);
+    previous = cd_import_job_find_previous (cd_job_list_get_journal (jobs),
+                                            cd_client_get_host (_cd_window_get_client (request->self)),
+                                            request->offering_id, sha256);
   if (previous != NULL)
     {
       ask_about_duplicate (request, previous);
@@ -225,6 +235,17 @@ _cd_window_retry_job (CdWindow    *self,
     request_import (request);
   else
     cd_package_check_async (package, self->cancellable, retry_check_cb, request);
+}
+
+void
+_cd_window_try_again_job (CdWindow    *self,
+                          CdImportJob *job)
+{
+  CdClient *client = _cd_window_get_client (self);
+
+  /* The session's newest client: a new sign-in may be why it can go on. */
+  if (self->jobs != NULL && client != NULL)
+    cd_import_job_resume (job, client);
 }
 
 void

@@ -30,10 +30,14 @@ struct _CdWindow
   GtkWidget            *jobs_section;
   GtkListBox           *jobs_list;
   GtkRevealer          *expired_revealer;
+  GtkRevealer          *journal_revealer;
+  GtkLabel             *journal_label;
+  GtkLabel             *journal_detail_label;
 
   /* Owned */
   GSettings            *settings;        /* (nullable): no schema installed */
   CdJobList            *jobs;            /* (nullable) */
+  CdJobJournal         *journal;         /* (nullable): the job list's, watched for write errors */
   CdClient             *client;          /* (nullable): else the job list's */
   GFile                *sample_package;  /* (nullable) */
   GtkFileChooserNative *chooser;         /* (nullable) */
@@ -67,5 +71,8 @@ void _cd_window_retry_job        (CdWindow    *self,
 void _cd_window_remove_job       (CdWindow    *self,
                                   CdImportJob *job);
 void _cd_window_track_job        (CdWindow    *self);
+/* Follows a stopped job again with the window's client. */
+void _cd_window_try_again_job    (CdWindow    *self,
+                                  CdImportJob *job);
 
 G_END_DECLS

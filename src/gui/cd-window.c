@@ -196,6 +196,13 @@ row_retry_cb (CdJobRow *row,
 }
 
 static void
+row_try_again_cb (CdJobRow *row,
+                  CdWindow *self)
+{
+  _cd_window_try_again_job (self, cd_job_row_get_job (row));
+}
+
+static void
 row_remove_cb (CdJobRow *row,
                CdWindow *self)
 {
@@ -211,6 +218,7 @@ create_row_cb (gpointer item,
 
   g_signal_connect_object (row, "retry", G_CALLBACK (row_retry_cb), self, 0);
   g_signal_connect_object (row, "remove", G_CALLBACK (row_remove_cb), self, 0);
+  g_signal_connect_object (row, "try-again", G_CALLBACK (row_try_again_cb), self, 0);
 
   return GTK_WIDGET (row);
 }
@@ -219,6 +227,65 @@ static void
 jobs_changed_cb (CdWindow *self)
 {
   _cd_window_update_page (self);
+}
+
+/* The journal */
+
+/* Imports go on when the job list cannot be written, but a record that is
+ * not on disk is forgotten when Coursedrop quits: the user must know, and
+ * know where.  The banner goes once a save succeeds. */
+static void
+journal_write_error_cb (CdWindow *self)
+{
+  const GError *error = self->journal != NULL ? cd_job_journal_get_write_error (self->journal)
+                                              : NULL;
+  g_autofree char *folder = NULL;
+  g_autofree char *text = NULL;
+
+  gtk_revealer_set_reveal_child (self->journal_revealer, error != NULL);
+  if (error == NULL)
+    return;
+
+  folder = g_path_get_dirname (cd_job_journal_get_path (self->journal));
+  /* Translators: %s is a folder. */
+  text = g_strdup_printf (_("The job list cannot be saved in %s. Make sure that folder exists "
+                            "and can be written to (and the disk is not full), then save "
+                            "again: until then, Coursedrop cannot start new imports and may "
+                            "forget the jobs it follows when it quits."), folder);
+  gtk_label_set_label (self->journal_label, text);
+  gtk_label_set_label (self->journal_detail_label, error->message);
+}
+
+static void
+journal_saved_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  /* The outcome shows in CdJobJournal:write-error. */
+  cd_job_journal_save_finish (CD_JOB_JOURNAL (object), result, NULL);
+}
+
+static void
+journal_save_clicked_cb (CdWindow *self)
+{
+  if (self->journal != NULL)
+    cd_job_journal_save_async (self->journal, NULL, journal_saved_cb, NULL);
+}
+
+static void
+set_journal (CdWindow     *self,
+             CdJobJournal *journal)
+{
+  if (self->journal == journal)
+    return;
+
+  if (self->journal != NULL)
+    g_signal_handlers_disconnect_by_data (self->journal, self);
+  g_set_object (&self->journal, journal);
+  if (journal != NULL)
+    g_signal_connect_object (journal, "notify::write-error",
+                             G_CALLBACK (journal_write_error_cb), self, G_CONNECT_SWAPPED);
+  journal_write_error_cb (self);
 }
 
 void
@@ -242,6 +309,7 @@ cd_window_set_job_list (CdWindow  *self,
   if (jobs != NULL)
     g_signal_connect_object (jobs, "notify::n-items", G_CALLBACK (jobs_changed_cb), self,
                              G_CONNECT_SWAPPED);
+  set_journal (self, jobs != NULL ? cd_job_list_get_journal (jobs) : NULL);
 
   client = _cd_window_get_client (self);
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->pending_box));
@@ -394,6 +462,8 @@ cd_window_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (self->jobs, self);
       gtk_list_box_bind_model (self->jobs_list, NULL, NULL, NULL, NULL);
     }
+  if (self->journal != NULL)
+    g_signal_handlers_disconnect_by_data (self->journal, self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CD_TYPE_WINDOW);
 
@@ -407,6 +477,7 @@ cd_window_finalize (GObject *object)
 
   g_clear_object (&self->settings);
   g_clear_object (&self->jobs);
+  g_clear_object (&self->journal);
   g_clear_object (&self->client);
   g_clear_object (&self->sample_package);
   g_clear_object (&self->cancellable);
@@ -449,6 +520,10 @@ cd_window_class_init (CdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CdWindow, jobs_section);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, jobs_list);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, expired_revealer);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, journal_revealer);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, journal_label);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, journal_detail_label);
+  gtk_widget_class_bind_template_callback (widget_class, journal_save_clicked_cb);
 
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "win.track-job", NULL, track_job_action);
