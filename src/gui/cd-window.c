@@ -242,6 +242,9 @@ journal_write_error_cb (CdWindow *self)
   g_autofree char *folder = NULL;
   g_autofree char *text = NULL;
 
+  /* Hidden, the banner leaves the accessibility tree too; it slides away first. */
+  if (error != NULL)
+    gtk_widget_set_visible (GTK_WIDGET (self->journal_revealer), TRUE);
   gtk_revealer_set_reveal_child (self->journal_revealer, error != NULL);
   if (error == NULL)
     return;
@@ -254,6 +257,14 @@ journal_write_error_cb (CdWindow *self)
                             "forget the jobs it follows when it quits."), folder);
   gtk_label_set_label (self->journal_label, text);
   gtk_label_set_label (self->journal_detail_label, error->message);
+}
+
+static void
+journal_revealed_cb (CdWindow *self)
+{
+  if (!gtk_revealer_get_reveal_child (self->journal_revealer) &&
+      !gtk_revealer_get_child_revealed (self->journal_revealer))
+    gtk_widget_set_visible (GTK_WIDGET (self->journal_revealer), FALSE);
 }
 
 static void
@@ -524,6 +535,7 @@ cd_window_class_init (CdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CdWindow, journal_label);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, journal_detail_label);
   gtk_widget_class_bind_template_callback (widget_class, journal_save_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, journal_revealed_cb);
 
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "win.track-job", NULL, track_job_action);
