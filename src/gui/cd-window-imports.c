@@ -299,6 +299,21 @@ course_name_cb (GObject      *object,
                                      cd_json_get_string (course, "Name"));
 }
 
+/* A job that came without its course's name (tracked by token, or recorded
+ * by coursedrop-cli) gets it from Brightspace, for its row's title. */
+void
+_cd_window_name_course (CdWindow    *self,
+                        CdImportJob *job)
+{
+  CdClient *client = _cd_window_get_client (self);
+
+  if (client == NULL || cd_import_job_get_offering_name (job) != NULL)
+    return;
+
+  cd_client_get_course_async (client, cd_import_job_get_offering_id (job), self->cancellable,
+                              course_name_cb, g_object_ref (job));
+}
+
 static void
 track_response_cb (CdTrackJobDialog *dialog,
                    const char       *response,
@@ -326,9 +341,6 @@ track_response_cb (CdTrackJobDialog *dialog,
       return;
     }
 
-  if (cd_import_job_get_offering_name (job) == NULL)
-    cd_client_get_course_async (_cd_window_get_client (self), offering_id, NULL,
-                                course_name_cb, g_object_ref (job));
   cd_import_job_start (job);
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled_window), 0);
 }

@@ -71,6 +71,9 @@ void _cd_window_retry_job        (CdWindow    *self,
 void _cd_window_remove_job       (CdWindow    *self,
                                   CdImportJob *job);
 void _cd_window_track_job        (CdWindow    *self);
+/* Asks Brightspace for the name of @job's course if it has none. */
+void _cd_window_name_course      (CdWindow    *self,
+                                  CdImportJob *job);
 /* Follows a stopped job again with the window's client. */
 void _cd_window_try_again_job    (CdWindow    *self,
                                   CdImportJob *job);

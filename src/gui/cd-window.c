@@ -229,6 +229,23 @@ jobs_changed_cb (CdWindow *self)
   _cd_window_update_page (self);
 }
 
+/* Jobs that appear while the window shows the list: coursedrop-cli's, or
+ * tracked ones.  (Those of the first load would be a request each.) */
+static void
+jobs_items_changed_cb (CdWindow   *self,
+                       guint       position,
+                       guint       removed,
+                       guint       added,
+                       GListModel *model)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(CdImportJob) job = g_list_model_get_item (model, i);
+
+      _cd_window_name_course (self, job);
+    }
+}
+
 /* The journal */
 
 /* Imports go on when the job list cannot be written, but a record that is
@@ -318,8 +335,12 @@ cd_window_set_job_list (CdWindow  *self,
   gtk_list_box_bind_model (self->jobs_list, G_LIST_MODEL (jobs),
                            jobs != NULL ? create_row_cb : NULL, self, NULL);
   if (jobs != NULL)
-    g_signal_connect_object (jobs, "notify::n-items", G_CALLBACK (jobs_changed_cb), self,
-                             G_CONNECT_SWAPPED);
+    {
+      g_signal_connect_object (jobs, "notify::n-items", G_CALLBACK (jobs_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (jobs, "items-changed", G_CALLBACK (jobs_items_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+    }
   set_journal (self, jobs != NULL ? cd_job_list_get_journal (jobs) : NULL);
 
   client = _cd_window_get_client (self);
