@@ -63,6 +63,12 @@ void _cd_window_files_init       (CdWindow       *self);
 void _cd_window_remove_pending   (CdWindow       *self,
                                   CdNewImport    *card);
 
+/* cd-window-journal.c: the banner for a journal that cannot be written */
+void _cd_window_journal_class_init (GtkWidgetClass *widget_class);
+/* Follows @journal's write errors (nullable: none). */
+void _cd_window_set_journal      (CdWindow       *self,
+                                  CdJobJournal   *journal);
+
 /* cd-window-imports.c: starting, retrying, removing and tracking jobs */
 void _cd_window_import_card      (CdWindow    *self,
                                   CdNewImport *card);
