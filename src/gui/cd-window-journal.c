@@ -20,10 +20,7 @@ journal_write_error_cb (CdWindow *self)
   g_autofree char *folder = NULL;
   g_autofree char *text = NULL;
 
-  /* Hidden, the banner leaves the accessibility tree too; it slides away first. */
-  if (error != NULL)
-    gtk_widget_set_visible (GTK_WIDGET (self->journal_revealer), TRUE);
-  gtk_revealer_set_reveal_child (self->journal_revealer, error != NULL);
+  _cd_window_reveal_banner (self->journal_revealer, error != NULL);
   if (error == NULL)
     return;
 
@@ -35,14 +32,6 @@ journal_write_error_cb (CdWindow *self)
                             "forget the jobs it follows when it quits."), folder);
   gtk_label_set_label (self->journal_label, text);
   gtk_label_set_label (self->journal_detail_label, error->message);
-}
-
-static void
-journal_revealed_cb (CdWindow *self)
-{
-  if (!gtk_revealer_get_reveal_child (self->journal_revealer) &&
-      !gtk_revealer_get_child_revealed (self->journal_revealer))
-    gtk_widget_set_visible (GTK_WIDGET (self->journal_revealer), FALSE);
 }
 
 static void
@@ -81,5 +70,4 @@ void
 _cd_window_journal_class_init (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_bind_template_callback (widget_class, journal_save_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, journal_revealed_cb);
 }

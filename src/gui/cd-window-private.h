@@ -53,6 +53,9 @@ void _cd_window_update_page      (CdWindow    *self);
 CdClient *_cd_window_get_client  (CdWindow    *self);
 void _cd_window_show_error_toast (CdWindow    *self,
                                   const char  *message);
+/* Shows or hides a banner (a GtkRevealer at the top of the window). */
+void _cd_window_reveal_banner    (GtkRevealer *revealer,
+                                  gboolean     reveal);
 void _cd_window_emit_client_error (CdWindow     *self,
                                    CdClient     *client,
                                    const GError *error);

@@ -307,12 +307,35 @@ cd_window_set_client (CdWindow *self,
     cd_new_import_set_client (CD_NEW_IMPORT (child), _cd_window_get_client (self));
 }
 
+/* A hidden banner leaves the accessibility tree too, once it has slid
+ * away: screen readers (and AT-SPI's SHOWING state) do not follow a
+ * GtkRevealer. */
+void
+_cd_window_reveal_banner (GtkRevealer *revealer,
+                          gboolean     reveal)
+{
+  if (reveal)
+    gtk_widget_set_visible (GTK_WIDGET (revealer), TRUE);
+  gtk_revealer_set_reveal_child (revealer, reveal);
+  if (!reveal && !gtk_revealer_get_child_revealed (revealer))
+    gtk_widget_set_visible (GTK_WIDGET (revealer), FALSE);
+}
+
+static void
+banner_revealed_cb (GtkRevealer *revealer,
+                    GParamSpec  *pspec,
+                    gpointer     user_data)
+{
+  if (!gtk_revealer_get_reveal_child (revealer) && !gtk_revealer_get_child_revealed (revealer))
+    gtk_widget_set_visible (GTK_WIDGET (revealer), FALSE);
+}
+
 void
 cd_window_set_sign_in_expired (CdWindow *self,
                                gboolean  expired)
 {
   g_return_if_fail (CD_IS_WINDOW (self));
-  gtk_revealer_set_reveal_child (self->expired_revealer, expired);
+  _cd_window_reveal_banner (self->expired_revealer, expired);
 }
 
 CdJobList *
@@ -495,6 +518,8 @@ cd_window_class_init (CdWindowClass *klass)
                                        "win.import", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK,
                                        "win.import", NULL);
+
+  gtk_widget_class_bind_template_callback (widget_class, banner_revealed_cb);
 
   _cd_window_files_class_init (widget_class);
   _cd_window_journal_class_init (widget_class);

@@ -386,6 +386,14 @@ test_window_journal_banner (LogCheck      *check,
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (gtk_revealer_get_reveal_child (window->journal_revealer));
 
+  /* The sign-in banner comes and goes the same way. */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->expired_revealer)));
+  cd_window_set_sign_in_expired (window, TRUE);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->expired_revealer)));
+  g_assert_true (gtk_revealer_get_reveal_child (window->expired_revealer));
+  cd_window_set_sign_in_expired (window, FALSE);
+  g_assert_false (gtk_revealer_get_reveal_child (window->expired_revealer));
+
   destroy_window (window);
 }
 
