@@ -80,20 +80,17 @@ is_finished (CdJobRow *self)
 }
 
 /* The whole package went out and no answer came: it may have been
- * imported.  A later start marks such a record finished (there is no token
- * to follow) but keeps its status word, core's
- * CD_IMPORT_JOB_WORD_OUTCOME_UNKNOWN. */
+ * imported.  (A later start marks such a record finished, as if the upload
+ * had been interrupted: see cd_record_outcome_unknown().) */
 static gboolean
 is_outcome_unknown (CdJobRow *self)
 {
-  CdJobRecord *record = cd_import_job_get_record (self->job);
-
   if (g_error_matches (cd_import_job_get_attention (self->job),
                        CD_CLIENT_ERROR, CD_CLIENT_ERROR_OUTCOME_UNKNOWN))
     return TRUE;
 
-  return record->token == NULL && !cd_import_job_is_running (self->job) &&
-         g_strcmp0 (record->status, "OUTCOME_UNKNOWN") == 0;
+  return !cd_import_job_is_running (self->job) &&
+         cd_record_outcome_unknown (cd_import_job_get_record (self->job));
 }
 
 static const char *

@@ -4,7 +4,9 @@
 # “Brightspace refuses connections, then answers again about the same job”
 # cannot stop it.  The proxy can: refuse() closes its port and every
 # connection through it (the app gets “connection refused”), accept_again()
-# opens the same port again.  It also records every request line the app
+# opens the same port again.  drop_answers() lets requests through but
+# hangs up instead of passing on the answers: an upload whose whole body
+# was sent and whose outcome the app cannot know.  It also records every request line the app
 # sends and every connection it opens, with the time, so that a test can
 # assert that nothing was sent after some moment; and it can read the app's
 # uploads slowly (set_rate()), as a slow network would.
@@ -29,6 +31,7 @@ class Proxy:
         self.connections = []   # monotonic times of accepted connections
         self.rate = None        # bytes per second from the app, None: as fast as it comes
         self.refusing = False
+        self.dropping = False
         self.pairs = set()
         self.listener = None
         self.port = 0
@@ -40,6 +43,10 @@ class Proxy:
     def set_rate(self, rate):
         with self.lock:
             self.rate = rate
+
+    def drop_answers(self, dropping):
+        with self.lock:
+            self.dropping = dropping
 
     def refuse(self):
         """Closes the port and every connection: the app is refused."""
@@ -121,6 +128,11 @@ class Proxy:
                 data = source.recv(size)
                 if not data:
                     break
+                if not from_app:
+                    with self.lock:
+                        dropping = self.dropping
+                    if dropping:
+                        break
                 if from_app:
                     now = time.monotonic()
                     with self.lock:

@@ -19,7 +19,10 @@
 #      resumable in the journal, and the next start follows it to Completed;
 #   4. a journal that cannot be written is a banner naming its folder, which
 #      goes once a save succeeds; a journal folder that is a file is the
-#      failure page.
+#      failure page;
+#   5. (CD_GUI_JOBS_PARTS=outcome-unknown) an upload whose answer never came
+#      needs attention without Try Again, says so again after a new start,
+#      and importing it again asks first.
 #
 # The app must never log a CRITICAL or a WARNING (app_log.py).
 #
@@ -111,7 +114,7 @@ class JobsRun(Processes):
         if second.returncode != 0 or app_log.problems(second.stderr):
             raise Failure(f'the second instance failed: {second.stderr}')
 
-    def import_into(self, offering, course):
+    def import_into(self, offering, course, before_press=None):
         field = wait_for(lambda: find(self.frame, 'text', lambda n: n == 'Course offering ID'),
                          15, 'the Course offering ID field')
         set_text(field, offering)
@@ -120,6 +123,8 @@ class JobsRun(Processes):
         button = wait_for(lambda: (b := find(self.frame, 'push button',
                                              lambda n: 'Import' in n and 'Again' not in n))
                           and sensitive(b) and b, 60, 'the Import button to become sensitive')
+        if before_press is not None:
+            before_press()
         press(button)
 
     def row(self, title):
@@ -200,9 +205,13 @@ def drive(run):
     log(f'sandbox: {first[len("Listening on "):]}, through the proxy at {run.proxy.url}')
 
     # CD_GUI_JOBS_PARTS=sign-out,journal runs only those parts (debugging).
-    parts = {'attention': cli_and_attention, 'sign-out': sign_out_mid_upload,
-             'journal': unwritable_journal}
-    chosen = os.environ.get('CD_GUI_JOBS_PARTS', ','.join(parts)).split(',')
+    # “outcome-unknown” needs a client that reports CD_CLIENT_ERROR_OUTCOME_UNKNOWN
+    # for an upload whose answer never came (branch “client”); until that is
+    # merged it runs only when asked for.
+    parts = {'attention': cli_and_attention, 'outcome-unknown': outcome_unknown,
+             'sign-out': sign_out_mid_upload, 'journal': unwritable_journal}
+    default = 'attention,sign-out,journal'
+    chosen = os.environ.get('CD_GUI_JOBS_PARTS', default).split(',')
     for part in chosen:
         parts[part](run)
 
@@ -275,6 +284,56 @@ def cli_and_attention(run):
 
     run.quit_app()
     check_app_stderr(run, 'the CLI’s job and attention')
+
+
+def outcome_unknown(run):
+    run.use_data_home('outcome-unknown')
+    week6 = os.path.join(run.tmp, 'Week 6.imscc')
+    make_package(week6, 'Week 6')
+    title = 'Week 6.imscc → Introduction to Chemistry'
+    unknown = 'cannot tell whether the import started'
+
+    run.start_app()
+    wait_for(lambda: label_matching(run.frame, lambda n: n == 'Drop course packages here'), 30,
+             'the empty page')
+    # The whole package goes out; the answer never comes back.
+    run.open_file(week6)
+    run.import_into(CHEMISTRY, 'Introduction to Chemistry',
+                    before_press=lambda: run.proxy.drop_answers(True))
+    try:
+        wait_for(lambda: run.row_says(title, lambda n: n == 'Needs attention'), 60,
+                 'the upload whose answer never came to need attention')
+    finally:
+        run.proxy.drop_answers(False)
+    row = run.row(title)
+    reason = label_matching(row, lambda n: unknown in n)
+    if reason is None:
+        raise Failure('the row does not say that the outcome is unknown')
+    # Nothing to follow: it offers to look, not to try again.
+    if find(row, 'push button', lambda n: n.startswith('Try again:')):
+        raise Failure('an upload whose outcome is unknown offers Try Again')
+    if not find(row, 'push button', lambda n: n.startswith(f'Check in Brightspace: {title}')):
+        raise Failure(f'no button named “Check in Brightspace: {title}”')
+    log(f'ok: outcome unknown: “{name(reason)}”, with Check in Brightspace and no Try Again')
+    run.quit_app()
+
+    # A new start still says so (not “interrupted”), and importing the same
+    # package again asks first, saying why.
+    run.start_app()
+    wait_for(lambda: run.row_says(title, lambda n: unknown in n), 30,
+             'the row to say the outcome is unknown after a new start')
+    log('ok: after a new start the row still says the outcome is unknown')
+    run.open_file(week6)
+    run.import_into(CHEMISTRY, 'Introduction to Chemistry')
+    question = wait_for(lambda: next((f for f in frames(run.atspi_app) if label_matching(
+        f, lambda n: 'never said whether it started the import' in n)), None), 15,
+        'the “Import Again?” question for an upload whose outcome is unknown')
+    press(find(question, 'push button', lambda n: 'Cancel' in n))
+    press(wait_for(lambda: (b := find(run.frame, 'push button', lambda n: 'Discard' in n))
+                   and sensitive(b) and b, 15, 'the Discard button'))
+    log('ok: importing it again asks first: the package may be there already')
+    run.quit_app()
+    check_app_stderr(run, 'outcome unknown')
 
 
 def sign_out_mid_upload(run):
