@@ -78,6 +78,9 @@ void     _cd_account_window_set_busy           (CdAccountWindow *self,
 void     _cd_account_window_emit_signed_in     (CdAccountWindow *self,
                                                 CdAccount       *account);
 void     _cd_account_window_emit_signed_out    (CdAccountWindow *self);
+/* "signing-out" when the sign-out begins, "sign-out-failed" if it failed. */
+void     _cd_account_window_emit_signing_out   (CdAccountWindow *self,
+                                                gboolean         failed);
 
 /* cd-account-window-signin.c: the buttons' work (template callbacks) */
 void     _cd_account_window_sign_in_clicked_cb  (CdAccountWindow *self);

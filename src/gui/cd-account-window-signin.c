@@ -238,6 +238,7 @@ sign_out_cb (GObject      *object,
   if (!cd_account_sign_out_finish (account, result, &error))
     {
       show_message (self, error->message, TRUE);
+      _cd_account_window_emit_signing_out (self, TRUE);
       return;
     }
 
@@ -254,5 +255,6 @@ _cd_account_window_sign_out_clicked_cb (CdAccountWindow *self)
     return;
 
   set_busy (self, TRUE, FALSE);
+  _cd_account_window_emit_signing_out (self, FALSE);
   cd_account_sign_out_async (self->account, self->cancellable, sign_out_cb, g_object_ref (self));
 }

@@ -29,6 +29,8 @@ enum {
 enum {
   SIGNED_IN,
   SIGNED_OUT,
+  SIGNING_OUT,
+  SIGN_OUT_FAILED,
   N_SIGNALS
 };
 
@@ -226,6 +228,13 @@ _cd_account_window_emit_signed_out (CdAccountWindow *self)
   g_signal_emit (self, signals[SIGNED_OUT], 0);
 }
 
+void
+_cd_account_window_emit_signing_out (CdAccountWindow *self,
+                                     gboolean         failed)
+{
+  g_signal_emit (self, signals[failed ? SIGN_OUT_FAILED : SIGNING_OUT], 0);
+}
+
 /* GObject */
 
 CdAccount *
@@ -350,6 +359,15 @@ cd_account_window_class_init (CdAccountWindowClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, CD_TYPE_ACCOUNT);
   signals[SIGNED_OUT] =
     g_signal_new ("signed-out", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* The user pressed Sign Out: the keys must not be used from now on,
+   * before the keyring has even answered. */
+  signals[SIGNING_OUT] =
+    g_signal_new ("signing-out", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* The keys could not be removed: the user is still signed in. */
+  signals[SIGN_OUT_FAILED] =
+    g_signal_new ("sign-out-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/cd-account-window.ui");

@@ -16,8 +16,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CdAccountWindow, cd_account_window, CD, ACCOUNT_WINDOW, AdwPreferencesWindow)
 
 /* @account: (nullable): what to show and edit.  Emits "signed-in" with a
- * saved account that has a user, and "signed-out" once the user keys are
- * gone. */
+ * saved account that has a user; "signing-out" when the user presses Sign
+ * Out, then "signed-out" once the user keys are gone or "sign-out-failed". */
 CdAccountWindow *cd_account_window_new         (GtkWindow       *parent,
                                                 CdAccount       *account) G_GNUC_WARN_UNUSED_RESULT;
 CdAccount       *cd_account_window_get_account (CdAccountWindow *self);

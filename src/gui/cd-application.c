@@ -267,6 +267,21 @@ signed_out_cb (CdAccountWindow *window,
   cd_session_sign_out (self->session);
 }
 
+/* From the press of Sign Out on, nothing goes out with the keys. */
+static void
+signing_out_cb (CdAccountWindow *window,
+                CdApplication   *self)
+{
+  cd_session_stop_jobs (self->session);
+}
+
+static void
+sign_out_failed_cb (CdAccountWindow *window,
+                    CdApplication   *self)
+{
+  cd_session_resume_jobs (self->session);
+}
+
 /* The demo keeps its own account: nothing to save or sign out of. */
 static void
 show_demo_account (CdApplication *self)
@@ -314,6 +329,10 @@ account_action (GSimpleAction *action,
                                G_CALLBACK (signed_in_cb), self, 0);
       g_signal_connect_object (self->account_window, "signed-out",
                                G_CALLBACK (signed_out_cb), self, 0);
+      g_signal_connect_object (self->account_window, "signing-out",
+                               G_CALLBACK (signing_out_cb), self, 0);
+      g_signal_connect_object (self->account_window, "sign-out-failed",
+                               G_CALLBACK (sign_out_failed_cb), self, 0);
       if (cd_session_get_problem (self->session) != NULL)
         cd_window_show_toast (ensure_window (self), cd_session_get_problem (self->session));
     }

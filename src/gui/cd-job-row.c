@@ -29,6 +29,10 @@ struct _CdJobRow
   GtkLabel       *subtitle_label;
   GtkButton      *copy_button;
   GtkButton      *retry_button;
+  GtkWidget      *attention_box;
+  GtkWidget      *attention_label;
+  GtkWidget      *check_button;
+  GtkWidget      *try_again_button;
   CdStageStepper *stepper;
   GtkProgressBar *progress_bar;
   GtkLabel       *state_label;
@@ -56,6 +60,7 @@ G_DEFINE_FINAL_TYPE (CdJobRow, cd_job_row, GTK_TYPE_LIST_BOX_ROW)
 
 enum {
   RETRY,
+  TRY_AGAIN,
   REMOVE,
   N_SIGNALS
 };
@@ -72,6 +77,20 @@ static gboolean
 is_finished (CdJobRow *self)
 {
   return cd_import_job_get_finished (self->job) != NULL;
+}
+
+/* The whole package went out and no answer came: it may have been
+ * imported.  (A later start marks such a record finished, as if the upload
+ * had been interrupted: see cd_record_outcome_unknown().) */
+static gboolean
+is_outcome_unknown (CdJobRow *self)
+{
+  if (g_error_matches (cd_import_job_get_attention (self->job),
+                       CD_CLIENT_ERROR, CD_CLIENT_ERROR_OUTCOME_UNKNOWN))
+    return TRUE;
+
+  return !cd_import_job_is_running (self->job) &&
+         cd_record_outcome_unknown (cd_import_job_get_record (self->job));
 }
 
 static const char *
@@ -218,6 +237,42 @@ server_state_text (CdJobRow *self)
 }
 
 static void
+set_accessible_label (GtkWidget  *widget,
+                      const char *label)
+{
+  gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+}
+
+/* A job that stopped unfinished: why, and what can be done.  With a token
+ * it can be followed again; an upload whose outcome is unknown has nothing
+ * to follow, so the row offers to look in Brightspace instead. */
+static void
+update_attention (CdJobRow   *self,
+                  const char *title)
+{
+  CdImportJob *job = self->job;
+  gboolean stopped = !cd_import_job_is_running (job) && cd_import_job_get_finished (job) == NULL;
+  gboolean attention = stopped && cd_import_job_get_attention (job) != NULL;
+  gboolean unknown = is_outcome_unknown (self);
+  gboolean can_follow = stopped && cd_import_job_get_token (job) != NULL;
+  g_autofree char *try_again = NULL;
+  g_autofree char *check = NULL;
+
+  gtk_widget_set_visible (self->attention_box, attention || unknown || can_follow);
+  gtk_widget_set_visible (self->attention_label, attention || unknown);
+  gtk_widget_set_visible (self->try_again_button, can_follow && !unknown);
+  gtk_widget_set_visible (self->check_button, unknown);
+
+  /* Translators: the accessible name of a button; %s is “package → course”. */
+  try_again = g_strdup_printf (_("Try again: %s"), title);
+  set_accessible_label (self->try_again_button, try_again);
+  /* Translators: the accessible name of a button; %s is “package → course”. */
+  check = g_strdup_printf (_("Check in Brightspace: %s"), title);
+  set_accessible_label (self->check_button, check);
+}
+
+static void
 update (CdJobRow *self)
 {
   CdImportJob *job = self->job;
@@ -263,7 +318,22 @@ update (CdJobRow *self)
   gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "dim-label");
 
-  if (finished && succeeded)
+  update_attention (self, title);
+
+  if (is_outcome_unknown (self))
+    {
+      const GError *attention = cd_import_job_get_attention (job);
+
+      /* Core's sentence names the package; a restored record lost it. */
+      gtk_label_set_label (self->state_label,
+                           attention != NULL
+                             ? attention->message
+                             : _("Coursedrop sent the whole package to Brightspace but got no "
+                                 "answer, so it cannot tell whether the import started. Check "
+                                 "the course’s import history in Brightspace before importing "
+                                 "this package again."));
+    }
+  else if (finished && succeeded)
     {
       gtk_label_set_label (self->state_label, _("Completed"));
       gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "success");
@@ -275,10 +345,8 @@ update (CdJobRow *self)
       gtk_label_set_label (self->state_label, message != NULL ? message : _("Import failed"));
       gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "error");
     }
-  else if (cd_import_job_get_paused (job))
-    gtk_label_set_label (self->state_label,
-                         _("Paused: Brightspace no longer accepts the sign-in. The import goes "
-                           "on in Brightspace; sign in again to keep following it."));
+  else if (!running && cd_import_job_get_attention (job) != NULL)
+    gtk_label_set_label (self->state_label, cd_import_job_get_attention (job)->message);
   else if (!running)
     {
       gtk_label_set_label (self->state_label,
@@ -295,11 +363,13 @@ update (CdJobRow *self)
                           running && cd_import_job_get_retrying (job));
 
   gtk_label_set_label (self->status_word_label, word != NULL ? word : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->status_word_label), word != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_word_label),
+                          word != NULL && !is_outcome_unknown (self));
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->copy_button), token != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->retry_button),
-                          finished && !succeeded && record->package != NULL);
+                          finished && !succeeded && record->package != NULL &&
+                          !is_outcome_unknown (self));
 
   update_elapsed (self);
   update_timers (self);
@@ -381,6 +451,12 @@ copy_clicked_cb (CdJobRow *self)
 }
 
 static void
+try_again_clicked_cb (CdJobRow *self)
+{
+  g_signal_emit (self, signals[TRY_AGAIN], 0);
+}
+
+static void
 retry_clicked_cb (CdJobRow *self)
 {
   g_signal_emit (self, signals[RETRY], 0);
@@ -442,6 +518,9 @@ cd_job_row_class_init (CdJobRowClass *klass)
   /* The window re-uploads or forgets the job: both need the window. */
   signals[RETRY] = g_signal_new ("retry", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* Follow the job again, with the session's current client. */
+  signals[TRY_AGAIN] = g_signal_new ("try-again", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                     0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[REMOVE] = g_signal_new ("remove", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
@@ -452,6 +531,10 @@ cd_job_row_class_init (CdJobRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CdJobRow, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, CdJobRow, copy_button);
   gtk_widget_class_bind_template_child (widget_class, CdJobRow, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, CdJobRow, attention_box);
+  gtk_widget_class_bind_template_child (widget_class, CdJobRow, attention_label);
+  gtk_widget_class_bind_template_child (widget_class, CdJobRow, check_button);
+  gtk_widget_class_bind_template_child (widget_class, CdJobRow, try_again_button);
   gtk_widget_class_bind_template_child (widget_class, CdJobRow, stepper);
   gtk_widget_class_bind_template_child (widget_class, CdJobRow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, CdJobRow, state_label);
@@ -462,6 +545,7 @@ cd_job_row_class_init (CdJobRowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, browser_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, copy_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, retry_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, try_again_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, remove_clicked_cb);
 }
 
@@ -477,7 +561,7 @@ cd_job_row_new (CdImportJob *job)
   static const char * const watched[] = {
     "notify::token", "notify::status", "notify::stage", "notify::offering-name",
     "notify::bytes-total", "notify::finished", "notify::retrying", "notify::paused",
-    "notify::running",
+    "notify::running", "notify::attention", "notify::status-text",
   };
   CdJobRow *self;
 

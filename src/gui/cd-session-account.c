@@ -262,6 +262,7 @@ cd_session_sign_in (CdSession *self,
       return;
     }
   _cd_session_set_client (self, client);
+  _cd_session_move_jobs (self, client);
   cd_job_list_set_client (self->jobs, client);
   _cd_session_set_expired (self, FALSE);
 

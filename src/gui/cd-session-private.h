@@ -36,6 +36,9 @@ void _cd_session_set_client       (CdSession  *self,
 /* Follows @jobs (nullable): a job that pauses means the sign-in expired. */
 void _cd_session_set_jobs         (CdSession  *self,
                                    CdJobList  *jobs);
+/* Jobs of the same site that poll with another client go on with @client. */
+void _cd_session_move_jobs        (CdSession  *self,
+                                   CdClient   *client);
 void _cd_session_set_expired      (CdSession  *self,
                                    gboolean    expired);
 void _cd_session_set_problem      (CdSession  *self,

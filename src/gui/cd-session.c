@@ -159,6 +159,83 @@ jobs_items_changed_cb (GListModel *model,
     }
 }
 
+/* Stops the uploads and polls of @jobs: nothing more goes out with the
+ * keys of their account.  Jobs with a token stay resumable in the journal;
+ * an upload that is stopped either did not reach Brightspace (it says so)
+ * or needs attention (its outcome is unknown). */
+static void
+stop_jobs (CdJobList *jobs)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (jobs));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CdImportJob) job = g_list_model_get_item (G_LIST_MODEL (jobs), i);
+
+      cd_import_job_stop (job);
+    }
+}
+
+void
+cd_session_stop_jobs (CdSession *self)
+{
+  g_return_if_fail (CD_IS_SESSION (self));
+
+  if (self->jobs != NULL)
+    stop_jobs (self->jobs);
+}
+
+/* Whether @job was stopped on purpose (not by a problem, which sets
+ * CdImportJob:attention) and can be followed again. */
+static gboolean
+is_stopped (CdImportJob *job)
+{
+  return !cd_import_job_is_running (job) && cd_import_job_get_finished (job) == NULL &&
+         cd_import_job_get_token (job) != NULL && cd_import_job_get_attention (job) == NULL;
+}
+
+void
+cd_session_resume_jobs (CdSession *self)
+{
+  guint n;
+
+  g_return_if_fail (CD_IS_SESSION (self));
+
+  if (self->jobs == NULL || self->client == NULL)
+    return;
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->jobs));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CdImportJob) job = g_list_model_get_item (G_LIST_MODEL (self->jobs), i);
+
+      if (is_stopped (job))
+        cd_import_job_resume (job, self->client);
+    }
+}
+
+/* The same site with new keys: jobs that poll with the old ones go on with
+ * @client instead.  An upload cannot change keys halfway, so it goes on
+ * with the keys it started with (the ones the user had signed in with). */
+void
+_cd_session_move_jobs (CdSession *self,
+                       CdClient  *client)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->jobs));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CdImportJob) job = g_list_model_get_item (G_LIST_MODEL (self->jobs), i);
+
+      if (cd_import_job_is_running (job) && cd_import_job_get_token (job) != NULL &&
+          cd_import_job_get_client (job) != client)
+        {
+          cd_import_job_stop (job);
+          cd_import_job_resume (job, client);
+        }
+    }
+}
+
 void
 _cd_session_set_jobs (CdSession *self,
                       CdJobList *jobs)
@@ -166,8 +243,13 @@ _cd_session_set_jobs (CdSession *self,
   if (self->jobs == jobs)
     return;
 
+  /* Signed out, another account, or quitting: nothing more is sent for the
+   * old list's jobs.  A new list of the same journal follows them again. */
   if (self->jobs != NULL)
-    g_signal_handlers_disconnect_by_data (self->jobs, self);
+    {
+      stop_jobs (self->jobs);
+      g_signal_handlers_disconnect_by_data (self->jobs, self);
+    }
   g_set_object (&self->jobs, jobs);
   if (jobs != NULL)
     {

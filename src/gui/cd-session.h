@@ -41,6 +41,12 @@ void         cd_session_connect            (CdSession            *self,
 void         cd_session_sign_in            (CdSession            *self,
                                             CdAccount            *account);
 void         cd_session_sign_out           (CdSession            *self);
+/* Stops the uploads and polls of the account's jobs (a sign-out begins):
+ * nothing more is sent with its keys.  cd_session_sign_out() does it too;
+ * cd_session_resume_jobs() follows the stopped ones again (the sign-out
+ * failed). */
+void         cd_session_stop_jobs          (CdSession            *self);
+void         cd_session_resume_jobs        (CdSession            *self);
 /* Trusts exactly @info for the account's host, saves that, and connects
  * again. */
 gboolean     cd_session_trust_certificate  (CdSession            *self,

@@ -99,12 +99,22 @@ ask_about_duplicate (ImportRequest *request,
 
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (request->self),
                                                        _("Import Again?"), NULL));
-  adw_message_dialog_format_body (dialog,
-                                  /* Translators: package, course, date. */
-                                  _("“%s” was already imported into %s on %s. Brightspace adds "
-                                    "imported content again, so the course may end up with "
-                                    "duplicates."),
-                                  cd_package_get_display_name (request->package), course, when);
+  if (cd_record_outcome_unknown (previous))
+    adw_message_dialog_format_body (dialog,
+                                    /* Translators: package, course, date. */
+                                    _("“%s” was sent to %s on %s, but Brightspace never said "
+                                      "whether it started the import, so it may be there "
+                                      "already. Check the course’s import history first: "
+                                      "Brightspace adds imported content again, so the course "
+                                      "may end up with duplicates."),
+                                    cd_package_get_display_name (request->package), course, when);
+  else
+    adw_message_dialog_format_body (dialog,
+                                    /* Translators: package, course, date. */
+                                    _("“%s” was already imported into %s on %s. Brightspace adds "
+                                      "imported content again, so the course may end up with "
+                                      "duplicates."),
+                                    cd_package_get_display_name (request->package), course, when);
   adw_message_dialog_add_responses (dialog,
                                     "cancel", _("_Cancel"),
                                     "import", _("_Import Again"),
@@ -120,18 +130,43 @@ ask_about_duplicate (ImportRequest *request,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* An upload of @sha256 into @offering whose outcome is unknown, which a
+ * later start marked finished (so core's duplicate guard no longer sees
+ * it); NULL if none. */
+static CdJobRecord *
+find_outcome_unknown (CdJobJournal *journal,
+                      const char   *host,
+                      gint64        offering,
+                      const char   *sha256)
+{
+  g_autoptr(GPtrArray) records = cd_job_journal_get_records (journal);
+
+  for (guint i = records->len; i > 0; i--)
+    {
+      CdJobRecord *record = g_ptr_array_index (records, i - 1);
+
+      if (cd_record_outcome_unknown (record) && record->offering == offering &&
+          record->sha256 != NULL && g_ascii_strcasecmp (record->sha256, sha256) == 0 &&
+          cd_job_journal_host_equal (record->host, host))
+        return record;
+    }
+
+  return NULL;
+}
+
 /* Takes @request. */
 static void
 request_import (ImportRequest *request)
 {
-  CdJobList *jobs = request->self->jobs;
+  CdJobJournal *journal = cd_job_list_get_journal (request->self->jobs);
+  const char *host = cd_client_get_host (_cd_window_get_client (request->self));
   CdJobRecord *previous = NULL;
   const char *sha256 = cd_package_get_sha256 (request->package);
 
   if (sha256 != NULL)
-    previous = cd_job_journal_find_duplicate (cd_job_list_get_journal (jobs),
-                                              cd_client_get_host (_cd_window_get_client (request->self)),
-                                              request->offering_id, sha256);
+    previous = cd_import_job_find_previous (journal, host, request->offering_id, sha256);
+  if (previous == NULL && sha256 != NULL)
+    previous = find_outcome_unknown (journal, host, request->offering_id, sha256);
   if (previous != NULL)
     {
       ask_about_duplicate (request, previous);
@@ -228,6 +263,17 @@ _cd_window_retry_job (CdWindow    *self,
 }
 
 void
+_cd_window_try_again_job (CdWindow    *self,
+                          CdImportJob *job)
+{
+  CdClient *client = _cd_window_get_client (self);
+
+  /* The session's newest client: a new sign-in may be why it can go on. */
+  if (self->jobs != NULL && client != NULL)
+    cd_import_job_resume (job, client);
+}
+
+void
 _cd_window_remove_job (CdWindow    *self,
                        CdImportJob *job)
 {
@@ -278,6 +324,21 @@ course_name_cb (GObject      *object,
                                      cd_json_get_string (course, "Name"));
 }
 
+/* A job that came without its course's name (tracked by token, or recorded
+ * by coursedrop-cli) gets it from Brightspace, for its row's title. */
+void
+_cd_window_name_course (CdWindow    *self,
+                        CdImportJob *job)
+{
+  CdClient *client = _cd_window_get_client (self);
+
+  if (client == NULL || cd_import_job_get_offering_name (job) != NULL)
+    return;
+
+  cd_client_get_course_async (client, cd_import_job_get_offering_id (job), self->cancellable,
+                              course_name_cb, g_object_ref (job));
+}
+
 static void
 track_response_cb (CdTrackJobDialog *dialog,
                    const char       *response,
@@ -305,9 +366,6 @@ track_response_cb (CdTrackJobDialog *dialog,
       return;
     }
 
-  if (cd_import_job_get_offering_name (job) == NULL)
-    cd_client_get_course_async (_cd_window_get_client (self), offering_id, NULL,
-                                course_name_cb, g_object_ref (job));
   cd_import_job_start (job);
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled_window), 0);
 }

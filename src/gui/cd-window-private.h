@@ -30,10 +30,14 @@ struct _CdWindow
   GtkWidget            *jobs_section;
   GtkListBox           *jobs_list;
   GtkRevealer          *expired_revealer;
+  GtkRevealer          *journal_revealer;
+  GtkLabel             *journal_label;
+  GtkLabel             *journal_detail_label;
 
   /* Owned */
   GSettings            *settings;        /* (nullable): no schema installed */
   CdJobList            *jobs;            /* (nullable) */
+  CdJobJournal         *journal;         /* (nullable): the job list's, watched for write errors */
   CdClient             *client;          /* (nullable): else the job list's */
   GFile                *sample_package;  /* (nullable) */
   GtkFileChooserNative *chooser;         /* (nullable) */
@@ -49,6 +53,9 @@ void _cd_window_update_page      (CdWindow    *self);
 CdClient *_cd_window_get_client  (CdWindow    *self);
 void _cd_window_show_error_toast (CdWindow    *self,
                                   const char  *message);
+/* Shows or hides a banner (a GtkRevealer at the top of the window). */
+void _cd_window_reveal_banner    (GtkRevealer *revealer,
+                                  gboolean     reveal);
 void _cd_window_emit_client_error (CdWindow     *self,
                                    CdClient     *client,
                                    const GError *error);
@@ -59,6 +66,12 @@ void _cd_window_files_init       (CdWindow       *self);
 void _cd_window_remove_pending   (CdWindow       *self,
                                   CdNewImport    *card);
 
+/* cd-window-journal.c: the banner for a journal that cannot be written */
+void _cd_window_journal_class_init (GtkWidgetClass *widget_class);
+/* Follows @journal's write errors (nullable: none). */
+void _cd_window_set_journal      (CdWindow       *self,
+                                  CdJobJournal   *journal);
+
 /* cd-window-imports.c: starting, retrying, removing and tracking jobs */
 void _cd_window_import_card      (CdWindow    *self,
                                   CdNewImport *card);
@@ -67,5 +80,11 @@ void _cd_window_retry_job        (CdWindow    *self,
 void _cd_window_remove_job       (CdWindow    *self,
                                   CdImportJob *job);
 void _cd_window_track_job        (CdWindow    *self);
+/* Asks Brightspace for the name of @job's course if it has none. */
+void _cd_window_name_course      (CdWindow    *self,
+                                  CdImportJob *job);
+/* Follows a stopped job again with the window's client. */
+void _cd_window_try_again_job    (CdWindow    *self,
+                                  CdImportJob *job);
 
 G_END_DECLS

@@ -196,6 +196,13 @@ row_retry_cb (CdJobRow *row,
 }
 
 static void
+row_try_again_cb (CdJobRow *row,
+                  CdWindow *self)
+{
+  _cd_window_try_again_job (self, cd_job_row_get_job (row));
+}
+
+static void
 row_remove_cb (CdJobRow *row,
                CdWindow *self)
 {
@@ -211,6 +218,7 @@ create_row_cb (gpointer item,
 
   g_signal_connect_object (row, "retry", G_CALLBACK (row_retry_cb), self, 0);
   g_signal_connect_object (row, "remove", G_CALLBACK (row_remove_cb), self, 0);
+  g_signal_connect_object (row, "try-again", G_CALLBACK (row_try_again_cb), self, 0);
 
   return GTK_WIDGET (row);
 }
@@ -219,6 +227,23 @@ static void
 jobs_changed_cb (CdWindow *self)
 {
   _cd_window_update_page (self);
+}
+
+/* Jobs that appear while the window shows the list: coursedrop-cli's, or
+ * tracked ones.  (Those of the first load would be a request each.) */
+static void
+jobs_items_changed_cb (CdWindow   *self,
+                       guint       position,
+                       guint       removed,
+                       guint       added,
+                       GListModel *model)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(CdImportJob) job = g_list_model_get_item (model, i);
+
+      _cd_window_name_course (self, job);
+    }
 }
 
 void
@@ -240,8 +265,13 @@ cd_window_set_job_list (CdWindow  *self,
   gtk_list_box_bind_model (self->jobs_list, G_LIST_MODEL (jobs),
                            jobs != NULL ? create_row_cb : NULL, self, NULL);
   if (jobs != NULL)
-    g_signal_connect_object (jobs, "notify::n-items", G_CALLBACK (jobs_changed_cb), self,
-                             G_CONNECT_SWAPPED);
+    {
+      g_signal_connect_object (jobs, "notify::n-items", G_CALLBACK (jobs_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (jobs, "items-changed", G_CALLBACK (jobs_items_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+    }
+  _cd_window_set_journal (self, jobs != NULL ? cd_job_list_get_journal (jobs) : NULL);
 
   client = _cd_window_get_client (self);
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->pending_box));
@@ -277,12 +307,35 @@ cd_window_set_client (CdWindow *self,
     cd_new_import_set_client (CD_NEW_IMPORT (child), _cd_window_get_client (self));
 }
 
+/* A hidden banner leaves the accessibility tree too, once it has slid
+ * away: screen readers (and AT-SPI's SHOWING state) do not follow a
+ * GtkRevealer. */
+void
+_cd_window_reveal_banner (GtkRevealer *revealer,
+                          gboolean     reveal)
+{
+  if (reveal)
+    gtk_widget_set_visible (GTK_WIDGET (revealer), TRUE);
+  gtk_revealer_set_reveal_child (revealer, reveal);
+  if (!reveal && !gtk_revealer_get_child_revealed (revealer))
+    gtk_widget_set_visible (GTK_WIDGET (revealer), FALSE);
+}
+
+static void
+banner_revealed_cb (GtkRevealer *revealer,
+                    GParamSpec  *pspec,
+                    gpointer     user_data)
+{
+  if (!gtk_revealer_get_reveal_child (revealer) && !gtk_revealer_get_child_revealed (revealer))
+    gtk_widget_set_visible (GTK_WIDGET (revealer), FALSE);
+}
+
 void
 cd_window_set_sign_in_expired (CdWindow *self,
                                gboolean  expired)
 {
   g_return_if_fail (CD_IS_WINDOW (self));
-  gtk_revealer_set_reveal_child (self->expired_revealer, expired);
+  _cd_window_reveal_banner (self->expired_revealer, expired);
 }
 
 CdJobList *
@@ -394,6 +447,8 @@ cd_window_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (self->jobs, self);
       gtk_list_box_bind_model (self->jobs_list, NULL, NULL, NULL, NULL);
     }
+  if (self->journal != NULL)
+    g_signal_handlers_disconnect_by_data (self->journal, self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CD_TYPE_WINDOW);
 
@@ -407,6 +462,7 @@ cd_window_finalize (GObject *object)
 
   g_clear_object (&self->settings);
   g_clear_object (&self->jobs);
+  g_clear_object (&self->journal);
   g_clear_object (&self->client);
   g_clear_object (&self->sample_package);
   g_clear_object (&self->cancellable);
@@ -449,6 +505,9 @@ cd_window_class_init (CdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CdWindow, jobs_section);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, jobs_list);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, expired_revealer);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, journal_revealer);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, journal_label);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, journal_detail_label);
 
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "win.track-job", NULL, track_job_action);
@@ -460,7 +519,10 @@ cd_window_class_init (CdWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK,
                                        "win.import", NULL);
 
+  gtk_widget_class_bind_template_callback (widget_class, banner_revealed_cb);
+
   _cd_window_files_class_init (widget_class);
+  _cd_window_journal_class_init (widget_class);
 }
 
 static void

@@ -190,6 +190,122 @@ test_connect_sign_in_out (Fixture       *fixture,
 }
 
 static void
+store_result_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  *(GAsyncResult **)user_data = g_object_ref (result);
+}
+
+/* A checked package in the test's folder, with its SHA-256. */
+static CdPackage *
+create_package (Fixture *fixture)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "Week 1.imscc", NULL);
+  g_autofree char *data = g_malloc0 (4096);
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(CdPackage) package = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  memcpy (data, "PK\003\004", 4);
+  g_assert_true (g_file_set_contents (path, data, 4096, NULL));
+  file = g_file_new_for_path (path);
+  package = cd_package_new (file);
+  cd_package_check_async (package, NULL, store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (cd_package_check_finish (package, result, &error));
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&package);
+}
+
+/* Runs the main loop for @ms milliseconds. */
+static void
+run_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* Runs the main loop until the sandbox answered more than @count requests. */
+static void
+wait_for_requests (Fixture *fixture,
+                   guint    count)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+
+  while (cd_sandbox_get_request_count (fixture->sandbox) <= count &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (cd_sandbox_get_request_count (fixture->sandbox), >, count);
+}
+
+/* Nothing reaches the sandbox for a while. */
+static void
+assert_quiet (Fixture *fixture)
+{
+  guint before = cd_sandbox_get_request_count (fixture->sandbox);
+
+  run_for (600);
+  g_assert_cmpuint (cd_sandbox_get_request_count (fixture->sandbox), ==, before);
+}
+
+/* Signing out stops the account's jobs before any more requests go out
+ * with its keys; they stay resumable.  A new sign-in on the same site
+ * moves the polls to the new keys. */
+static void
+test_sign_out_stops_jobs (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(CdAccount) account = demo_account (fixture);
+  g_autoptr(CdAccount) again = demo_account (fixture);
+  g_autoptr(CdPackage) package = create_package (fixture);
+  g_autoptr(CdImportJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  CdJobList *jobs;
+
+  g_assert_true (cd_sandbox_set_timeline (fixture->sandbox,
+                                          "UPLOADING:0.1,PROCESSING:60,COMPLETED", &error));
+  g_assert_no_error (error);
+  cd_session_connect (fixture->session, account, fixture->journal, NULL);
+  jobs = cd_session_get_jobs (fixture->session);
+  job = cd_import_job_new_for_package (cd_session_get_client (fixture->session),
+                                       cd_job_list_get_journal (jobs), package, 6606);
+  cd_import_job_set_poll_interval (job, 50, 100);
+  cd_job_list_add (jobs, job);
+  cd_import_job_start (job);
+  while (cd_import_job_get_token (job) == NULL && cd_import_job_is_running (job))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (cd_import_job_get_token (job));
+  wait_for_requests (fixture, cd_sandbox_get_request_count (fixture->sandbox));
+
+  /* Sign Out pressed: stopped at once, resumable. */
+  cd_session_stop_jobs (fixture->session);
+  g_assert_false (cd_import_job_is_running (job));
+  assert_quiet (fixture);
+  /* The keyring would not let go of the keys: following again. */
+  cd_session_resume_jobs (fixture->session);
+  g_assert_true (cd_import_job_is_running (job));
+  wait_for_requests (fixture, cd_sandbox_get_request_count (fixture->sandbox));
+
+  /* Signed in again on the same site: the job polls with the new keys. */
+  cd_session_sign_in (fixture->session, again);
+  g_assert_true (cd_import_job_is_running (job));
+  g_assert_true (cd_import_job_get_client (job) == cd_session_get_client (fixture->session));
+
+  cd_session_sign_out (fixture->session);
+  g_assert_false (cd_import_job_is_running (job));
+  g_assert_null (cd_import_job_get_finished (job));
+  g_assert_null (cd_import_job_get_attention (job));
+  g_assert_null (cd_import_job_get_record (job)->finished);
+  assert_quiet (fixture);
+}
+
+static void
 test_expired (Fixture       *fixture,
               gconstpointer  data)
 {
@@ -356,6 +472,8 @@ main (int   argc,
 
   g_test_add ("/gui/session/connect-sign-in-out", Fixture, GINT_TO_POINTER (FALSE),
               set_up, test_connect_sign_in_out, tear_down);
+  g_test_add ("/gui/session/sign-out-stops-jobs", Fixture, GINT_TO_POINTER (FALSE),
+              set_up, test_sign_out_stops_jobs, tear_down);
   g_test_add ("/gui/session/expired", Fixture, GINT_TO_POINTER (FALSE),
               set_up, test_expired, tear_down);
   g_test_add ("/gui/session/unreadable-journal", Fixture, GINT_TO_POINTER (FALSE),

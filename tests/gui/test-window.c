@@ -232,6 +232,171 @@ test_window_add_files (LogCheck      *check,
   g_rmdir (dir);
 }
 
+/* The first descendant of @root that is a @type whose label is @label. */
+static GtkWidget *
+find_labelled (GtkWidget  *root,
+               GType       type,
+               const char *label)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    {
+      const char *text = GTK_IS_BUTTON (root) ? gtk_button_get_label (GTK_BUTTON (root))
+                                              : gtk_label_get_label (GTK_LABEL (root));
+
+      if (g_strcmp0 (text, label) == 0)
+        return root;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_labelled (child, type, label);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+shows (GtkWidget  *root,
+       GType       type,
+       const char *label)
+{
+  GtkWidget *widget = find_labelled (root, type, label);
+
+  return widget != NULL && gtk_widget_is_visible (widget);
+}
+
+/* A job nobody answers needs attention; the row says so and why, and its
+ * Try Again follows the job again. */
+static void
+test_window_attention (LogCheck      *check,
+                       gconstpointer  data)
+{
+  CdWindow *window = g_object_ref (cd_window_new (NULL));
+  g_autoptr(CdJobList) jobs = create_job_list ();
+  g_autoptr(CdImportJob) job = NULL;
+  gint64 deadline = g_get_monotonic_time () + 60 * G_TIME_SPAN_SECOND;
+  GtkWidget *row;
+
+  cd_window_set_job_list (window, jobs);
+  gtk_window_present (GTK_WINDOW (window));
+  job = cd_import_job_new_for_token (cd_job_list_get_client (jobs), cd_job_list_get_journal (jobs),
+                                     6606, "8840");
+  cd_import_job_set_poll_interval (job, 10, 20);
+  cd_job_list_add (jobs, job);
+  cd_import_job_start (job);
+  row = GTK_WIDGET (gtk_list_box_get_row_at_index (window->jobs_list, 0));
+  g_assert_false (shows (row, GTK_TYPE_LABEL, "Needs attention"));
+  g_assert_false (shows (row, GTK_TYPE_BUTTON, "_Try Again"));
+
+  /* Port 9 refuses: a few polls later the job needs attention. */
+  while (cd_import_job_get_attention (job) == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (cd_import_job_get_attention (job));
+  g_assert_false (cd_import_job_is_running (job));
+  flush (GTK_WIDGET (window));
+  g_assert_true (shows (row, GTK_TYPE_LABEL, "Needs attention"));
+  g_assert_true (shows (row, GTK_TYPE_LABEL, cd_import_job_get_attention (job)->message));
+  g_assert_true (shows (row, GTK_TYPE_BUTTON, "_Try Again"));
+  g_assert_false (shows (row, GTK_TYPE_BUTTON, "_Check in Brightspace"));
+
+  g_signal_emit_by_name (find_labelled (row, GTK_TYPE_BUTTON, "_Try Again"), "clicked");
+  g_assert_true (cd_import_job_is_running (job));
+  g_assert_null (cd_import_job_get_attention (job));
+  g_assert_false (shows (row, GTK_TYPE_LABEL, "Needs attention"));
+  g_assert_false (shows (row, GTK_TYPE_BUTTON, "_Try Again"));
+
+  /* Forgotten, so that the next tests' lists do not follow it. */
+  g_assert_true (cd_job_list_remove (jobs, job, NULL));
+  while (cd_job_journal_is_saving (cd_job_list_get_journal (jobs)))
+    g_main_context_iteration (NULL, TRUE);
+  destroy_window (window);
+}
+
+/* An upload whose outcome is unknown, as a later start finds it: it needs
+ * attention, but has no token to follow: the row offers to look. */
+static void
+test_window_outcome_unknown (LogCheck      *check,
+                             gconstpointer  data)
+{
+  CdWindow *window = g_object_ref (cd_window_new (NULL));
+  g_autoptr(CdJobList) jobs = create_job_list ();
+  g_autoptr(CdJobRecord) record = cd_job_record_new ();
+  g_autoptr(CdImportJob) job = NULL;
+  GtkWidget *row;
+
+  record->host = g_strdup (cd_client_get_host (cd_job_list_get_client (jobs)));
+  record->offering = 6606;
+  record->package = g_strdup ("/nonexistent/Week 1.imscc");
+  record->status = g_strdup ("OUTCOME_UNKNOWN");
+  record->started = g_date_time_new_now_utc ();
+  record->finished = g_date_time_new_now_utc ();
+  record->error = g_strdup ("The upload was interrupted before Brightspace accepted the package.");
+  job = cd_import_job_new_for_record (cd_job_list_get_client (jobs), NULL, record);
+
+  cd_window_set_job_list (window, jobs);
+  cd_job_list_add (jobs, job);
+  gtk_window_present (GTK_WINDOW (window));
+  flush (GTK_WIDGET (window));
+  row = GTK_WIDGET (gtk_list_box_get_row_at_index (window->jobs_list, 0));
+
+  g_assert_true (shows (row, GTK_TYPE_LABEL, "Needs attention"));
+  g_assert_true (shows (row, GTK_TYPE_BUTTON, "_Check in Brightspace"));
+  g_assert_false (shows (row, GTK_TYPE_BUTTON, "_Try Again"));
+  g_assert_false (shows (row, GTK_TYPE_LABEL, record->error));
+  g_assert_false (shows (row, GTK_TYPE_LABEL, "OUTCOME_UNKNOWN"));
+
+  destroy_window (window);
+}
+
+/* A journal that cannot be written is a banner, until a save succeeds. */
+static void
+test_window_journal_banner (LogCheck      *check,
+                            gconstpointer  data)
+{
+  CdWindow *window = g_object_ref (cd_window_new (NULL));
+  g_autoptr(CdJobList) jobs = create_job_list ();
+  CdJobJournal *journal = cd_job_list_get_journal (jobs);
+  g_autofree char *lock = g_strconcat (cd_job_journal_get_path (journal), ".lock", NULL);
+  g_autofree char *folder = g_path_get_dirname (cd_job_journal_get_path (journal));
+
+  cd_window_set_job_list (window, jobs);
+  gtk_window_present (GTK_WINDOW (window));
+  flush (GTK_WIDGET (window));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->journal_revealer)));
+
+  /* Root writes anywhere: a folder in the way of the lock file stops it. */
+  g_unlink (lock);
+  g_assert_cmpint (g_mkdir_with_parents (lock, 0700), ==, 0);
+  cd_job_journal_save_async (journal, NULL, NULL, NULL);
+  while (cd_job_journal_get_write_error (journal) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->journal_revealer)));
+  g_assert_true (gtk_revealer_get_reveal_child (window->journal_revealer));
+  g_assert_nonnull (strstr (gtk_label_get_label (window->journal_label), folder));
+
+  g_assert_cmpint (g_rmdir (lock), ==, 0);
+  g_signal_emit_by_name (find_labelled (GTK_WIDGET (window->journal_revealer), GTK_TYPE_BUTTON,
+                                        "_Save Again"), "clicked");
+  while (cd_job_journal_get_write_error (journal) != NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (gtk_revealer_get_reveal_child (window->journal_revealer));
+
+  /* The sign-in banner comes and goes the same way. */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->expired_revealer)));
+  cd_window_set_sign_in_expired (window, TRUE);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->expired_revealer)));
+  g_assert_true (gtk_revealer_get_reveal_child (window->expired_revealer));
+  cd_window_set_sign_in_expired (window, FALSE);
+  g_assert_false (gtk_revealer_get_reveal_child (window->expired_revealer));
+
+  destroy_window (window);
+}
+
 /* The entry row titled @title under @root. */
 static GtkEditable *
 find_row (GtkWidget  *root,
@@ -413,6 +578,9 @@ main (int   argc,
   add_test ("/gui/window/no-account", test_window_no_account);
   add_test ("/gui/window/empty", test_window_empty);
   add_test ("/gui/window/add-files", test_window_add_files);
+  add_test ("/gui/window/attention", test_window_attention);
+  add_test ("/gui/window/outcome-unknown", test_window_outcome_unknown);
+  add_test ("/gui/window/journal-banner", test_window_journal_banner);
   add_test ("/gui/track-dialog/inline-errors", test_track_dialog_inline_errors);
   add_test ("/gui/account-window/le-version", test_account_window_le_version);
 
