@@ -348,7 +348,10 @@ cd_job_list_load (CdJobList  *self,
       if (!cd_job_journal_host_equal (record->host, host))
         continue;
 
-      if (record->finished == NULL && record->token == NULL)
+      /* An upload that may have reached Brightspace unanswered stays as it
+       * is: unknown, never "interrupted", and seen by the duplicate guard. */
+      if (record->finished == NULL && record->token == NULL &&
+          !cd_import_job_record_outcome_unknown (record))
         {
           /* Nobody holds the upload of an earlier session any more, and
            * Brightspace never answered with a token: it cannot go on. */
@@ -362,7 +365,7 @@ cd_job_list_load (CdJobList  *self,
       job = cd_import_job_new_for_record (self->client, self->journal, record);
       insert_job (self, self->jobs->len, job);
 
-      if (record->finished == NULL)
+      if (record->finished == NULL && record->token != NULL)
         g_ptr_array_add (to_start, job);
     }
 

@@ -124,13 +124,6 @@ cd_find_data_file (const char *env_var,
   return NULL;
 }
 
-gboolean
-cd_record_outcome_unknown (const CdJobRecord *record)
-{
-  /* Core's CD_IMPORT_JOB_WORD_OUTCOME_UNKNOWN, which its header keeps private. */
-  return record->token == NULL && g_strcmp0 (record->status, "OUTCOME_UNKNOWN") == 0;
-}
-
 GSettings *
 cd_settings_new (void)
 {

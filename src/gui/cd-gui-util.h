@@ -31,7 +31,6 @@ char     *cd_format_job_title        (const char  *package_name,
 /* Whether @record is an upload that sent everything and got no answer (it
  * may have been imported), also after a later start marked it finished:
  * it has no token to follow, but keeps its status word. */
-gboolean  cd_record_outcome_unknown  (const CdJobRecord *record);
 
 /* (nullable): the app's settings, or NULL when the schema is not installed
  * (running from the build tree without `meson devenv`). */

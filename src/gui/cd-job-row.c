@@ -80,8 +80,7 @@ is_finished (CdJobRow *self)
 }
 
 /* The whole package went out and no answer came: it may have been
- * imported.  (A later start marks such a record finished, as if the upload
- * had been interrupted: see cd_record_outcome_unknown().) */
+ * imported.  The record says so across restarts. */
 static gboolean
 is_outcome_unknown (CdJobRow *self)
 {
@@ -90,7 +89,7 @@ is_outcome_unknown (CdJobRow *self)
     return TRUE;
 
   return !cd_import_job_is_running (self->job) &&
-         cd_record_outcome_unknown (cd_import_job_get_record (self->job));
+         cd_import_job_record_outcome_unknown (cd_import_job_get_record (self->job));
 }
 
 static const char *

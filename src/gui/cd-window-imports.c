@@ -99,7 +99,7 @@ ask_about_duplicate (ImportRequest *request,
 
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (request->self),
                                                        _("Import Again?"), NULL));
-  if (cd_record_outcome_unknown (previous))
+  if (cd_import_job_record_outcome_unknown (previous))
     adw_message_dialog_format_body (dialog,
                                     /* Translators: package, course, date. */
                                     _("“%s” was sent to %s on %s, but Brightspace never said "
@@ -130,30 +130,6 @@ ask_about_duplicate (ImportRequest *request,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* An upload of @sha256 into @offering whose outcome is unknown, which a
- * later start marked finished (so core's duplicate guard no longer sees
- * it); NULL if none. */
-static CdJobRecord *
-find_outcome_unknown (CdJobJournal *journal,
-                      const char   *host,
-                      gint64        offering,
-                      const char   *sha256)
-{
-  g_autoptr(GPtrArray) records = cd_job_journal_get_records (journal);
-
-  for (guint i = records->len; i > 0; i--)
-    {
-      CdJobRecord *record = g_ptr_array_index (records, i - 1);
-
-      if (cd_record_outcome_unknown (record) && record->offering == offering &&
-          record->sha256 != NULL && g_ascii_strcasecmp (record->sha256, sha256) == 0 &&
-          cd_job_journal_host_equal (record->host, host))
-        return record;
-    }
-
-  return NULL;
-}
-
 /* Takes @request. */
 static void
 request_import (ImportRequest *request)
@@ -165,8 +141,6 @@ request_import (ImportRequest *request)
 
   if (sha256 != NULL)
     previous = cd_import_job_find_previous (journal, host, request->offering_id, sha256);
-  if (previous == NULL && sha256 != NULL)
-    previous = find_outcome_unknown (journal, host, request->offering_id, sha256);
   if (previous != NULL)
     {
       ask_about_duplicate (request, previous);

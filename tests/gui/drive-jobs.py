@@ -205,12 +205,9 @@ def drive(run):
     log(f'sandbox: {first[len("Listening on "):]}, through the proxy at {run.proxy.url}')
 
     # CD_GUI_JOBS_PARTS=sign-out,journal runs only those parts (debugging).
-    # “outcome-unknown” needs a client that reports CD_CLIENT_ERROR_OUTCOME_UNKNOWN
-    # for an upload whose answer never came (branch “client”); until that is
-    # merged it runs only when asked for.
     parts = {'attention': cli_and_attention, 'outcome-unknown': outcome_unknown,
              'sign-out': sign_out_mid_upload, 'journal': unwritable_journal}
-    default = 'attention,sign-out,journal'
+    default = 'attention,outcome-unknown,sign-out,journal'
     chosen = os.environ.get('CD_GUI_JOBS_PARTS', default).split(',')
     for part in chosen:
         parts[part](run)

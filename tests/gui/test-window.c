@@ -317,8 +317,9 @@ test_window_attention (LogCheck      *check,
   destroy_window (window);
 }
 
-/* An upload whose outcome is unknown, as a later start finds it: it needs
- * attention, but has no token to follow: the row offers to look. */
+/* An upload whose outcome is unknown, as a later start finds it (still
+ * unfinished, its status word saying so): it needs attention, but has no
+ * token to follow: the row offers to look. */
 static void
 test_window_outcome_unknown (LogCheck      *check,
                              gconstpointer  data)
@@ -334,8 +335,7 @@ test_window_outcome_unknown (LogCheck      *check,
   record->package = g_strdup ("/nonexistent/Week 1.imscc");
   record->status = g_strdup ("OUTCOME_UNKNOWN");
   record->started = g_date_time_new_now_utc ();
-  record->finished = g_date_time_new_now_utc ();
-  record->error = g_strdup ("The upload was interrupted before Brightspace accepted the package.");
+  record->error = g_strdup ("The upload was sent whole, but Brightspace never answered.");
   job = cd_import_job_new_for_record (cd_job_list_get_client (jobs), NULL, record);
 
   cd_window_set_job_list (window, jobs);
