@@ -113,6 +113,8 @@ struct _CdSandbox
   gboolean     user_key_expired;
   guint        expire_after;        /* 0: never */
   guint        signed_requests;     /* with the current user key */
+
+  struct _CdSandboxOrgUnits *org_units; /* cd-sandbox-orgunits.c */
 };
 
 /* cd-sandbox.c */
@@ -184,6 +186,19 @@ void         _cd_sandbox_handle_auth_token  (CdSandbox         *self,
 void         _cd_sandbox_handle_auth_allow  (CdSandbox         *self,
                                              SoupServerMessage *msg);
 void         _cd_sandbox_handle_expire      (CdSandbox         *self,
+                                             SoupServerMessage *msg);
+
+/* cd-sandbox-orgunits.c */
+typedef struct _CdSandboxOrgUnits CdSandboxOrgUnits;
+CdSandboxOrgUnits *_cd_sandbox_org_units_new  (void);
+void         _cd_sandbox_org_units_free     (CdSandboxOrgUnits *units);
+gboolean     _cd_sandbox_org_units_early    (CdSandbox         *self,
+                                             SoupServerMessage *msg,
+                                             CdSandboxRoute    *route);
+gboolean     _cd_sandbox_org_units_handle   (CdSandbox         *self,
+                                             SoupServerMessage *msg,
+                                             GHashTable        *query);
+gboolean     _cd_sandbox_org_units_test_route (CdSandbox       *self,
                                              SoupServerMessage *msg);
 
 /* cd-sandbox-tls.c */
