@@ -38,6 +38,10 @@ int        cd_cli_login             (int            argc,
                                      char         **argv);
 int        cd_cli_logout            (int            argc,
                                      char         **argv);
+int        cd_cli_courses           (int            argc,
+                                     char         **argv);
+int        cd_cli_create_offering   (int            argc,
+                                     char         **argv);
 int        cd_cli_follow_job        (CdImportJob   *job,
                                      gboolean       json,
                                      gboolean       no_wait);

@@ -25,6 +25,8 @@ static const Command commands[] = {
   { "login",  cd_cli_login,  N_("Sign in with the browser and save the account") },
   { "logout", cd_cli_logout, N_("Remove the signed-in user from the saved account") },
   { "sign",   cd_cli_sign,   N_("Print a signed URL for a route, for curl") },
+  { "courses", cd_cli_courses, N_("List course offerings by name or code") },
+  { "create-offering", cd_cli_create_offering, N_("Create a course offering from a template") },
 };
 
 static void
