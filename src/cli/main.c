@@ -27,6 +27,7 @@ static const Command commands[] = {
   { "sign",   cd_cli_sign,   N_("Print a signed URL for a route, for curl") },
   { "courses", cd_cli_courses, N_("List course offerings by name or code") },
   { "create-offering", cd_cli_create_offering, N_("Create a course offering from a template") },
+  { "batch",  cd_cli_batch,  N_("Run a migration plan (CSV): many packages, new offerings") },
 };
 
 static void
