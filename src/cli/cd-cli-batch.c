@@ -105,7 +105,7 @@ print_summary (CdCliBatch *run)
   cd_cli_batch_print_summary (run, imported, failed, skipped, unfinished);
 }
 
-static int
+static void
 print_plan_problems (CdPlan     *plan,
                      const char *plan_name)
 {
@@ -120,10 +120,12 @@ print_plan_problems (CdPlan     *plan,
       else
         g_printerr ("%s: %s\n", plan_name, problem->message);
     }
+}
 
-  g_printerr (g_dngettext (GETTEXT_PACKAGE, "The plan has %u problem; nothing was sent.\n",
-                           "The plan has %u problems; nothing was sent.\n", problems->len),
-              problems->len);
+static int
+refuse_plan (void)
+{
+  g_printerr (_("The plan has problems (see above); nothing was sent.\n"));
   return CD_EXIT_USAGE;
 }
 
@@ -140,7 +142,8 @@ write_report (CdCliBatch *run,
 /* Checks, then runs; returns the exit code. */
 static int
 check_and_run (CdCliBatch *run,
-               const char *report)
+               const char *report,
+               gboolean    plan_invalid)
 {
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
@@ -157,12 +160,12 @@ check_and_run (CdCliBatch *run,
   if (error != NULL)
     return run->interrupted ? CD_EXIT_INTERRUPTED : cd_cli_fail (error);
 
-  if (!fine || run->dry_run)
+  if (!fine || run->dry_run || plan_invalid)
     {
       write_report (run, report);
-      if (!fine)
-        g_printerr (_("Some rows cannot be imported (see above); nothing was sent.\n"));
-      return fine ? CD_EXIT_OK : CD_EXIT_USAGE;
+      if (!fine || plan_invalid)
+        return refuse_plan ();
+      return CD_EXIT_OK;
     }
 
   for (guint i = 0; i < cd_batch_get_n_rows (run->batch); i++)
@@ -208,6 +211,7 @@ cd_cli_batch (int    argc,
   g_autoptr(CdJobJournal) journal = NULL;
   g_autoptr(GError) error = NULL;
   CdCliBatch run = { 0 };
+  gboolean plan_invalid;
   guint sigint, sigterm;
   int status;
 
@@ -226,17 +230,20 @@ cd_cli_batch (int    argc,
   if (!(plan = cd_plan_new_from_file (argv[1], &error)))
     return cd_cli_usage ("%s", error->message);
   run.plan_name = g_filename_display_basename (argv[1]);
-  if (cd_plan_get_problems (plan)->len > 0)
-    {
-      status = print_plan_problems (plan, run.plan_name);
-      g_free (run.plan_name);
-      return status;
-    }
+  plan_invalid = cd_plan_get_problems (plan)->len > 0;
+  print_plan_problems (plan, run.plan_name);
 
+  /* With problems in the file, the other rows are still checked (look-ups
+   * only), so that one pass shows everything to fix. */
+  if (plan_invalid && cd_plan_get_n_rows (plan) == 0)
+    {
+      g_free (run.plan_name);
+      return refuse_plan ();
+    }
   if (!(client = cd_cli_create_client (host, TRUE, &error)))
     {
       g_free (run.plan_name);
-      return cd_cli_fail (error);
+      return plan_invalid ? refuse_plan () : cd_cli_fail (error);
     }
   if (!(journal = cd_cli_load_journal ()))
     {
@@ -258,7 +265,7 @@ cd_cli_batch (int    argc,
   sigint = g_unix_signal_add (SIGINT, interrupted_cb, &run);
   sigterm = g_unix_signal_add (SIGTERM, interrupted_cb, &run);
 
-  status = check_and_run (&run, report);
+  status = check_and_run (&run, report, plan_invalid);
 
   /* What the jobs recorded reaches the disk before we go, and jobs let
    * go from idle callbacks are released. */

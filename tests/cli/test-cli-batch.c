@@ -244,6 +244,7 @@ test_bad_rows (void)
   g_autofree char *broken = write_plan ("broken.csv",
                                         "package,offering,code,name,template\n"
                                         "a.zip,6606,X1,,\n"
+                                        "gone.zip,6606,,,\n"
                                         ",6606,,,\n"
                                         "a.zip,BIO101,,,\n"
                                         "\"a.zip\nstill the same field\",,A:B,n,6605\n"
@@ -264,13 +265,16 @@ test_bad_rows (void)
   cd_test_cli_run (launcher, &run, "batch", broken, NULL);
   g_assert_cmpint (run.status, ==, 2);
   g_assert_nonnull (strstr (run.err, "broken.csv:2: "));
-  g_assert_nonnull (strstr (run.err, "broken.csv:3: no package"));
-  g_assert_nonnull (strstr (run.err, "broken.csv:4: offering: "));
-  /* The quoted field spans lines 5 and 6: the next row is on line 7. */
-  g_assert_nonnull (strstr (run.err, "broken.csv:5: code: "));
-  g_assert_nonnull (strstr (run.err, "broken.csv:7: 2 fields where the header has 5"));
-  g_assert_nonnull (strstr (run.err, "broken.csv:9: the offering “C1” is described differently on line 8"));
-  g_assert_null (strstr (run.err, "broken.csv:8:"));
+  /* A well-formed row naming a missing package is found in the same pass. */
+  g_assert_nonnull (strstr (run.err, "broken.csv:3: "));
+  g_assert_nonnull (strstr (run.err, "broken.csv:4: no package"));
+  g_assert_nonnull (strstr (run.err, "broken.csv:5: offering: "));
+  /* The quoted field spans lines 6 and 7: the next row is on line 8. */
+  g_assert_nonnull (strstr (run.err, "broken.csv:6: code: "));
+  g_assert_nonnull (strstr (run.err, "broken.csv:8: 2 fields where the header has 5"));
+  g_assert_nonnull (strstr (run.err, "broken.csv:10: the offering “C1” is described differently on line 9"));
+  g_assert_null (strstr (run.err, "broken.csv:9:"));
+  g_assert_nonnull (strstr (run.err, "nothing was sent"));
   cd_test_run_clear (&run);
 
   cd_test_cli_run (launcher, &run, "batch", unknown, NULL);
