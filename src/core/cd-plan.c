@@ -127,7 +127,8 @@ read_header (CdPlan    *self,
 
   for (guint i = 0; i < fields->len; i++)
     {
-      g_autofree char *name = g_ascii_strdown (g_strstrip (g_strdup (g_ptr_array_index (fields, i))), -1);
+      g_autofree char *copy = g_strstrip (g_strdup (g_ptr_array_index (fields, i)));
+      g_autofree char *name = g_ascii_strdown (copy, -1);
       guint c;
 
       for (c = 0; c < N_COLUMNS && strcmp (name, column_names[c]) != 0; c++)
