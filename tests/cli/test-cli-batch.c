@@ -353,6 +353,26 @@ test_rate_limited (void)
   cd_test_sandbox_stop (sandbox);
 }
 
+/* Requests per second, not imports: every call may get 429; GETs are
+ * retried after Retry-After and the batch holds new imports meanwhile. */
+static void
+test_request_rate (void)
+{
+  CdTestSandbox *sandbox = start_sandbox (FAST_TIMELINE, "--rate-limit", "4");
+  g_autoptr(GSubprocessLauncher) launcher = cd_test_cli_launcher (sandbox);
+  g_autofree char *plan = plan_of (4);
+  CdTestRun run = { 0 };
+
+  cd_test_cli_run (launcher, &run, "batch", "--parallel", "4", plan, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "4 imported, 0 failed, 0 skipped\n"));
+  cd_test_run_clear (&run);
+
+  g_assert_cmpuint (org_count (sandbox, "rate_limit_refusals"), >, 0);
+  g_assert_cmpuint (cd_test_sandbox_count (sandbox, "uploads"), ==, 4);
+  cd_test_sandbox_stop (sandbox);
+}
+
 static void
 test_interrupt_resume (void)
 {
@@ -454,6 +474,7 @@ main (int   argc,
   g_test_add_func ("/cli/batch/bad-rows", test_bad_rows);
   g_test_add_func ("/cli/batch/parallel-limit", test_parallel_limit);
   g_test_add_func ("/cli/batch/rate-limited", test_rate_limited);
+  g_test_add_func ("/cli/batch/request-rate", test_request_rate);
   g_test_add_func ("/cli/batch/interrupt-resume", test_interrupt_resume);
   g_test_add_func ("/cli/batch/report", test_report);
 
