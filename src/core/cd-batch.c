@@ -301,13 +301,19 @@ got_headers_cb (SoupMessage      *message,
 }
 
 static void
+watch_release_cb (gpointer  data,
+                  GClosure *closure)
+{
+  g_atomic_rc_box_release_full (data, (GDestroyNotify)watch_clear);
+}
+
+static void
 request_queued_cb (SoupSession      *session,
                    SoupMessage      *message,
                    CdBatchRateWatch *watch)
 {
   g_signal_connect_data (message, "got-headers", G_CALLBACK (got_headers_cb),
-                         g_atomic_rc_box_acquire (watch),
-                         (GClosureNotify)(void (*) (void))g_atomic_rc_box_release, 0);
+                         g_atomic_rc_box_acquire (watch), watch_release_cb, 0);
 }
 
 void

@@ -162,12 +162,16 @@ test_create_offering (void)
 {
   CdTestSandbox *sandbox = start_sandbox (FAST_TIMELINE, NULL, NULL);
   g_autoptr(GSubprocessLauncher) launcher = cd_test_cli_launcher (sandbox);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) later = g_date_time_add_days (now, 100);
+  g_autofree char *start = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *end = g_date_time_format (later, "%Y-%m-%d");
   g_autofree char *first_id = NULL;
   CdTestRun run = { 0 };
 
   cd_test_cli_run (launcher, &run, "create-offering", "--template", "code:TPL-SCI",
                    "--code", "BIO-301", "--name", "Biology 301", "--semester", "code:TERM-FALL",
-                   "--start", "2030-09-01", "--end", "2030-12-20", NULL);
+                   "--start", start, "--end", end, NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_true (g_regex_match_simple ("^[0-9]+\n$", run.out, 0, 0));
   g_assert_nonnull (strstr (run.err, "created"));
@@ -193,6 +197,11 @@ test_create_offering (void)
                    "--code", "BIO-302", "--name", "Biology 302", NULL);
   g_assert_cmpint (run.status, ==, 2);
   g_assert_nonnull (strstr (run.err, "6606"));
+  cd_test_run_clear (&run);
+
+  cd_test_cli_run (launcher, &run, "create-offering", "--template", "6605", "--code", "BIO-303",
+                   "--name", "Biology 303", "--start", end, "--end", start, NULL);
+  g_assert_cmpint (run.status, ==, 2);
   cd_test_run_clear (&run);
 
   g_assert_cmpuint (org_count (sandbox, "course_posts"), ==, 1);

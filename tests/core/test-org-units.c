@@ -366,12 +366,19 @@ test_parse (void)
   g_autofree char *code = NULL;
   gint64 id;
 
-  day = cd_org_units_parse_date ("2030-09-01", &error);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *with_zone = g_date_time_format (now, "%Y-%m-%dT08:30:00+02:00");
+
+  day = cd_org_units_parse_date (today, &error);
   g_assert_no_error (error);
   g_assert_cmpint (g_date_time_get_hour (day), ==, 0);
   g_assert_cmpint (g_date_time_get_utc_offset (day), ==, 0);
-  moment = cd_org_units_parse_date ("2030-09-01T08:30:00+02:00", &error);
+  g_assert_cmpint (g_date_time_get_day_of_year (day), ==, g_date_time_get_day_of_year (now));
+  moment = cd_org_units_parse_date (with_zone, &error);
   g_assert_no_error (error);
+  /* 08:30 at +02:00 is 06:30 UTC. */
+  g_assert_cmpint (g_date_time_to_unix (moment) - g_date_time_to_unix (day), ==, 6 * 3600 + 1800);
   g_assert_null (cd_org_units_parse_date ("next monday", &error));
   g_assert_error (error, CD_ORG_UNITS_ERROR, CD_ORG_UNITS_ERROR_INVALID);
   g_clear_error (&error);

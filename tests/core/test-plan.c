@@ -30,16 +30,22 @@ problems_of (CdPlan *plan)
 static void
 test_spreadsheet_csv (void)
 {
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) later = g_date_time_add_days (now, 90);
+  g_autofree char *start = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *end = g_date_time_format (later, "%Y-%m-%d");
+  g_autofree char *csv = NULL;
   g_autoptr(CdPlan) plan = NULL;
   const CdPlanRow *row;
 
   /* What a spreadsheet saves as "CSV UTF-8": BOM, CRLF, quotes. */
-  plan = plan_from ("\xEF\xBB\xBF" "Package , OFFERING,Code,Name,Template,Semester,Start,End\r\n"
-                    "week1.imscc,6606,,,,,,\r\n"
-                    "\r\n"
-                    "\"with, comma.zip\",code:BIO101,,,,,,\r\n"
-                    "\"/abs/\"\"quoted\"\".zip\",,NEW-1,\"Line one\r\nline two\",6605,,2030-09-01,2030-12-01\r\n"
-                    "last.zip,,NEW-1,\"Line one\nline two\",6605,,2030-09-01,2030-12-01");
+  csv = g_strdup_printf ("\xEF\xBB\xBF" "Package , OFFERING,Code,Name,Template,Semester,Start,End\r\n"
+                         "week1.imscc,6606,,,,,,\r\n"
+                         "\r\n"
+                         "\"with, comma.zip\",code:BIO101,,,,,,\r\n"
+                         "\"/abs/\"\"quoted\"\".zip\",,NEW-1,\"Line one\r\nline two\",6605,,%s,%s\r\n"
+                         "last.zip,,NEW-1,\"Line one\nline two\",6605,,%s,%s", start, end, start, end);
+  plan = plan_from (csv);
 
   g_assert_cmpuint (cd_plan_get_problems (plan)->len, ==, 0);
   g_assert_cmpuint (cd_plan_get_n_rows (plan), ==, 4);
@@ -61,7 +67,7 @@ test_spreadsheet_csv (void)
   g_assert_cmpstr (row->package, ==, "/abs/\"quoted\".zip");
   g_assert_cmpstr (row->name, ==, "Line one\nline two");
   g_assert_cmpstr (row->template, ==, "6605");
-  g_assert_cmpstr (row->start, ==, "2030-09-01");
+  g_assert_cmpstr (row->start, ==, start);
 
   /* The line break inside quotes counts: the next row starts on line 7. */
   row = cd_plan_get_row (plan, 3);
@@ -102,6 +108,10 @@ test_header_problems (void)
 static void
 test_row_problems (void)
 {
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) tomorrow = g_date_time_add_days (now, 1);
+  g_autofree char *today_text = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *tomorrow_text = g_date_time_format (tomorrow, "%Y-%m-%d");
   g_autoptr(CdPlan) plan = NULL;
   g_autofree char *text = NULL;
   g_autofree char *long_code = g_strnfill (51, 'x');
@@ -115,13 +125,13 @@ test_row_problems (void)
     "a.zip,,C1,n,,,,\n"                          /* 7: no template */
     "a.zip,,C2,n,TPL,,,\n"                       /* 8: template not a reference */
     "a.zip,,C3,n,6605,,someday,\n"               /* 9: bad date */
-    "a.zip,,C4,n,6605,,2030-09-02,2030-09-01\n"  /* 10: ends before it starts */
+    "a.zip,,C4,n,6605,,%s,%s\n"                 /* 10: ends before it starts */
     "a.zip,6606\n"                               /* 11: too few fields */
     "a.zip,,C5,one,6605,,,\n"                    /* 12: fine */
     "a.zip,,c5,two,6605,,,\n"                    /* 13: C5 again, differently */
     "a.zip,,C5,one,6605,,,\n"                    /* 14: C5 again, the same: fine */
     "\"never closed,6606,,,,,,\n",               /* 15: unterminated quote */
-    long_code);
+    long_code, tomorrow_text, today_text);
 
   plan = plan_from (csv);
   text = problems_of (plan);
