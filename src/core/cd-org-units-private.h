@@ -33,5 +33,10 @@ gboolean    _cd_org_units_type_id     (CdOrgUnits     *self,
 gint64      _cd_org_units_json_id     (JsonObject     *object,
                                        const char     *member);
 const char *_cd_org_units_kind_label  (CdOrgUnitKind   kind);
+/* An OrgUnitProperties or OrgUnit block of @kind (by its type's Code),
+ * or NULL. */
+CdOrgUnit  *_cd_org_units_unit_from_json (JsonNode     *node,
+                                          CdOrgUnitKind kind);
+GError     *_cd_org_units_bad_reply   (void);
 
 G_END_DECLS
