@@ -269,6 +269,7 @@ _cd_sandbox_units_create (CdSandbox         *self,
   if (units->drop_answers > 0)
     {
       units->drop_answers--;
+      units->answers_dropped++;
       drop_answer (msg);
       return;
     }

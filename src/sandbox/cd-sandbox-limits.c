@@ -143,6 +143,8 @@ _cd_sandbox_org_units_test_route (CdSandbox         *self,
   json_builder_add_int_value (builder, units->course_posts);
   json_builder_set_member_name (builder, "courses_created");
   json_builder_add_int_value (builder, units->courses_created);
+  json_builder_set_member_name (builder, "answers_dropped");
+  json_builder_add_int_value (builder, units->answers_dropped);
   json_builder_set_member_name (builder, "max_concurrent_imports");
   json_builder_add_int_value (builder, units->max_seen);
   json_builder_set_member_name (builder, "import_limit_refusals");

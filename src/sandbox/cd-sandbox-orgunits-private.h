@@ -39,6 +39,7 @@ struct _CdSandboxOrgUnits
 
   guint       course_posts;
   guint       courses_created;
+  guint       answers_dropped;
   guint       max_seen;
   guint       import_refusals;
   guint       rate_refusals;

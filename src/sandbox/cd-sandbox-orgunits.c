@@ -248,6 +248,14 @@ cd_sandbox_get_max_concurrent_imports (CdSandbox *self)
   return self->org_units->max_seen;
 }
 
+guint
+cd_sandbox_get_answers_dropped (CdSandbox *self)
+{
+  g_return_val_if_fail (CD_IS_SANDBOX (self), 0);
+
+  return self->org_units->answers_dropped;
+}
+
 /* --- replies --------------------------------------------------------------------- */
 
 static const UnitType *

@@ -42,5 +42,6 @@ void        cd_sandbox_drop_create_answers     (CdSandbox   *self,
 guint       cd_sandbox_get_course_posts        (CdSandbox   *self);
 guint       cd_sandbox_get_courses_created     (CdSandbox   *self);
 guint       cd_sandbox_get_max_concurrent_imports (CdSandbox *self);
+guint       cd_sandbox_get_answers_dropped     (CdSandbox   *self);
 
 G_END_DECLS

@@ -431,6 +431,52 @@ test_interrupt_resume (void)
   cd_test_sandbox_stop (sandbox);
 }
 
+/* The answer to creating the plan's offering is lost: looked up, not
+ * posted again; the rows go into the one offering that exists. */
+static void
+test_lost_create_answer (void)
+{
+  CdTestSandbox *sandbox = start_sandbox (FAST_TIMELINE, "--drop-create-answer", "2");
+  g_autoptr(GSubprocessLauncher) launcher = cd_test_cli_launcher (sandbox);
+  g_autofree char *a = make_package ("a.zip", 1);
+  g_autofree char *b = make_package ("b.zip", 2);
+  g_autofree char *plan = write_plan ("lost.csv",
+                                      "package,code,name,template\n"
+                                      "a.zip,LOST-1,Lost,code:TPL-SCI\n"
+                                      "b.zip,LOST-1,Lost,code:TPL-SCI\n");
+  g_autoptr(JsonNode) uploads = NULL;
+  JsonArray *list;
+  CdTestRun run = { 0 };
+
+  cd_test_cli_run (launcher, &run, "batch", plan, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "2 imported, 0 failed, 0 skipped\n"));
+  g_assert_nonnull (strstr (run.err, "Created course offering LOST-1"));
+  cd_test_run_clear (&run);
+
+  g_assert_cmpuint (org_count (sandbox, "course_posts"), ==, 1);
+  g_assert_cmpuint (org_count (sandbox, "courses_created"), ==, 1);
+  uploads = cd_test_sandbox_get_json (sandbox, "/_sandbox/uploads");
+  list = json_node_get_array (uploads);
+  g_assert_cmpuint (json_array_get_length (list), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (list, 0), "OrgUnitId"),
+                   ==,
+                   json_object_get_int_member (json_array_get_object_element (list, 1), "OrgUnitId"));
+
+  /* create-offering, the same way: the ID of the one offering made. */
+  cd_test_cli_run (launcher, &run, "create-offering", "--template", "6605", "--code", "LOST-2",
+                   "--name", "Lost two", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_regex_match_simple ("^[0-9]+\n$", run.out, 0, 0));
+  g_assert_nonnull (strstr (run.err, "created"));
+  cd_test_run_clear (&run);
+  g_assert_cmpuint (org_count (sandbox, "course_posts"), ==, 2);
+  g_assert_cmpuint (org_count (sandbox, "courses_created"), ==, 2);
+  g_assert_cmpuint (org_count (sandbox, "answers_dropped"), ==, 2);
+
+  cd_test_sandbox_stop (sandbox);
+}
+
 static void
 test_report (void)
 {
@@ -485,6 +531,7 @@ main (int   argc,
   g_test_add_func ("/cli/batch/rate-limited", test_rate_limited);
   g_test_add_func ("/cli/batch/request-rate", test_request_rate);
   g_test_add_func ("/cli/batch/interrupt-resume", test_interrupt_resume);
+  g_test_add_func ("/cli/batch/lost-create-answer", test_lost_create_answer);
   g_test_add_func ("/cli/batch/report", test_report);
 
   return g_test_run ();

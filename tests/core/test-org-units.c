@@ -327,7 +327,8 @@ test_create_lost_answer (Fixture       *f,
   g_assert_no_error (error);
   g_assert_true (created);
 
-  /* One POST, one offering, and the ID of that offering. */
+  /* One POST, whose answer was lost; one offering, and its ID. */
+  g_assert_cmpuint (cd_sandbox_get_answers_dropped (f->sandbox), ==, 1);
   g_assert_cmpuint (cd_sandbox_get_course_posts (f->sandbox), ==, 1);
   g_assert_cmpuint (cd_sandbox_get_courses_created (f->sandbox), ==, 1);
   found = find (f, CD_ORG_UNIT_OFFERING, "LOST-1", &error);
