@@ -40,6 +40,12 @@ int        cd_cli_logout            (int            argc,
                                      char         **argv);
 int        cd_cli_inspect           (int            argc,
                                      char         **argv);
+int        cd_cli_courses           (int            argc,
+                                     char         **argv);
+int        cd_cli_create_offering   (int            argc,
+                                     char         **argv);
+int        cd_cli_batch             (int            argc,
+                                     char         **argv);
 int        cd_cli_follow_job        (CdImportJob   *job,
                                      gboolean       json,
                                      gboolean       no_wait);

@@ -26,6 +26,9 @@ static const Command commands[] = {
   { "logout", cd_cli_logout, N_("Remove the signed-in user from the saved account") },
   { "sign",   cd_cli_sign,   N_("Print a signed URL for a route, for curl") },
   { "inspect", cd_cli_inspect, N_("Show what a course package holds, sending nothing") },
+  { "courses", cd_cli_courses, N_("List course offerings by name or code") },
+  { "create-offering", cd_cli_create_offering, N_("Create a course offering from a template") },
+  { "batch",  cd_cli_batch,  N_("Run a migration plan (CSV): many packages, new offerings") },
 };
 
 static void

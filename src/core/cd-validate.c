@@ -135,3 +135,35 @@ cd_validate_hours (double      hours,
     *span = 1;
   return TRUE;
 }
+
+gboolean
+cd_validate_offering_code (const char  *text,
+                           GError     **error)
+{
+  static const char forbidden[] = "\\:*?\"<>|'#,%&\n\r";
+
+  if (text == NULL || text[0] == '\0')
+    {
+      g_set_error_literal (error, CD_VALIDATE_ERROR, CD_VALIDATE_ERROR_EMPTY,
+                           _("No course offering code was given."));
+      return FALSE;
+    }
+
+  if (!g_utf8_validate (text, -1, NULL) || strpbrk (text, forbidden) != NULL)
+    {
+      g_set_error_literal (error, CD_VALIDATE_ERROR, CD_VALIDATE_ERROR_INVALID,
+                           _("A course offering code cannot contain \\ : * ? \" < > | ' # , "
+                             "% & or a line break."));
+      return FALSE;
+    }
+
+  if (g_utf8_strlen (text, -1) > CD_VALIDATE_MAX_CODE_LENGTH)
+    {
+      g_set_error (error, CD_VALIDATE_ERROR, CD_VALIDATE_ERROR_RANGE,
+                   _("A course offering code can have at most %d characters."),
+                   CD_VALIDATE_MAX_CODE_LENGTH);
+      return FALSE;
+    }
+
+  return TRUE;
+}

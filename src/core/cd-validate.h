@@ -39,6 +39,14 @@ gboolean cd_validate_offering_id      (const char  *text,
  * not "." or "..". */
 gboolean cd_validate_job_token        (const char  *text,
                                        GError     **error);
+/* The longest course offering code Brightspace accepts. */
+#define CD_VALIDATE_MAX_CODE_LENGTH 50
+
+/* A course offering code for a new offering: 1 to
+ * CD_VALIDATE_MAX_CODE_LENGTH characters, none of \ : * ? " < > | ' # , % &
+ * and no line break (courses-and-batches.md §2.2). */
+gboolean cd_validate_offering_code    (const char  *text,
+                                       GError     **error);
 /* A Valence API version such as "1.74": MAJOR.MINOR, each 1 to 3 digits. */
 gboolean cd_validate_api_version      (const char  *text,
                                        GError     **error);

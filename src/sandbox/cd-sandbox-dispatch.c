@@ -467,7 +467,9 @@ server_early_cb (SoupServer        *server,
       route.kind != CD_SANDBOX_ROUTE_TEST_EXPIRE)
     self->request_count++;
 
-  if (route.kind == CD_SANDBOX_ROUTE_IMPORT_CREATE)
+  if (_cd_sandbox_org_units_early (self, msg, &route))
+    ;
+  else if (route.kind == CD_SANDBOX_ROUTE_IMPORT_CREATE)
     _cd_sandbox_upload_early (self, msg, query, &route);
 
   _cd_sandbox_route_clear (&route);
@@ -517,6 +519,9 @@ server_cb (SoupServer        *server,
       break;
     }
 
+  if (!route.api && _cd_sandbox_org_units_test_route (self, msg))
+    goto out;
+
   if (!route.api)
     {
       _cd_sandbox_respond_not_found (msg);
@@ -542,7 +547,9 @@ server_cb (SoupServer        *server,
   if (fault != NULL && apply_fault_before (self, msg, fault))
     goto out;
 
-  if (route.kind == CD_SANDBOX_ROUTE_NONE || !route.version_ok)
+  if (route.kind == CD_SANDBOX_ROUTE_NONE && _cd_sandbox_org_units_handle (self, msg, query))
+    ;
+  else if (route.kind == CD_SANDBOX_ROUTE_NONE || !route.version_ok)
     _cd_sandbox_respond_not_found (msg);
   else if (route.kind == CD_SANDBOX_ROUTE_WHOAMI)
     _cd_sandbox_handle_whoami (msg);

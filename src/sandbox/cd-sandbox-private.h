@@ -123,6 +123,8 @@ struct _CdSandbox
   gboolean     user_key_expired;
   guint        expire_after;        /* 0: never */
   guint        signed_requests;     /* with the current user key */
+
+  struct _CdSandboxOrgUnits *org_units; /* cd-sandbox-orgunits.c */
 };
 
 /* cd-sandbox.c */
@@ -213,6 +215,18 @@ void         _cd_sandbox_close_raw          (CdSandbox         *self);
 void         _cd_sandbox_delay_reply        (CdSandbox         *self,
                                              SoupServerMessage *msg,
                                              guint              ms);
+/* cd-sandbox-orgunits.c */
+typedef struct _CdSandboxOrgUnits CdSandboxOrgUnits;
+CdSandboxOrgUnits *_cd_sandbox_org_units_new  (void);
+void         _cd_sandbox_org_units_free     (CdSandboxOrgUnits *units);
+gboolean     _cd_sandbox_org_units_early    (CdSandbox         *self,
+                                             SoupServerMessage *msg,
+                                             CdSandboxRoute    *route);
+gboolean     _cd_sandbox_org_units_handle   (CdSandbox         *self,
+                                             SoupServerMessage *msg,
+                                             GHashTable        *query);
+gboolean     _cd_sandbox_org_units_test_route (CdSandbox       *self,
+                                             SoupServerMessage *msg);
 
 /* cd-sandbox-tls.c */
 GTlsCertificate *_cd_sandbox_make_certificate (char   **cert_pem,

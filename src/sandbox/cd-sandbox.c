@@ -82,6 +82,7 @@ cd_sandbox_finalize (GObject *object)
   g_hash_table_unref (self->jobs);
   g_free (self->upload_dir);
   g_free (self->trusted_url);
+  _cd_sandbox_org_units_free (self->org_units);
 
   G_OBJECT_CLASS (cd_sandbox_parent_class)->finalize (object);
 }
@@ -116,6 +117,7 @@ cd_sandbox_init (CdSandbox *self)
   self->job_order = g_ptr_array_new ();
   g_queue_init (&self->get_faults);
   g_queue_init (&self->upload_faults);
+  self->org_units = _cd_sandbox_org_units_new ();
 
   self->timeline = _cd_sandbox_timeline_parse (CD_SANDBOX_DEFAULT_TIMELINE, NULL);
   g_assert (self->timeline != NULL);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "cd-sandbox.h"
+#include "cd-sandbox-orgunits.h"
 
 #define EXIT_USAGE 2
 
@@ -35,6 +36,14 @@ typedef struct
   char    *trusted_url;
   gboolean auto_approve;
   int      expire_after;
+  /* cd-sandbox-orgunits.c */
+  char   **templates;
+  char   **semesters;
+  int      generated_offerings;
+  int      page_size;
+  int      max_imports;
+  int      rate_limit;
+  int      drop_create_answers;
 } Options;
 
 static void
@@ -52,6 +61,8 @@ options_clear (Options *o)
   g_strfreev (o->faults);
   g_free (o->upload_dir);
   g_free (o->trusted_url);
+  g_strfreev (o->templates);
+  g_strfreev (o->semesters);
 }
 
 static gboolean
@@ -67,6 +78,36 @@ usage_error (const char *message)
   g_printerr ("%s: %s\n", g_get_prgname (), message);
   g_printerr (_("Run “%s --help” to see the options.\n"), g_get_prgname ());
   return EXIT_USAGE;
+}
+
+static gboolean
+configure_org_units (CdSandbox  *sandbox,
+                     Options    *o,
+                     GError    **error)
+{
+  if (o->generated_offerings < 0 || o->page_size < 1 || o->max_imports < 0 ||
+      o->rate_limit < 0 || o->drop_create_answers < 0)
+    {
+      g_set_error_literal (error, CD_SANDBOX_ERROR, CD_SANDBOX_ERROR_INVALID_ARGUMENT,
+                           _("--offerings, --max-concurrent-imports, --rate-limit and "
+                             "--drop-create-answer must not be negative, and --page-size "
+                             "must be at least 1"));
+      return FALSE;
+    }
+
+  for (guint i = 0; o->templates && o->templates[i]; i++)
+    if (!cd_sandbox_add_template (sandbox, o->templates[i], error))
+      return FALSE;
+  for (guint i = 0; o->semesters && o->semesters[i]; i++)
+    if (!cd_sandbox_add_semester (sandbox, o->semesters[i], error))
+      return FALSE;
+
+  cd_sandbox_generate_offerings (sandbox, (guint) o->generated_offerings);
+  cd_sandbox_set_orgstructure_page_size (sandbox, (guint) o->page_size);
+  cd_sandbox_set_max_concurrent_imports (sandbox, (guint) o->max_imports);
+  cd_sandbox_set_rate_limit (sandbox, (guint) o->rate_limit);
+  cd_sandbox_drop_create_answers (sandbox, (guint) o->drop_create_answers);
+  return TRUE;
 }
 
 /* Applies the options; FALSE (with @error) when one of them is invalid. */
@@ -147,7 +188,7 @@ configure (CdSandbox  *sandbox,
     if (!cd_sandbox_parse_fault (sandbox, o->faults[i], error))
       return FALSE;
 
-  return TRUE;
+  return configure_org_units (sandbox, o, error);
 }
 
 static void
@@ -196,7 +237,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  Options o = { .tolerance = 300, .log_page_size = 5 };
+  Options o = { .tolerance = 300, .log_page_size = 5, .page_size = 2 };
   const GOptionEntry entries[] = {
     { "port", 0, 0, G_OPTION_ARG_INT, &o.port,
       N_("Port on 127.0.0.1 (0 picks a free one)"), N_("PORT") },
@@ -236,6 +277,21 @@ main (int   argc,
       N_("Sign-in redirects at once, without the consent page"), NULL },
     { "expire-after", 0, 0, G_OPTION_ARG_INT, &o.expire_after,
       N_("Answer “Token expired” after N signed requests (a new sign-in gives a new key)"),
+      N_("N") },
+    { "template", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.templates,
+      N_("Course template (repeatable; replaces the defaults)"), N_("ID:NAME;CODE") },
+    { "semester", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.semesters,
+      N_("Semester (repeatable; replaces the defaults)"), N_("ID:NAME;CODE") },
+    { "offerings", 0, 0, G_OPTION_ARG_INT, &o.generated_offerings,
+      N_("Add N generated offerings (codes GEN-00001…)"), N_("N") },
+    { "page-size", 0, 0, G_OPTION_ARG_INT, &o.page_size,
+      N_("Org units per page of the org structure (default 2)"), N_("N") },
+    { "max-concurrent-imports", 0, 0, G_OPTION_ARG_INT, &o.max_imports,
+      N_("Refuse import uploads (429) beyond N unfinished jobs"), N_("N") },
+    { "rate-limit", 0, 0, G_OPTION_ARG_INT, &o.rate_limit,
+      N_("Refuse requests (429) beyond N per second"), N_("N") },
+    { "drop-create-answer", 0, 0, G_OPTION_ARG_INT, &o.drop_create_answers,
+      N_("Create the next N course offerings but close the connection instead of answering"),
       N_("N") },
     G_OPTION_ENTRY_NULL
   };

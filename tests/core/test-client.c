@@ -926,8 +926,8 @@ test_post_no_replay (Fixture       *f,
   g_autoptr(JsonNode) created = NULL;
   guint before = cd_sandbox_get_request_count (f->sandbox);
 
-  /* The sandbox has no JSON POST route but imports: a 404 arrives once. */
-  node = run_post (f, "/d2l/api/lp/{lp}/courses/", &error);
+  /* A JSON POST route the sandbox does not have: a 404 arrives once. */
+  node = run_post (f, "/d2l/api/lp/{lp}/enrollments/", &error);
   g_assert_null (node);
   g_assert_error (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_NOT_FOUND);
   g_assert_cmpuint (cd_sandbox_get_request_count (f->sandbox), ==, before + 2);

@@ -180,6 +180,54 @@ test_json_depth (void)
   g_assert_nonnull (error);
 }
 
+static void
+test_offering_code (void)
+{
+  const char *bad_chars[] = { "A\\B", "A:B", "A*B", "A?B", "A\"B", "A<B", "A>B", "A|B",
+                              "A'B", "A#B", "A,B", "A%B", "A&B", "A\nB", "A\rB" };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fifty = g_strnfill (CD_VALIDATE_MAX_CODE_LENGTH, 'x');
+  g_autofree char *fifty_one = g_strnfill (CD_VALIDATE_MAX_CODE_LENGTH + 1, 'x');
+  GString *umlauts = g_string_new (NULL);
+
+  g_assert_true (cd_validate_offering_code ("BIO-101 (Fall)", &error));
+  g_assert_no_error (error);
+  g_assert_true (cd_validate_offering_code (fifty, &error));
+  g_assert_no_error (error);
+
+  /* Characters, not bytes: 50 "ü" are 100 bytes and still fine. */
+  for (guint i = 0; i < CD_VALIDATE_MAX_CODE_LENGTH; i++)
+    g_string_append (umlauts, "ü");
+  g_assert_true (cd_validate_offering_code (umlauts->str, &error));
+  g_assert_no_error (error);
+  g_string_append (umlauts, "ü");
+  g_assert_false (cd_validate_offering_code (umlauts->str, &error));
+  g_assert_error (error, CD_VALIDATE_ERROR, CD_VALIDATE_ERROR_RANGE);
+  g_clear_error (&error);
+  g_string_free (umlauts, TRUE);
+
+  g_assert_false (cd_validate_offering_code (fifty_one, &error));
+  g_assert_error (error, CD_VALIDATE_ERROR, CD_VALIDATE_ERROR_RANGE);
+  g_clear_error (&error);
+
+  g_assert_false (cd_validate_offering_code ("", &error));
+  g_assert_error (error, CD_VALIDATE_ERROR, CD_VALIDATE_ERROR_EMPTY);
+  g_clear_error (&error);
+  g_assert_false (cd_validate_offering_code (NULL, &error));
+  g_assert_error (error, CD_VALIDATE_ERROR, CD_VALIDATE_ERROR_EMPTY);
+  g_clear_error (&error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad_chars); i++)
+    {
+      g_assert_false (cd_validate_offering_code (bad_chars[i], &error));
+      g_assert_error (error, CD_VALIDATE_ERROR, CD_VALIDATE_ERROR_INVALID);
+      g_clear_error (&error);
+    }
+
+  g_assert_false (cd_validate_offering_code ("A\xff", &error));
+  g_assert_error (error, CD_VALIDATE_ERROR, CD_VALIDATE_ERROR_INVALID);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -189,6 +237,7 @@ main (int argc, char **argv)
   g_test_add_func ("/validate/job-token", test_job_token);
   g_test_add_func ("/validate/api-version", test_api_version);
   g_test_add_func ("/validate/hours", test_hours);
+  g_test_add_func ("/validate/offering-code", test_offering_code);
   g_test_add_func ("/json/depth", test_json_depth);
 
   return g_test_run ();
