@@ -160,8 +160,6 @@ report_finished (ImportRun    *run,
     }
 
   cd_cli_output_finished (run->out, run->job);
-  if (error == NULL && cd_import_job_get_verification (run->job) != NULL)
-    cd_cli_output_verified (run->out, cd_import_job_get_verification (run->job));
 
   if (error == NULL && run->strict && cd_import_job_get_verification (run->job) != NULL &&
       cd_import_job_get_verification (run->job)->missing->len > 0)

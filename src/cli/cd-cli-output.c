@@ -367,11 +367,15 @@ count_type (GPtrArray       *entries,
   return n;
 }
 
+static void verified_json (const CdVerification *verification);
+static void verified_text (const CdVerification *verification);
+
 void
 cd_cli_output_finished (CdCliOutput *out,
                         CdImportJob *job)
 {
   const GError *error = cd_import_job_get_error (job);
+  const CdVerification *verification = error == NULL ? cd_import_job_get_verification (job) : NULL;
   GPtrArray *logs = cd_import_job_get_logs (job);
   g_autofree char *safe = error != NULL ? cd_cli_escape_lines (error->message) : NULL;
 
@@ -380,6 +384,10 @@ cd_cli_output_finished (CdCliOutput *out,
   if (out->json)
     {
       g_autoptr(JsonBuilder) builder = event ("finished");
+
+      /* Before "finished", which stays the last event. */
+      if (verification != NULL)
+        verified_json (verification);
 
       json_builder_set_member_name (builder, "status");
       json_builder_add_string_value (builder, cd_import_job_get_status_text (job));
@@ -419,6 +427,8 @@ cd_cli_output_finished (CdCliOutput *out,
                                    "Brightspace logged %u warnings:\n", warnings), warnings);
           cd_cli_print_log_entries (stderr, notable);
         }
+      if (verification != NULL)
+        verified_text (verification);
       return;
     }
 
@@ -476,13 +486,9 @@ verified_json (const CdVerification *verification)
 
 /* The summary goes to standard error: standard output keeps the shape of
  * D2L's sample script. */
-void
-cd_cli_output_verified (CdCliOutput          *out,
-                        const CdVerification *verification)
+static void
+verified_text (const CdVerification *verification)
 {
-  if (out->json)
-    verified_json (verification);
-
   if (verification->not_verified != NULL)
     {
       g_autofree char *safe = cd_cli_escape (verification->not_verified);
@@ -490,6 +496,10 @@ cd_cli_output_verified (CdCliOutput          *out,
       g_printerr (_("Not verified: %s\n"), safe);
       return;
     }
+
+  /* A package with nothing to check (no outline) says nothing. */
+  if (verification->expected == 0)
+    return;
 
   if (verification->missing->len == 0)
     g_printerr (g_dngettext (GETTEXT_PACKAGE, "The %u item arrived.\n", "All %u items arrived.\n",

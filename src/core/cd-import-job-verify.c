@@ -98,13 +98,27 @@ before_cb (GObject      *object,
   step->then (self);
 }
 
+/* A package whose outline names nothing checkable is not worth the
+ * requests: it gets no verification at all. */
+static gboolean
+expects_something (CdImportJob *self)
+{
+  g_autoptr(GPtrArray) expected = NULL;
+
+  if (self->preview == NULL)
+    return FALSE;
+
+  expected = cd_verification_expected (self->preview);
+  return expected->len > 0;
+}
+
 void
 _cd_import_job_verify_before (CdImportJob     *self,
                               CdImportJobThen  then)
 {
   Step *step;
 
-  if (!self->verify || self->preview == NULL)
+  if (!self->verify || !expects_something (self))
     {
       then (self);
       return;
@@ -153,7 +167,7 @@ _cd_import_job_verify_then_finish (CdImportJob *self,
   Step *step;
 
   if (outcome != NULL || self->status != CD_IMPORT_STATUS_COMPLETED ||
-      !self->verify || self->preview == NULL ||
+      !self->verify || !expects_something (self) ||
       (self->verification != NULL && self->verification->not_verified != NULL))
     {
       _cd_import_job_finish (self, outcome);
