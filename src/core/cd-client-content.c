@@ -175,9 +175,9 @@ add_names (CdContentSnapshot *self,
 
 /* A Next link is followed only on the same site and under /d2l/api/: the
  * request is signed with our keys. */
-static char *
-next_route (CdClient   *client,
-            const char *next)
+char *
+cd_client_content_next_route (CdClient   *client,
+                              const char *next)
 {
   const char *host = cd_client_get_host (client);
   gsize host_len = strlen (host);
@@ -216,7 +216,7 @@ read_quizzes (CdClient   *client,
   if (next == NULL || next[0] == '\0')
     return TRUE;
 
-  if (!(fetch->next = next_route (client, next)) ||
+  if (!(fetch->next = cd_client_content_next_route (client, next)) ||
       g_hash_table_contains (fetch->seen, fetch->next) ||
       g_hash_table_size (fetch->seen) >= MAX_QUIZ_PAGES)
     return bad_shape (error, _("the list of quizzes"));

@@ -32,4 +32,9 @@ gboolean           cd_content_snapshot_add_toc           (CdContentSnapshot    *
                                                           JsonNode             *toc,
                                                           GError              **error);
 
+/* The route of a quiz page's Next link, or NULL when it leads elsewhere
+ * than this site's API (it would be signed with our keys). */
+char              *cd_client_content_next_route          (CdClient             *client,
+                                                          const char           *next) G_GNUC_WARN_UNUSED_RESULT;
+
 G_END_DECLS

@@ -195,6 +195,41 @@ test_toc_shapes (void)
   g_assert_cmpstr (((CdContentItem *)snapshot->broken->pdata[0])->title, ==, "Q");
 }
 
+static void
+test_next_route (void)
+{
+  g_autoptr(CdIdKeyContext) context = cd_idkey_context_new ("a", "b", "c", "d");
+  g_autoptr(CdClient) client = cd_client_new ("https://school.example.com", context, NULL);
+  static const char * const refused[] = {
+    "https://evil.example.com/d2l/api/le/1.79/6606/quizzes/?bookmark=5",
+    "https://school.example.com.evil.example/d2l/api/le/1.79/6606/quizzes/",
+    "https://school.example.com@evil.example/d2l/api/le/1.79/6606/quizzes/",
+    "//evil.example/d2l/api/le/1.79/6606/quizzes/",
+    "/d2l/api/le/1.79/6606/quizzes/../../../lp/1.0/users/whoami",
+    "/d2l/lms/quizzing/quizzes.d2l",
+    "/d2l/api/le/1.79/6606/quizzes/?a=b c",
+    "/d2l/api/le/1.79/6606/quizzes/?a=\n",
+    "javascript:alert(1)",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autofree char *route = cd_client_content_next_route (client, refused[i]);
+
+      g_assert_null (route);
+    }
+
+  {
+    g_autofree char *absolute = cd_client_content_next_route (
+      client, "https://SCHOOL.example.com/d2l/api/le/1.79/6606/quizzes/?bookmark=5");
+    g_autofree char *relative = cd_client_content_next_route (
+      client, "/d2l/api/le/1.79/6606/quizzes/?bookmark=10");
+
+    g_assert_cmpstr (absolute, ==, "/d2l/api/le/1.79/6606/quizzes/?bookmark=5");
+    g_assert_cmpstr (relative, ==, "/d2l/api/le/1.79/6606/quizzes/?bookmark=10");
+  }
+}
+
 /* Against the sandbox */
 
 typedef struct
@@ -382,6 +417,23 @@ test_job_dropped_and_broken (Fixture       *f,
   g_assert_cmpuint (stored->warnings->len, ==, result->warnings->len);
 }
 
+/* Six imports, six "Bonds quiz": the last one is on the second page of
+ * the quiz list, reached by following Next. */
+static void
+test_job_quiz_pages (Fixture       *f,
+                     gconstpointer  data)
+{
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autoptr(CdImportJob) job = import (f, TRUE);
+      const CdVerification *result = cd_import_job_get_verification (job);
+
+      g_assert_null (result->not_verified);
+      g_assert_cmpuint (result->missing->len, ==, 0);
+      g_assert_cmpuint (result->arrived, ==, 10);
+    }
+}
+
 static void
 discover_versions (Fixture *f)
 {
@@ -435,11 +487,13 @@ main (int   argc,
   g_test_add_func ("/verification/difference", test_difference);
   g_test_add_func ("/verification/json", test_json);
   g_test_add_func ("/verification/toc-shapes", test_toc_shapes);
+  g_test_add_func ("/verification/next-route", test_next_route);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/verification/job/all-arrived", test_job_all_arrived);
   ADD ("/verification/job/dropped-and-broken", test_job_dropped_and_broken);
   ADD ("/verification/job/forbidden", test_job_forbidden);
+  ADD ("/verification/job/quiz-pages", test_job_quiz_pages);
   ADD ("/verification/job/no-verify", test_job_no_verify);
 #undef ADD
 
