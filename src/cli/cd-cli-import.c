@@ -17,6 +17,7 @@
 #include "cd-cli.h"
 #include "cd-cli-output.h"
 #include "cd-import-job.h"
+#include "cd-package-reader.h"
 #include "cd-validate.h"
 
 typedef struct
@@ -25,6 +26,7 @@ typedef struct
   CdImportJob   *job;          /* (owned) */
   GMainLoop     *loop;         /* (owned) */
   gboolean       no_wait;
+  gboolean       strict;       /* anything missing fails the import */
   gboolean       header_done;
   gboolean       interrupted;
   int            exit_code;
@@ -159,7 +161,10 @@ report_finished (ImportRun    *run,
 
   cd_cli_output_finished (run->out, run->job);
 
-  if (error == NULL)
+  if (error == NULL && run->strict && cd_import_job_get_verification (run->job) != NULL &&
+      cd_import_job_get_verification (run->job)->missing->len > 0)
+    run->exit_code = CD_EXIT_IMPORT_FAILED;
+  else if (error == NULL)
     run->exit_code = CD_EXIT_OK;
   else if (error->domain == CD_JOB_ERROR)
     run->exit_code = error->code == CD_JOB_ERROR_CANCELLED ? CD_EXIT_INTERRUPTED
@@ -238,16 +243,18 @@ interrupted_cb (gpointer user_data)
 
 /* Follows @job to its end, printing as the sample script does; returns
  * the exit code. */
-int
-cd_cli_follow_job (CdImportJob *job,
-                   gboolean     json,
-                   gboolean     no_wait)
+static int
+follow_import (CdImportJob *job,
+               gboolean     json,
+               gboolean     no_wait,
+               gboolean     strict)
 {
   ImportRun run = { 0 };
   guint sigint, sigterm;
 
   run.job = g_object_ref (job);
   run.no_wait = no_wait;
+  run.strict = strict;
   run.out = cd_cli_output_new (json, isatty (STDERR_FILENO));
   run.loop = g_main_loop_new (NULL, FALSE);
   run.exit_code = CD_EXIT_NETWORK;
@@ -276,6 +283,14 @@ cd_cli_follow_job (CdImportJob *job,
   g_clear_pointer (&run.out, cd_cli_output_free);
 
   return run.exit_code;
+}
+
+int
+cd_cli_follow_job (CdImportJob *job,
+                   gboolean     json,
+                   gboolean     no_wait)
+{
+  return follow_import (job, json, no_wait, FALSE);
 }
 
 /* Returns NULL after telling the user why the journal cannot be used: a
@@ -333,6 +348,21 @@ warn_about_duplicate (CdJobJournal *journal,
   return TRUE;
 }
 
+/* The manifest and file list, read off the main loop: a package the
+ * reader refuses (unsafe paths, a zip bomb, entity tricks…) is never sent.
+ * Returns (transfer full) (nullable). */
+static CdPackagePreview *
+read_package (const char  *path,
+              GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  cd_package_reader_read_async (path, NULL, cd_cli_store_result_cb, &result);
+  cd_cli_wait_result (&result);
+
+  return cd_package_reader_read_finish (result, error);
+}
+
 static gboolean
 hash_package (CdPackage  *package,
               GError    **error)
@@ -359,6 +389,8 @@ cd_cli_import (int    argc,
   double give_up_hours = CD_IMPORT_JOB_DEFAULT_DEADLINE / (double)G_TIME_SPAN_HOUR;
   gboolean json = FALSE;
   gboolean no_wait = FALSE;
+  gboolean strict = FALSE;
+  gboolean no_verify = FALSE;
   GOptionEntry entries[] = {
     { "course-package", 0, 0, G_OPTION_ARG_FILENAME, &package_path, N_("The package to import (.zip or .imscc)"), N_("FILE") },
     { "course-offering-id", 0, 0, G_OPTION_ARG_STRING, &offering_text, N_("The course offering to import into"), N_("ID") },
@@ -368,6 +400,8 @@ cd_cli_import (int    argc,
     { "callback-url", 0, 0, G_OPTION_ARG_STRING, &callback_url, N_("Ask Brightspace to post the job’s status to this address"), N_("URL") },
     { "no-wait", 0, 0, G_OPTION_ARG_NONE, &no_wait, N_("Print the job token once the upload is accepted, and exit"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object per event on standard output"), NULL },
+    { "strict", 0, 0, G_OPTION_ARG_NONE, &strict, N_("Exit with status 1 when an item of the package did not arrive in the course"), NULL },
+    { "no-verify", 0, 0, G_OPTION_ARG_NONE, &no_verify, N_("Do not check what arrived in the course after the import"), NULL },
     { "give-up-after", 0, 0, G_OPTION_ARG_DOUBLE, &give_up_hours, N_("Stop following a job that has not finished after this many hours (default 36)"), N_("HOURS") },
     { NULL }
   };
@@ -376,6 +410,7 @@ cd_cli_import (int    argc,
   g_autoptr(CdPackage) package = NULL;
   g_autoptr(CdJobJournal) journal = NULL;
   g_autoptr(CdImportJob) job = NULL;
+  g_autoptr(CdPackagePreview) preview = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *size_warning = NULL;
   gint64 offering_id = 0;
@@ -427,6 +462,14 @@ cd_cli_import (int    argc,
         return cd_cli_fail (error);
       if ((size_warning = cd_package_get_size_warning (package)) != NULL)
         g_printerr (_("Warning: %s\n"), size_warning);
+
+      if (!(preview = read_package (g_file_peek_path (cd_package_get_file (package)), &error)))
+        {
+          g_autofree char *safe = cd_cli_escape_lines (error->message);
+
+          g_printerr (_("coursedrop-cli: %s\nNothing was uploaded.\n"), safe);
+          return CD_EXIT_USAGE;
+        }
     }
 
   if (!(client = cd_cli_create_client (host, TRUE, &error)))
@@ -443,6 +486,8 @@ cd_cli_import (int    argc,
         return cd_cli_fail (error);
       warn_about_duplicate (journal, client, package, offering_id);
       job = cd_import_job_new_for_package (client, journal, package, offering_id);
+      cd_import_job_set_preview (job, preview);
+      cd_import_job_set_verify (job, !no_verify);
     }
   else
     job = cd_import_job_new_for_token (client, journal, offering_id, token);
@@ -450,5 +495,5 @@ cd_cli_import (int    argc,
   cd_import_job_set_callback_url (job, callback_url);
   cd_import_job_set_deadline (job, deadline);
 
-  return cd_cli_follow_job (job, json, no_wait);
+  return follow_import (job, json, no_wait, strict);
 }

@@ -367,11 +367,15 @@ count_type (GPtrArray       *entries,
   return n;
 }
 
+static void verified_json (const CdVerification *verification);
+static void verified_text (const CdVerification *verification);
+
 void
 cd_cli_output_finished (CdCliOutput *out,
                         CdImportJob *job)
 {
   const GError *error = cd_import_job_get_error (job);
+  const CdVerification *verification = error == NULL ? cd_import_job_get_verification (job) : NULL;
   GPtrArray *logs = cd_import_job_get_logs (job);
   g_autofree char *safe = error != NULL ? cd_cli_escape_lines (error->message) : NULL;
 
@@ -380,6 +384,10 @@ cd_cli_output_finished (CdCliOutput *out,
   if (out->json)
     {
       g_autoptr(JsonBuilder) builder = event ("finished");
+
+      /* Before "finished", which stays the last event. */
+      if (verification != NULL)
+        verified_json (verification);
 
       json_builder_set_member_name (builder, "status");
       json_builder_add_string_value (builder, cd_import_job_get_status_text (job));
@@ -419,6 +427,8 @@ cd_cli_output_finished (CdCliOutput *out,
                                    "Brightspace logged %u warnings:\n", warnings), warnings);
           cd_cli_print_log_entries (stderr, notable);
         }
+      if (verification != NULL)
+        verified_text (verification);
       return;
     }
 
@@ -431,4 +441,83 @@ cd_cli_output_finished (CdCliOutput *out,
     }
   else
     g_printerr ("coursedrop-cli: %s\n", safe);
+}
+
+/* "quiz “Week 1 Quiz”, file “Notes”": titles come from the package. */
+static char *
+describe_items (GPtrArray *items)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      CdContentItem *item = g_ptr_array_index (items, i);
+      g_autofree char *safe = cd_cli_escape (item->title);
+
+      if (i > 0)
+        g_string_append (text, _(", "));
+      /* Translators: a kind of item ("quiz") and its title */
+      g_string_append_printf (text, _("%s “%s”"),
+                              cd_package_item_type_to_string (item->type), safe);
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+static void
+verified_json (const CdVerification *verification)
+{
+  g_autoptr(JsonBuilder) builder = event ("verified");
+  g_autoptr(JsonNode) result = cd_verification_to_json ((CdVerification *)verification);
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
+
+  json_builder_set_member_name (builder, "verified");
+  json_builder_add_boolean_value (builder, verification->not_verified == NULL);
+  json_object_iter_init (&iter, json_node_get_object (result));
+  while (json_object_iter_next (&iter, &name, &value))
+    {
+      json_builder_set_member_name (builder, name);
+      json_builder_add_value (builder, json_node_copy (value));
+    }
+  emit (builder);
+}
+
+/* The summary goes to standard error: standard output keeps the shape of
+ * D2L's sample script. */
+static void
+verified_text (const CdVerification *verification)
+{
+  if (verification->not_verified != NULL)
+    {
+      g_autofree char *safe = cd_cli_escape (verification->not_verified);
+
+      g_printerr (_("Not verified: %s\n"), safe);
+      return;
+    }
+
+  /* A package with nothing to check (no outline) says nothing. */
+  if (verification->expected == 0)
+    return;
+
+  if (verification->missing->len == 0)
+    g_printerr (g_dngettext (GETTEXT_PACKAGE, "The %u item arrived.\n", "All %u items arrived.\n",
+                             verification->expected),
+                verification->expected);
+  else
+    {
+      g_autofree char *missing = describe_items (verification->missing);
+
+      g_printerr (g_dngettext (GETTEXT_PACKAGE, "%u of %u item arrived; missing: %s\n",
+                               "%u of %u items arrived; missing: %s\n", verification->expected),
+                  verification->arrived, verification->expected, missing);
+    }
+
+  if (verification->broken->len > 0)
+    {
+      g_autofree char *broken = describe_items (verification->broken);
+
+      g_printerr (_("Brightspace marks these as broken: %s\n"), broken);
+    }
 }

@@ -43,6 +43,9 @@ void         cd_cli_output_retrying    (CdCliOutput  *out,
 void         cd_cli_output_error       (CdCliOutput  *out,
                                         const GError *error);
 void         cd_cli_output_interrupted (CdCliOutput  *out);
+/* After COMPLETED also what arrived (cd_import_job_get_verification()):
+ * "All 12 items arrived." or what is missing, on standard error; with
+ * --json a "verified" event before "finished". */
 void         cd_cli_output_finished    (CdCliOutput  *out,
                                         CdImportJob  *job);
 /* One line per log entry: "Error  2026-11-27 10:00:02  message". */

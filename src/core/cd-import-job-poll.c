@@ -223,7 +223,7 @@ logs_cb (GObject      *object,
                                    _("Brightspace stopped the import because it took too long, "
                                      "and logged no reason."));
 
-  _cd_import_job_finish (self, outcome);
+  _cd_import_job_verify_then_finish (self, outcome);
 }
 
 static void

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "cd-import-job.h"
+#include "cd-verification.h"
 
 G_BEGIN_DECLS
 
@@ -25,6 +26,9 @@ struct _CdImportJob
   GError         *journal_error;   /* (owned) (nullable): the last failed journal save */
   GPtrArray      *logs;            /* (owned) (element-type CdImportLogEntry) */
   char           *failure_reason;  /* (owned) (nullable) */
+  CdPackagePreview  *preview;      /* (owned) (nullable): what the package should add */
+  CdContentSnapshot *before;       /* (owned) (nullable): the offering before the upload */
+  CdVerification    *verification; /* (owned) (nullable) */
 
   CdImportStatus  status;
   CdImportStage   stage;
@@ -48,6 +52,7 @@ struct _CdImportJob
   guint           running : 1;
   guint           retrying : 1;
   guint           stopping : 1;
+  guint           verify : 1;
 };
 
 enum {
@@ -66,6 +71,7 @@ enum {
   PROP_ATTENTION,
   PROP_JOURNAL_ERROR,
   PROP_POLL_INTERVAL,
+  PROP_VERIFICATION,
   N_PROPS
 };
 
@@ -96,6 +102,19 @@ void      _cd_import_job_renew_cancellable (CdImportJob  *self);
 /* @attention: (transfer full) (nullable) */
 void      _cd_import_job_set_attention   (CdImportJob    *self,
                                           GError         *attention);
+
+/* cd-import-job-verify.c */
+typedef void (*CdImportJobThen) (CdImportJob *self);
+
+/* Snapshots the offering, when the job verifies, then calls @then. */
+void      _cd_import_job_verify_before   (CdImportJob    *self,
+                                          CdImportJobThen then);
+/* Finishes the job with @outcome (transfer full) (nullable), after
+ * verifying a COMPLETED import when it verifies. */
+void      _cd_import_job_verify_then_finish (CdImportJob *self,
+                                             GError      *outcome);
+/* The verification a record holds, if any. */
+void      _cd_import_job_load_verification (CdImportJob  *self);
 
 /* cd-import-job-poll.c */
 guint     _cd_import_job_next_interval   (guint           current_ms,

@@ -150,7 +150,8 @@ attempt_recorded (CdImportJob *self,
 {
   if (saved)
     {
-      start_upload (self);
+      /* The offering as it was, so that only what this import adds counts. */
+      _cd_import_job_verify_before (self, start_upload);
       return;
     }
 

@@ -234,6 +234,9 @@ cd_import_job_finalize (GObject *object)
   g_clear_error (&self->journal_error);
   g_clear_pointer (&self->logs, g_ptr_array_unref);
   g_clear_pointer (&self->failure_reason, g_free);
+  g_clear_object (&self->preview);
+  g_clear_pointer (&self->before, cd_content_snapshot_free);
+  g_clear_pointer (&self->verification, cd_verification_free);
 
   G_OBJECT_CLASS (cd_import_job_parent_class)->finalize (object);
 }
@@ -290,6 +293,9 @@ cd_import_job_get_property (GObject    *object,
     case PROP_POLL_INTERVAL:
       g_value_set_uint (value, self->poll_delay_ms);
       break;
+    case PROP_VERIFICATION:
+      g_value_set_pointer (value, self->verification);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -328,6 +334,8 @@ cd_import_job_class_init (CdImportJobClass *klass)
   /* Milliseconds before the next poll (before jitter); 0 when none is due. */
   properties[PROP_POLL_INTERVAL] = g_param_spec_uint ("poll-interval", NULL, NULL,
                                                       0, G_MAXUINT, 0, flags);
+  /* (type CdVerification) (nullable): see cd_import_job_get_verification(). */
+  properties[PROP_VERIFICATION] = g_param_spec_pointer ("verification", NULL, NULL, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[STATUS_CHANGED] = g_signal_new ("status-changed", G_TYPE_FROM_CLASS (klass),
@@ -342,6 +350,7 @@ cd_import_job_init (CdImportJob *self)
 {
   self->cancellable = g_cancellable_new ();
   self->deadline = CD_IMPORT_JOB_DEFAULT_DEADLINE;
+  self->verify = TRUE;
   self->initial_ms = 1000;
   self->max_ms = 15000;
   self->time_scale = 1.0;
@@ -365,6 +374,7 @@ job_new (CdClient     *client,
       self->status = cd_import_status_from_string (record->status);
       self->stage = cd_import_status_get_stage (self->status, CD_IMPORT_STAGE_UPLOAD);
     }
+  _cd_import_job_load_verification (self);
 
   return self;
 }

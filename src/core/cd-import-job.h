@@ -9,6 +9,8 @@
 #include "cd-import-status.h"
 #include "cd-job-journal.h"
 #include "cd-package.h"
+#include "cd-package-preview.h"
+#include "cd-verification.h"
 
 G_BEGIN_DECLS
 
@@ -75,6 +77,20 @@ gboolean        cd_import_job_record_outcome_unknown (const CdJobRecord *record)
 
 void            cd_import_job_set_callback_url (CdImportJob  *self,
                                                 const char   *callback_url);
+/* What the package holds (from cd_package_reader_read_async()): set
+ * before cd_import_job_start(), it makes the job verify a COMPLETED
+ * import (see cd-verification.h) unless cd_import_job_set_verify() said
+ * no.  @preview: (nullable) */
+void            cd_import_job_set_preview     (CdImportJob      *self,
+                                               CdPackagePreview *preview);
+/* (nullable) (transfer none) */
+CdPackagePreview *cd_import_job_get_preview   (CdImportJob      *self);
+void            cd_import_job_set_verify      (CdImportJob      *self,
+                                               gboolean          verify);
+/* The verification of a finished import (also of one the journal
+ * recorded), or NULL when there is none (notify::verification).
+ * (transfer none) (nullable) */
+const CdVerification *cd_import_job_get_verification (CdImportJob *self);
 void            cd_import_job_set_deadline    (CdImportJob   *self,
                                                GTimeSpan      deadline);
 /* For tests: the first interval and the cap of the polling backoff. */

@@ -405,6 +405,60 @@ cd_job_record_to_json (const CdJobRecord *self)
   return node;
 }
 
+JsonNode *
+cd_job_record_dup_member (const CdJobRecord *self,
+                          const char        *name)
+{
+  const char *extra_text = ((RealRecord *)self)->extra;
+  g_autoptr(JsonNode) extra = NULL;
+  JsonNode *member;
+
+  g_return_val_if_fail (self != NULL && name != NULL, NULL);
+
+  if (extra_text == NULL || !(extra = cd_json_parse (extra_text, -1, NULL)) ||
+      !JSON_NODE_HOLDS_OBJECT (extra) ||
+      !(member = json_object_get_member (json_node_get_object (extra), name)))
+    return NULL;
+
+  return json_node_copy (member);
+}
+
+void
+cd_job_record_set_member (CdJobRecord *self,
+                          const char  *name,
+                          JsonNode    *value)
+{
+  RealRecord *real = (RealRecord *)self;
+  g_autoptr(JsonNode) extra = NULL;
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  JsonObject *object;
+
+  g_return_if_fail (self != NULL && name != NULL);
+
+  if (g_strv_contains (known_members, name))
+    return;
+
+  if (real->extra != NULL && (extra = cd_json_parse (real->extra, -1, NULL)) &&
+      JSON_NODE_HOLDS_OBJECT (extra))
+    object = json_object_ref (json_node_get_object (extra));
+  else
+    object = json_object_new ();
+
+  if (value != NULL)
+    json_object_set_member (object, name, json_node_copy (value));
+  else if (json_object_has_member (object, name))
+    json_object_remove_member (object, name);
+
+  g_clear_pointer (&real->extra, g_free);
+  if (json_object_get_size (object) > 0)
+    {
+      json_node_take_object (node, object);
+      real->extra = json_to_string (node, FALSE);
+    }
+  else
+    json_object_unref (object);
+}
+
 /* What the record says, as one string: equal strings, equal records. */
 char *
 cd_job_record_fingerprint (const CdJobRecord *self)

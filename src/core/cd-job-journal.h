@@ -6,6 +6,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -45,6 +46,16 @@ CdJobRecord *cd_job_record_ref      (CdJobRecord       *self);
 void         cd_job_record_unref    (CdJobRecord       *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdJobRecord, cd_job_record_unref)
+
+/* Members outside the fields above (e.g. "verification"), kept and written
+ * like unknown ones.  (transfer full) (nullable) */
+JsonNode    *cd_job_record_dup_member (const CdJobRecord *self,
+                                       const char        *name) G_GNUC_WARN_UNUSED_RESULT;
+/* @value: (nullable): NULL removes the member.  A known member's name is
+ * ignored. */
+void         cd_job_record_set_member (CdJobRecord       *self,
+                                       const char        *name,
+                                       JsonNode          *value);
 
 #define CD_JOB_JOURNAL_ERROR (cd_job_journal_error_quark ())
 

@@ -262,6 +262,8 @@ _cd_sandbox_parse_route (SoupServerMessage *msg,
           route->kind == CD_SANDBOX_ROUTE_IMPORT_LOGS)
         route->token = g_strdup (seg[7]);
     }
+  else if (SEG_IS (2, "le") && get)
+    _cd_sandbox_parse_content_route (seg, n, route);
 
 #undef SEG_IS
 }
@@ -515,6 +517,7 @@ server_cb (SoupServer        *server,
     case CD_SANDBOX_ROUTE_IMPORT_CREATE:
     case CD_SANDBOX_ROUTE_IMPORT_STATUS:
     case CD_SANDBOX_ROUTE_IMPORT_LOGS:
+    case CD_SANDBOX_ROUTE_CONTENT:
     default:
       break;
     }
@@ -559,6 +562,8 @@ server_cb (SoupServer        *server,
     _cd_sandbox_import_status (self, msg, &route);
   else if (route.kind == CD_SANDBOX_ROUTE_IMPORT_LOGS)
     _cd_sandbox_import_logs (self, msg, query, &route);
+  else if (route.kind == CD_SANDBOX_ROUTE_CONTENT)
+    _cd_sandbox_content_handle (self, msg, query, &route);
   else
     _cd_sandbox_respond_not_found (msg);
 

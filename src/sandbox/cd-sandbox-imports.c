@@ -155,6 +155,12 @@ job_current_stage (CdSandboxJob *job,
   return MIN (i, job->timeline->len - 1);
 }
 
+const char *
+_cd_sandbox_job_status (CdSandboxJob *job)
+{
+  return ((CdSandboxStage *)g_ptr_array_index (job->timeline, job_current_stage (job, NULL)))->status;
+}
+
 void
 _cd_sandbox_job_free (CdSandboxJob *job)
 {
@@ -163,6 +169,8 @@ _cd_sandbox_job_free (CdSandboxJob *job)
   g_free (job->sha256);
   g_free (job->callback_url);
   g_ptr_array_unref (job->timeline);
+  g_clear_object (&job->preview);
+  g_clear_pointer (&job->skipped, g_ptr_array_unref);
   g_free (job);
 }
 
@@ -385,6 +393,9 @@ _cd_sandbox_upload_finish (CdSandbox         *self,
   job->started_mono = g_get_monotonic_time ();
   job->started_server = _cd_sandbox_server_now_usec (self);
 
+  _cd_sandbox_content_read (self, job, upload->path,
+                            _cd_sandbox_multipart_get_offset (upload->parser), job->size);
+
   if (self->upload_dir != NULL)
     {
       g_autofree char *name = g_strdup_printf ("%s.zip", job->token);
@@ -536,6 +547,9 @@ job_logs (CdSandboxJob *job)
           op = OP_IMPORT;
           add_log (logs, LOG_WARNING, op, at,
                    "Quiz \"Week 1 Check-in\": 2 question types are not supported and were skipped.");
+          /* What --drop-titles left out, as Brightspace logs what it skips. */
+          for (guint k = 0; job->skipped != NULL && k < job->skipped->len; k++)
+            add_log (logs, LOG_WARNING, op, at, "%s", (char *)g_ptr_array_index (job->skipped, k));
           add_log (logs, LOG_PROGRESS, op, at, "Import finished: 42 items imported, 2 skipped.");
         }
       else if (g_str_equal (status, "IMPORTFAILED"))

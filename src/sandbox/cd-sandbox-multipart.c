@@ -37,6 +37,8 @@ struct _CdSandboxMultipart
   char       *sha256;
   guint8      magic[4];
   gsize       magic_len;
+  goffset     fed;             /* bytes of the body fed so far */
+  goffset     content_offset;  /* where the field's content starts in the body, or -1 */
 };
 
 static gssize
@@ -72,6 +74,7 @@ _cd_sandbox_multipart_new (const char *boundary,
   self->field = g_strdup (field);
   self->window = g_byte_array_new ();
   self->state = STATE_BODY;
+  self->content_offset = -1;
 
   /* The first delimiter may open the body without a CRLF before it. */
   g_byte_array_append (self->window, (const guint8 *)"\r\n", 2);
@@ -112,6 +115,10 @@ emit_content (CdSandboxMultipart *self,
 {
   if (!self->in_field || len == 0)
     return;
+
+  /* @data is always the window's start, which is this far into the body. */
+  if (self->size == 0)
+    self->content_offset = self->fed - (goffset)self->window->len;
 
   g_checksum_update (self->checksum, data, len);
   self->size += len;
@@ -273,6 +280,7 @@ _cd_sandbox_multipart_feed (CdSandboxMultipart *self,
     return;
 
   g_byte_array_append (self->window, data, len);
+  self->fed += (goffset)len;
   while (step (self))
     ;
 }
@@ -307,6 +315,12 @@ const char *
 _cd_sandbox_multipart_get_filename (CdSandboxMultipart *self)
 {
   return self->filename;
+}
+
+goffset
+_cd_sandbox_multipart_get_offset (CdSandboxMultipart *self)
+{
+  return self->content_offset;
 }
 
 goffset

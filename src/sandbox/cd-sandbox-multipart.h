@@ -24,6 +24,8 @@ gboolean            _cd_sandbox_multipart_finish       (CdSandboxMultipart  *sel
                                                         GError             **error);
 gboolean            _cd_sandbox_multipart_found        (CdSandboxMultipart  *self);
 const char         *_cd_sandbox_multipart_get_filename (CdSandboxMultipart  *self);
+/* Where the part's content starts in the body (-1 before it does). */
+goffset             _cd_sandbox_multipart_get_offset   (CdSandboxMultipart  *self);
 goffset             _cd_sandbox_multipart_get_size     (CdSandboxMultipart  *self);
 const char         *_cd_sandbox_multipart_get_sha256   (CdSandboxMultipart  *self);
 /* The first bytes (up to 4) of the part, to sniff the file type. */

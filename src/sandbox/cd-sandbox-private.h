@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "cd-package-preview.h"
 #include "cd-sandbox.h"
 
 G_BEGIN_DECLS
@@ -52,6 +53,9 @@ typedef struct
   GPtrArray *timeline;       /* (owned) CdSandboxStage, shared */
   gint64     started_mono;   /* µs, g_get_monotonic_time () */
   gint64     started_server; /* µs, on the server's (skewed) clock */
+  CdPackagePreview *preview; /* (owned) (nullable): what the package adds (cd-sandbox-content.c) */
+  GPtrArray *skipped;        /* (owned) (nullable) (element-type utf8): warnings for its log */
+  gboolean   content_added;
 } CdSandboxJob;
 
 typedef enum {
@@ -67,6 +71,7 @@ typedef enum {
   CD_SANDBOX_ROUTE_TEST_EXPIRE,
   CD_SANDBOX_ROUTE_AUTH_TOKEN,
   CD_SANDBOX_ROUTE_AUTH_ALLOW,
+  CD_SANDBOX_ROUTE_CONTENT,     /* content TOC and tool lists: cd-sandbox-content.c */
 } CdSandboxRouteKind;
 
 typedef struct
@@ -227,6 +232,26 @@ gboolean     _cd_sandbox_org_units_handle   (CdSandbox         *self,
                                              GHashTable        *query);
 gboolean     _cd_sandbox_org_units_test_route (CdSandbox       *self,
                                              SoupServerMessage *msg);
+
+/* cd-sandbox-content.c */
+/* Recognises …/le/(v)/(ou)/content/toc and the tool lists. */
+gboolean     _cd_sandbox_parse_content_route (char            **seg,
+                                              guint             n,
+                                              CdSandboxRoute   *route);
+void         _cd_sandbox_content_handle     (CdSandbox         *self,
+                                             SoupServerMessage *msg,
+                                             GHashTable        *query,
+                                             CdSandboxRoute    *route);
+/* Reads the package in @path (@size bytes from @offset) for @job. */
+void         _cd_sandbox_content_read       (CdSandbox         *self,
+                                             CdSandboxJob      *job,
+                                             const char        *path,
+                                             goffset            offset,
+                                             goffset            size);
+guint        _cd_sandbox_content_requests   (CdSandbox         *self);
+
+/* cd-sandbox-imports.c */
+const char  *_cd_sandbox_job_status         (CdSandboxJob      *job);
 
 /* cd-sandbox-tls.c */
 GTlsCertificate *_cd_sandbox_make_certificate (char   **cert_pem,

@@ -173,6 +173,8 @@ _cd_sandbox_handle_stats (CdSandbox         *self,
   json_builder_add_int_value (builder, self->request_count);
   json_builder_set_member_name (builder, "uploads");
   json_builder_add_int_value (builder, self->job_order->len);
+  json_builder_set_member_name (builder, "content_requests");
+  json_builder_add_int_value (builder, _cd_sandbox_content_requests (self));
   json_builder_end_object (builder);
 
   _cd_sandbox_respond_json (msg, SOUP_STATUS_OK, builder);

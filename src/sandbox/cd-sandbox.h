@@ -92,6 +92,13 @@ char      **cd_sandbox_dup_offerings      (CdSandbox   *self) G_GNUC_WARN_UNUSED
 /* Answers 403 (permission) for this offering. */
 void        cd_sandbox_add_forbidden      (CdSandbox   *self,
                                            gint64       org_unit_id);
+/* Imports skip items with these titles ("A|B"), with a warning in the
+ * job's log each, as Brightspace skips what it cannot convert. */
+void        cd_sandbox_set_drop_titles    (CdSandbox   *self,
+                                           const char  *titles);
+/* Imported topics with these titles ("A|B") are marked IsBroken. */
+void        cd_sandbox_set_broken_titles  (CdSandbox   *self,
+                                           const char  *titles);
 /* "STATUS:SECONDS,...,FINAL"; seconds may be fractional. */
 gboolean    cd_sandbox_set_timeline       (CdSandbox   *self,
                                            const char  *spec,

@@ -34,6 +34,7 @@ typedef struct
   char   **faults;
   char    *upload_dir;
   char    *trusted_url;
+  char    *drop_titles;
   gboolean auto_approve;
   int      expire_after;
   /* cd-sandbox-orgunits.c */
@@ -63,6 +64,7 @@ options_clear (Options *o)
   g_free (o->trusted_url);
   g_strfreev (o->templates);
   g_strfreev (o->semesters);
+  g_free (o->drop_titles);
 }
 
 static gboolean
@@ -157,6 +159,7 @@ configure (CdSandbox  *sandbox,
   cd_sandbox_set_log_page_size (sandbox, o->log_page_size);
   cd_sandbox_set_upload_dir (sandbox, o->upload_dir);
   cd_sandbox_set_trusted_url (sandbox, o->trusted_url);
+  cd_sandbox_set_drop_titles (sandbox, o->drop_titles);
   cd_sandbox_set_auto_approve (sandbox, o->auto_approve);
   cd_sandbox_set_expire_after (sandbox, (guint) o->expire_after);
 
@@ -271,6 +274,9 @@ main (int   argc,
       N_("SPEC") },
     { "upload-dir", 0, 0, G_OPTION_ARG_FILENAME, &o.upload_dir,
       N_("Keep uploaded bodies in DIR, named by job token"), N_("DIR") },
+    { "drop-titles", 0, 0, G_OPTION_ARG_STRING, &o.drop_titles,
+      N_("Imports skip items with these titles, with a warning in the job’s log"),
+      N_("TITLE|TITLE…") },
     { "trusted-url", 0, 0, G_OPTION_ARG_STRING, &o.trusted_url,
       N_("Sign-in sends keys only to this exact callback address"), N_("URL") },
     { "auto-approve", 0, 0, G_OPTION_ARG_NONE, &o.auto_approve,
