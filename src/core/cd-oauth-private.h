@@ -40,6 +40,9 @@ typedef struct
   char         *granted_scope; /* (nullable) */
 } CdOAuthTokenJob;
 
+/* (transfer full) (nullable): for saving it in the keyring. */
+CdSecret *_cd_oauth_dup_client_secret (CdOAuth        *self);
+
 void      _cd_oauth_token_job_free   (CdOAuthTokenJob *job);
 /* Runs @job (g_task_run_in_thread); returns TRUE or an error. */
 void      _cd_oauth_token_job_run    (GTask            *task,

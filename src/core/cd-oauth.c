@@ -218,6 +218,12 @@ cd_oauth_set_client_secret (CdOAuth    *self,
     self->client_secret = cd_secret_dup (secret);
 }
 
+CdSecret *
+_cd_oauth_dup_client_secret (CdOAuth *self)
+{
+  return cd_secret_dup (self->client_secret);
+}
+
 gboolean
 cd_oauth_has_client_secret (CdOAuth *self)
 {
@@ -266,6 +272,16 @@ cd_oauth_scope_granted (CdOAuth    *self,
 
   return cd_oauth_scopes_satisfy (self->granted_scope != NULL ? self->granted_scope
                                                               : self->scope, scope);
+}
+
+void
+cd_oauth_forget_tokens (CdOAuth *self)
+{
+  g_return_if_fail (CD_IS_OAUTH (self));
+
+  cd_secret_clear (&self->access_token);
+  g_clear_pointer (&self->granted_scope, g_free);
+  self->signed_in = FALSE;
 }
 
 char *

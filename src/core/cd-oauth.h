@@ -139,6 +139,9 @@ gboolean    cd_oauth_complete_sign_in_finish (CdOAuth             *self,
                                               GAsyncResult        *result,
                                               GError             **error);
 
+/* Forgets the access token and the sign-in (after a sign-out). */
+void        cd_oauth_forget_tokens       (CdOAuth     *self);
+
 /* The lock file renewals take (for tests): in $XDG_RUNTIME_DIR, else the
  * user data dir.  (transfer full) */
 char       *cd_oauth_dup_lock_path       (CdOAuth     *self);
