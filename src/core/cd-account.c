@@ -417,6 +417,7 @@ signed_in_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   CdClient *client = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
   GError *error = NULL;
 
   if (!cd_oauth_complete_sign_in_finish (CD_OAUTH (object), result, &error))
@@ -425,8 +426,7 @@ signed_in_cb (GObject      *object,
       return;
     }
 
-  cd_client_whoami_async (client, g_task_get_cancellable (task), verify_cb,
-                          g_steal_pointer (&task));
+  cd_client_whoami_async (client, cancellable, verify_cb, g_steal_pointer (&task));
 }
 
 void
