@@ -98,10 +98,11 @@ cd_cli_whoami (int    argc,
       g_autofree char *login = cd_cli_escape (cd_json_get_string_or (state.user, "UniqueName", ""));
       g_autofree char *id = cd_cli_escape (cd_json_get_string_or (state.user, "Identifier", ""));
 
+      /* The kind first: scripts read the last line, as before. */
+      print_sign_in_kind (client);
       /* Translators: name, login name, user ID and Brightspace address. */
       g_print (_("%s %s (%s), user ID %s on %s\n"), first, last, login, id,
                cd_client_get_host (client));
-      print_sign_in_kind (client);
     }
 
   json_object_unref (state.user);
