@@ -198,8 +198,6 @@ gboolean
 cd_account_has_app (CdAccount *self)
 {
   g_return_val_if_fail (CD_IS_ACCOUNT (self), FALSE);
-  if (self->oauth != NULL)
-    return TRUE;
   return self->app_id != NULL && self->app_key != NULL;
 }
 
@@ -293,7 +291,7 @@ cd_account_create_client (CdAccount  *self,
 
   g_return_val_if_fail (CD_IS_ACCOUNT (self), NULL);
 
-  if (!cd_account_has_app (self))
+  if (self->oauth == NULL && !cd_account_has_app (self))
     {
       g_set_error_literal (error, CD_ACCOUNT_ERROR, CD_ACCOUNT_ERROR_NO_APP,
                            _("No app credentials are set. Enter the ID and key of your "

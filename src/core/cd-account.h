@@ -65,6 +65,8 @@ void            cd_account_set_app              (CdAccount   *self,
 void            cd_account_set_user             (CdAccount   *self,
                                                  const char  *user_id,
                                                  const char  *user_key);
+/* Whether the ID-Key app ID and key are set (FALSE for OAuth accounts,
+ * whose app is their CdOAuth client). */
 gboolean        cd_account_has_app              (CdAccount   *self);
 gboolean        cd_account_has_user             (CdAccount   *self);
 gboolean        cd_account_require_user         (CdAccount   *self,

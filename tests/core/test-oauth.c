@@ -553,6 +553,100 @@ test_import_with_fresh_token (Fixture       *f,
   g_unlink (path);
 }
 
+/* --- the sandbox's consent page ------------------------------------------------------- */
+
+static SoupMessage *
+send_message (Fixture     *f,
+              SoupMessage *message,
+              GBytes     **body)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
+  soup_session_send_and_read_async (f->browser, message, G_PRIORITY_DEFAULT, NULL,
+                                    store_result_cb, &result);
+  wait_for (&result);
+  *body = soup_session_send_and_read_finish (f->browser, result, &error);
+  g_assert_no_error (error);
+  return message;
+}
+
+static char *
+decide (Fixture    *f,
+        const char *page,
+        const char *decision)
+{
+  g_autoptr(GString) form = g_string_new (NULL);
+  g_autoptr(GRegex) fields = g_regex_new ("name=\"([a-z_]+)\" value=\"([^\"]*)\"", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autofree char *url = g_strconcat (cd_sandbox_get_url (f->sandbox), "/oauth2/auth/allow",
+                                      NULL);
+  g_autoptr(SoupMessage) message = soup_message_new (SOUP_METHOD_POST, url);
+  g_autoptr(GBytes) body = NULL;
+
+  /* The hidden fields, as a browser would post them. */
+  g_regex_match (fields, page, 0, &match);
+  for (; g_match_info_matches (match); g_match_info_next (match, NULL))
+    {
+      g_autofree char *name = g_match_info_fetch (match, 1);
+      g_autofree char *value = g_match_info_fetch (match, 2);
+      g_autofree char *escaped = g_uri_escape_string (value, NULL, FALSE);
+
+      g_string_append_printf (form, "%s=%s&", name, escaped);
+    }
+  g_string_append_printf (form, "decision=%s", decision);
+  soup_message_set_request_body_from_bytes (message, "application/x-www-form-urlencoded",
+                                            g_bytes_new (form->str, form->len));
+  send_message (f, message, &body);
+  g_assert_cmpuint (soup_message_get_status (message), ==, SOUP_STATUS_FOUND);
+
+  return g_strdup (soup_message_headers_get_one (soup_message_get_response_headers (message),
+                                                 "Location"));
+}
+
+static void
+test_consent (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(CdOAuth) oauth = make_oauth (f);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *page = NULL;
+  g_autofree char *denied = NULL;
+  g_autofree char *allowed = NULL;
+  g_autoptr(SoupMessage) message = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *unknown = g_strdup_printf ("%s/oauth2/auth?response_type=code&client_id=%s"
+                                              "&redirect_uri=https%%3A%%2F%%2Fevil.example%%2F",
+                                              cd_sandbox_get_url (f->sandbox), CLIENT_ID);
+
+  cd_sandbox_set_auto_approve (f->sandbox, FALSE);
+
+  /* Never a redirect to an address that is not registered. */
+  message = send_message (f, soup_message_new (SOUP_METHOD_GET, unknown), &body);
+  g_assert_cmpuint (soup_message_get_status (message), ==, SOUP_STATUS_BAD_REQUEST);
+  g_clear_object (&message);
+  g_clear_pointer (&body, g_bytes_unref);
+
+  url = cd_oauth_begin_sign_in (oauth, &error);
+  message = send_message (f, soup_message_new (SOUP_METHOD_GET, url), &body);
+  g_assert_cmpuint (soup_message_get_status (message), ==, SOUP_STATUS_OK);
+  page = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  g_assert_nonnull (strstr (page, "Allow"));
+
+  denied = decide (f, page, "deny");
+  g_assert_true (g_str_has_prefix (denied, f->redirect_uri));
+  g_assert_false (complete (oauth, denied, &error));
+  g_assert_error (error, CD_OAUTH_ERROR, CD_OAUTH_ERROR_DENIED);
+  g_clear_error (&error);
+
+  allowed = decide (f, page, "allow");
+  g_assert_true (complete (oauth, allowed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (cd_sandbox_get_oauth_token_count (f->sandbox), ==, 1);
+}
+
 /* --- settings ------------------------------------------------------------------------ */
 
 static void
@@ -632,6 +726,7 @@ main (int   argc,
   ADD ("missing-scope", test_missing_scope, "import:job:create,fetch users:own_profile:read");
   ADD ("import-not-replayed", test_import_not_replayed, NULL);
   ADD ("import-fresh-token", test_import_with_fresh_token, NULL);
+  ADD ("consent", test_consent, NULL);
 
   return g_test_run ();
 }
