@@ -553,6 +553,45 @@ test_import_with_fresh_token (Fixture       *f,
   g_unlink (path);
 }
 
+/* The sandbox itself refuses a refresh token sent twice, and counts it. */
+static guint
+post_refresh (Fixture    *f,
+              const char *refresh_token)
+{
+  g_autoptr(SoupMessage) message = soup_message_new (SOUP_METHOD_POST, f->token_url);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *escaped = g_uri_escape_string (refresh_token, NULL, FALSE);
+  g_autofree char *body = g_strdup_printf ("grant_type=refresh_token&refresh_token=%s"
+                                           "&client_id=%s&client_secret=%s", escaped,
+                                           CLIENT_ID, CLIENT_SECRET);
+
+  soup_message_set_request_body_from_bytes (message, "application/x-www-form-urlencoded",
+                                            g_bytes_new (body, strlen (body)));
+  soup_session_send_and_read_async (f->browser, message, G_PRIORITY_DEFAULT, NULL,
+                                    store_result_cb, &result);
+  wait_for (&result);
+  answer = soup_session_send_and_read_finish (f->browser, result, &error);
+  g_assert_no_error (error);
+  return soup_message_get_status (message);
+}
+
+static void
+test_sandbox_refuses_reuse (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(CdOAuth) oauth = make_oauth (f);
+  g_autofree char *token = NULL;
+
+  sign_in (f, oauth);
+  token = stored_refresh_token (f);
+  g_assert_cmpuint (post_refresh (f, token), ==, SOUP_STATUS_OK);
+  g_assert_cmpuint (post_refresh (f, token), ==, SOUP_STATUS_BAD_REQUEST);
+  g_assert_cmpuint (cd_sandbox_get_oauth_refresh_count (f->sandbox), ==, 1);
+  g_assert_cmpuint (cd_sandbox_get_oauth_reuse_count (f->sandbox), ==, 1);
+}
+
 /* --- the sandbox's consent page ------------------------------------------------------- */
 
 static SoupMessage *
@@ -727,6 +766,7 @@ main (int   argc,
   ADD ("import-not-replayed", test_import_not_replayed, NULL);
   ADD ("import-fresh-token", test_import_with_fresh_token, NULL);
   ADD ("consent", test_consent, NULL);
+  ADD ("sandbox-refuses-reuse", test_sandbox_refuses_reuse, NULL);
 
   return g_test_run ();
 }
