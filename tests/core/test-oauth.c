@@ -217,6 +217,7 @@ test_code_grant (Fixture       *f,
   g_autoptr(GUri) uri = NULL;
   g_autoptr(GHashTable) params = NULL;
   g_autofree char *url = NULL;
+  g_autofree char *location = NULL;
   g_autofree char *token = NULL;
 
   g_assert_false (cd_oauth_is_signed_in (oauth));
@@ -237,7 +238,8 @@ test_code_grant (Fixture       *f,
   /* The client secret never goes to the browser. */
   g_assert_null (strstr (url, CLIENT_SECRET));
 
-  g_assert_true (complete (oauth, browse (f, url), &error));
+  location = browse (f, url);
+  g_assert_true (complete (oauth, location, &error));
   g_assert_no_error (error);
   g_assert_true (cd_oauth_is_signed_in (oauth));
   g_assert_cmpuint (cd_sandbox_get_oauth_token_count (f->sandbox), ==, 1);
@@ -414,10 +416,12 @@ test_concurrent_refresh (Fixture       *f,
   g_autoptr(JsonObject) first_user = NULL;
   g_autoptr(JsonObject) second_user = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *stored = NULL;
 
   sign_in (f, first);
   /* The second read the keyring only: it has no access token yet. */
-  cd_oauth_set_signed_in (second, stored_refresh_token (f) != NULL);
+  stored = stored_refresh_token (f);
+  cd_oauth_set_signed_in (second, stored != NULL);
   first_client = make_client (f, first);
   second_client = make_client (f, second);
   cd_sandbox_expire_access_tokens (f->sandbox);
