@@ -16,48 +16,13 @@
 #include "cd-idkey.h"
 #include "cd-oauth.h"
 #include "cd-sandbox-oauth.h"
+#include "cd-sandbox-oauth-private.h"
 #include "cd-sandbox-private.h"
 
 #define DEFAULT_TOKEN_LIFE 3600
-#define CODE_LIFE_US       (60 * G_USEC_PER_SEC)
 
-typedef struct
-{
-  char   *redirect_uri;
-  char   *scope;
-  char   *challenge;   /* (nullable) */
-  gint64  expires_us;  /* monotonic */
-} Code;
-
-typedef struct
-{
-  char   *scope;
-  gint64  expires_us;  /* monotonic */
-} Token;
-
-typedef struct
-{
-  char       *client_id;     /* (nullable): no OAuth without it */
-  char       *client_secret;
-  char       *redirect_uri;
-  char       *scope;         /* registered */
-  gboolean    only;
-  guint       token_life;
-
-  GHashTable *codes;         /* code → Code */
-  GHashTable *access;        /* token → Token */
-  GHashTable *refresh;       /* token → scope */
-  GHashTable *used_refresh;  /* set */
-
-  guint       tokens;
-  guint       refreshes;
-  guint       reuses;
-  guint       bearers;
-  guint       refused;
-} OAuthState;
-
-static void
-code_free (Code *code)
+void
+_cd_sandbox_oauth_code_free (CdSandboxOAuthCode *code)
 {
   g_free (code->redirect_uri);
   g_free (code->scope);
@@ -66,14 +31,14 @@ code_free (Code *code)
 }
 
 static void
-token_free (Token *token)
+token_free (CdSandboxOAuthToken *token)
 {
   g_free (token->scope);
   g_free (token);
 }
 
 static void
-state_free (OAuthState *state)
+state_free (CdSandboxOAuthState *state)
 {
   g_free (state->client_id);
   g_free (state->client_secret);
@@ -86,18 +51,18 @@ state_free (OAuthState *state)
   g_free (state);
 }
 
-static OAuthState *
-get_state (CdSandbox *self)
+CdSandboxOAuthState *
+_cd_sandbox_oauth_state (CdSandbox *self)
 {
-  OAuthState *state = g_object_get_data (G_OBJECT (self), "cd-sandbox-oauth");
+  CdSandboxOAuthState *state = g_object_get_data (G_OBJECT (self), "cd-sandbox-oauth");
 
   if (state != NULL)
     return state;
 
-  state = g_new0 (OAuthState, 1);
+  state = g_new0 (CdSandboxOAuthState, 1);
   state->scope = g_strdup (CD_OAUTH_DEFAULT_SCOPE);
   state->token_life = DEFAULT_TOKEN_LIFE;
-  state->codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) code_free);
+  state->codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) _cd_sandbox_oauth_code_free);
   state->access = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) token_free);
   state->refresh = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   state->used_refresh = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -113,7 +78,7 @@ cd_sandbox_set_oauth_client (CdSandbox   *self,
                              const char  *spec,
                              GError     **error)
 {
-  OAuthState *state = get_state (self);
+  CdSandboxOAuthState *state = _cd_sandbox_oauth_state (self);
   g_auto(GStrv) parts = g_strsplit (spec != NULL ? spec : "", ":", 3);
 
   if (g_strv_length (parts) != 3 || parts[0][0] == '\0' || parts[1][0] == '\0' ||
@@ -137,7 +102,7 @@ void
 cd_sandbox_set_oauth_scope (CdSandbox  *self,
                             const char *scope)
 {
-  OAuthState *state = get_state (self);
+  CdSandboxOAuthState *state = _cd_sandbox_oauth_state (self);
 
   g_free (state->scope);
   state->scope = g_strdup (scope != NULL ? scope : CD_OAUTH_DEFAULT_SCOPE);
@@ -147,32 +112,32 @@ void
 cd_sandbox_set_oauth_only (CdSandbox *self,
                            gboolean   oauth_only)
 {
-  get_state (self)->only = !!oauth_only;
+  _cd_sandbox_oauth_state (self)->only = !!oauth_only;
 }
 
 void
 cd_sandbox_set_token_life (CdSandbox *self,
                            guint      seconds)
 {
-  get_state (self)->token_life = seconds > 0 ? seconds : DEFAULT_TOKEN_LIFE;
+  _cd_sandbox_oauth_state (self)->token_life = seconds > 0 ? seconds : DEFAULT_TOKEN_LIFE;
 }
 
 void
 cd_sandbox_expire_access_tokens (CdSandbox *self)
 {
-  g_hash_table_remove_all (get_state (self)->access);
+  g_hash_table_remove_all (_cd_sandbox_oauth_state (self)->access);
 }
 
-guint cd_sandbox_get_oauth_token_count (CdSandbox *self) { return get_state (self)->tokens; }
-guint cd_sandbox_get_oauth_refresh_count (CdSandbox *self) { return get_state (self)->refreshes; }
-guint cd_sandbox_get_oauth_reuse_count (CdSandbox *self) { return get_state (self)->reuses; }
-guint cd_sandbox_get_oauth_bearer_count (CdSandbox *self) { return get_state (self)->bearers; }
-guint cd_sandbox_get_oauth_refused_count (CdSandbox *self) { return get_state (self)->refused; }
+guint cd_sandbox_get_oauth_token_count (CdSandbox *self) { return _cd_sandbox_oauth_state (self)->tokens; }
+guint cd_sandbox_get_oauth_refresh_count (CdSandbox *self) { return _cd_sandbox_oauth_state (self)->refreshes; }
+guint cd_sandbox_get_oauth_reuse_count (CdSandbox *self) { return _cd_sandbox_oauth_state (self)->reuses; }
+guint cd_sandbox_get_oauth_bearer_count (CdSandbox *self) { return _cd_sandbox_oauth_state (self)->bearers; }
+guint cd_sandbox_get_oauth_refused_count (CdSandbox *self) { return _cd_sandbox_oauth_state (self)->refused; }
 
 /* --- helpers ------------------------------------------------------------------------- */
 
-static char *
-random_token (const char *prefix)
+char *
+_cd_sandbox_oauth_random_token (const char *prefix)
 {
   guint8 bytes[24];
   g_autofree char *b64 = NULL;
@@ -193,11 +158,11 @@ secure_equal (const char *a,
   return a != NULL && b != NULL && strlen (a) == strlen (b) && cd_idkey_signature_equal (a, b);
 }
 
-static void
-respond_page (SoupServerMessage *msg,
-              guint              status,
-              const char        *title,
-              const char        *body_html)
+void
+_cd_sandbox_oauth_respond_page (SoupServerMessage *msg,
+                                guint              status,
+                                const char        *title,
+                                const char        *body_html)
 {
   g_autofree char *title_html = g_markup_escape_text (title, -1);
   g_autofree char *page = g_strdup_printf ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
@@ -232,9 +197,9 @@ respond_oauth_error (SoupServerMessage *msg,
 }
 
 /* The requested scopes the registration covers, space-separated. */
-static char *
-grant_scope (OAuthState *state,
-             const char *requested)
+char *
+_cd_sandbox_oauth_grant_scope (CdSandboxOAuthState *state,
+                               const char          *requested)
 {
   g_auto(GStrv) scopes = g_strsplit (requested != NULL ? requested : "", " ", -1);
   GString *granted = g_string_new (NULL);
@@ -246,143 +211,12 @@ grant_scope (OAuthState *state,
   return g_string_free (granted, FALSE);
 }
 
-/* --- the authorization endpoint --------------------------------------------------------- */
-
-static void
-redirect_back (SoupServerMessage *msg,
-               const char        *redirect_uri,
-               const char        *first_name,
-               const char        *first_value,
-               const char        *state_value)
-{
-  g_autofree char *value = g_uri_escape_string (first_value, NULL, FALSE);
-  g_autofree char *location = NULL;
-
-  if (state_value != NULL)
-    {
-      g_autofree char *escaped = g_uri_escape_string (state_value, NULL, FALSE);
-
-      location = g_strdup_printf ("%s%c%s=%s&state=%s", redirect_uri,
-                                  strchr (redirect_uri, '?') != NULL ? '&' : '?',
-                                  first_name, value, escaped);
-    }
-  else
-    location = g_strdup_printf ("%s%c%s=%s", redirect_uri,
-                                strchr (redirect_uri, '?') != NULL ? '&' : '?', first_name, value);
-
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                "Cache-Control", "no-store");
-  soup_server_message_set_redirect (msg, SOUP_STATUS_FOUND, location);
-}
-
-/* Checks the request; answers a refusal itself and returns FALSE. */
-static gboolean
-check_auth_request (OAuthState        *state,
-                    SoupServerMessage *msg,
-                    GHashTable        *params)
-{
-  const char *client_id = g_hash_table_lookup (params, "client_id");
-  const char *redirect_uri = g_hash_table_lookup (params, "redirect_uri");
-  const char *method = g_hash_table_lookup (params, "code_challenge_method");
-
-  /* Never send anything to an address that is not registered. */
-  if (state->client_id == NULL || g_strcmp0 (client_id, state->client_id) != 0 ||
-      g_strcmp0 (redirect_uri, state->redirect_uri) != 0)
-    {
-      respond_page (msg, SOUP_STATUS_BAD_REQUEST, "Bad request",
-                    "<p>Unknown client, or a redirect URI that is not the registered one.</p>");
-      return FALSE;
-    }
-
-  if (g_strcmp0 (g_hash_table_lookup (params, "response_type"), "code") != 0)
-    {
-      redirect_back (msg, redirect_uri, "error", "unsupported_response_type",
-                     g_hash_table_lookup (params, "state"));
-      return FALSE;
-    }
-
-  if (g_hash_table_lookup (params, "code_challenge") != NULL && g_strcmp0 (method, "S256") != 0)
-    {
-      redirect_back (msg, redirect_uri, "error", "invalid_request",
-                     g_hash_table_lookup (params, "state"));
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-static void
-approve (OAuthState        *state,
-         SoupServerMessage *msg,
-         GHashTable        *params)
-{
-  Code *code = g_new0 (Code, 1);
-  char *value = random_token ("code-");
-
-  code->redirect_uri = g_strdup (g_hash_table_lookup (params, "redirect_uri"));
-  code->scope = grant_scope (state, g_hash_table_lookup (params, "scope"));
-  code->challenge = g_strdup (g_hash_table_lookup (params, "code_challenge"));
-  code->expires_us = g_get_monotonic_time () + CODE_LIFE_US;
-  g_hash_table_replace (state->codes, value, code);
-
-  redirect_back (msg, code->redirect_uri, "code", value, g_hash_table_lookup (params, "state"));
-}
-
-static void
-respond_consent (SoupServerMessage *msg,
-                 GHashTable        *params)
-{
-  static const char * const names[] = {
-    "response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge",
-    "code_challenge_method",
-  };
-  GString *body = g_string_new ("<p>An application asks to use Brightspace as you.</p>"
-                                "<form method=\"post\" action=\"/oauth2/auth/allow\">");
-
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      const char *value = g_hash_table_lookup (params, names[i]);
-      g_autofree char *escaped = NULL;
-
-      if (value == NULL)
-        continue;
-      escaped = g_markup_escape_text (value, -1);
-      g_string_append_printf (body, "<input type=\"hidden\" name=\"%s\" value=\"%s\">",
-                              names[i], escaped);
-    }
-  g_string_append (body, "<button type=\"submit\" name=\"decision\" value=\"allow\">Allow"
-                         "</button> <button type=\"submit\" name=\"decision\" value=\"deny\">"
-                         "Deny</button></form>");
-  respond_page (msg, SOUP_STATUS_OK, "Allow access?", body->str);
-  g_string_free (body, TRUE);
-}
-
-static void
-handle_authorize (CdSandbox         *self,
-                  SoupServerMessage *msg,
-                  GHashTable        *params,
-                  gboolean           form)
-{
-  OAuthState *state = get_state (self);
-
-  if (!check_auth_request (state, msg, params))
-    return;
-
-  if (form && g_strcmp0 (g_hash_table_lookup (params, "decision"), "allow") != 0)
-    redirect_back (msg, g_hash_table_lookup (params, "redirect_uri"), "error", "access_denied",
-                   g_hash_table_lookup (params, "state"));
-  else if (form || self->auto_approve)
-    approve (state, msg, params);
-  else
-    respond_consent (msg, params);
-}
-
 /* --- the token endpoint ------------------------------------------------------------------ */
 
 static gboolean
-client_authenticated (OAuthState        *state,
-                      SoupServerMessage *msg,
-                      GHashTable        *form)
+client_authenticated (CdSandboxOAuthState *state,
+                      SoupServerMessage   *msg,
+                      GHashTable          *form)
 {
   const char *header = soup_message_headers_get_one (
     soup_server_message_get_request_headers (msg), "Authorization");
@@ -412,14 +246,14 @@ client_authenticated (OAuthState        *state,
 }
 
 static void
-respond_tokens (OAuthState        *state,
-                SoupServerMessage *msg,
-                const char        *scope)
+respond_tokens (CdSandboxOAuthState *state,
+                SoupServerMessage   *msg,
+                const char          *scope)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  char *access = random_token ("access-");
-  char *refresh = random_token ("refresh-");
-  Token *token = g_new0 (Token, 1);
+  char *access = _cd_sandbox_oauth_random_token ("access-");
+  char *refresh = _cd_sandbox_oauth_random_token ("refresh-");
+  CdSandboxOAuthToken *token = g_new0 (CdSandboxOAuthToken, 1);
 
   token->scope = g_strdup (scope);
   token->expires_us = g_get_monotonic_time () + (gint64) state->token_life * G_USEC_PER_SEC;
@@ -467,13 +301,13 @@ pkce_ok (const char *challenge,
 }
 
 static void
-code_grant (OAuthState        *state,
-            SoupServerMessage *msg,
-            GHashTable        *form)
+code_grant (CdSandboxOAuthState *state,
+            SoupServerMessage   *msg,
+            GHashTable          *form)
 {
   const char *value = g_hash_table_lookup (form, "code");
   gpointer key = NULL;
-  Code *code = NULL;
+  CdSandboxOAuthCode *code = NULL;
 
   /* Single use: gone on the first try, right or wrong. */
   if (value == NULL || !g_hash_table_steal_extended (state->codes, value, &key, (gpointer *) &code))
@@ -494,13 +328,13 @@ code_grant (OAuthState        *state,
     respond_tokens (state, msg, code->scope);
 
   g_free (key);
-  code_free (code);
+  _cd_sandbox_oauth_code_free (code);
 }
 
 static void
-refresh_grant (OAuthState        *state,
-               SoupServerMessage *msg,
-               GHashTable        *form)
+refresh_grant (CdSandboxOAuthState *state,
+               SoupServerMessage   *msg,
+               GHashTable          *form)
 {
   const char *value = g_hash_table_lookup (form, "refresh_token");
   gpointer key = NULL;
@@ -526,7 +360,7 @@ handle_token (CdSandbox         *self,
               SoupServerMessage *msg,
               GHashTable        *form)
 {
-  OAuthState *state = get_state (self);
+  CdSandboxOAuthState *state = _cd_sandbox_oauth_state (self);
   const char *grant = g_hash_table_lookup (form, "grant_type");
 
   if (state->client_id == NULL || !client_authenticated (state, msg, form))
@@ -546,8 +380,8 @@ handle_token (CdSandbox         *self,
 }
 
 static void
-handle_counters (OAuthState        *state,
-                 SoupServerMessage *msg)
+handle_counters (CdSandboxOAuthState *state,
+                 SoupServerMessage   *msg)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
@@ -592,14 +426,14 @@ _cd_sandbox_oauth_dispatch (CdSandbox         *self,
     {
       if (query == NULL)
         query = empty = g_hash_table_new (g_str_hash, g_str_equal);
-      handle_authorize (self, msg, query, FALSE);
+      _cd_sandbox_oauth_authorize (self, msg, query, FALSE);
     }
   else if (g_strcmp0 (path, "/oauth2/auth/allow") == 0 && post)
-    handle_authorize (self, msg, form = read_form (msg), TRUE);
+    _cd_sandbox_oauth_authorize (self, msg, form = read_form (msg), TRUE);
   else if (g_strcmp0 (path, "/core/connect/token") == 0 && post)
     handle_token (self, msg, form = read_form (msg));
   else if (g_strcmp0 (path, "/_sandbox/oauth") == 0 && get)
-    handle_counters (get_state (self), msg);
+    handle_counters (_cd_sandbox_oauth_state (self), msg);
   else
     return FALSE;
 
@@ -609,8 +443,8 @@ _cd_sandbox_oauth_dispatch (CdSandbox         *self,
 /* --- bearer tokens on the API ------------------------------------------------------------ */
 
 static void
-respond_unauthorized (OAuthState        *state,
-                      SoupServerMessage *msg)
+respond_unauthorized (CdSandboxOAuthState *state,
+                      SoupServerMessage   *msg)
 {
   state->refused++;
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
@@ -623,11 +457,11 @@ CdSandboxAuthResult
 _cd_sandbox_oauth_check (CdSandbox         *self,
                          SoupServerMessage *msg)
 {
-  OAuthState *state = get_state (self);
+  CdSandboxOAuthState *state = _cd_sandbox_oauth_state (self);
   const char *header = soup_message_headers_get_one (
     soup_server_message_get_request_headers (msg), "Authorization");
   const char *required;
-  Token *token;
+  CdSandboxOAuthToken *token;
 
   if (header == NULL || g_ascii_strncasecmp (header, "Bearer ", 7) != 0)
     {
