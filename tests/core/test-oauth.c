@@ -9,6 +9,7 @@
  */
 
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
@@ -477,14 +478,22 @@ test_missing_scope (Fixture       *f,
   g_assert_nonnull (strstr (error->message, "orgunits:course:read"));
 }
 
-static void
-write_zip (const char *path)
+/* A small zip of this test's own: tests may run side by side. */
+static char *
+write_zip (void)
 {
   g_autofree char *data = g_malloc0 (4096);
+  g_autoptr(GError) error = NULL;
+  char *path = NULL;
+  int fd;
 
   memcpy (data, "PK\003\004", 4);
   memcpy (data + 4096 - 22, "PK\005\006", 4);
+  fd = g_file_open_tmp ("oauth-XXXXXX.zip", &path, &error);
+  g_assert_no_error (error);
+  close (fd);
   g_assert_true (g_file_set_contents (path, data, 4096, NULL));
+  return path;
 }
 
 static void
@@ -495,12 +504,11 @@ test_import_not_replayed (Fixture       *f,
   g_autoptr(CdClient) client = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "oauth-test.zip", NULL);
+  g_autofree char *path = write_zip ();
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autofree char *token = NULL;
   guint requests;
 
-  write_zip (path);
   sign_in (f, oauth);
   client = make_client (f, oauth);
 
@@ -535,11 +543,10 @@ test_import_with_fresh_token (Fixture       *f,
   g_autoptr(CdClient) client = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "oauth-test2.zip", NULL);
+  g_autofree char *path = write_zip ();
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autofree char *token = NULL;
 
-  write_zip (path);
   cd_sandbox_set_token_life (f->sandbox, 5);
   sign_in (f, oauth);
   client = make_client (f, oauth);
