@@ -287,6 +287,12 @@ start_import_prepare (GTask *task)
 {
   CdClient *self = g_task_get_source_object (task);
 
+  if (cd_auth_get_kind (self->auth) == CD_AUTH_KIND_IDKEY)
+    {
+      start_import_send (task);
+      return;
+    }
+
   _cd_client_prepare_auth_async (self, NULL, g_task_get_cancellable (task),
                                  start_import_prepared_cb, g_object_ref (task));
 }

@@ -347,7 +347,9 @@ request_send (GTask *task)
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  if ((req->flags & CD_REQUEST_SIGNED) == 0)
+  /* ID-Key keys need no preparing: sent at once, as they always were. */
+  if ((req->flags & CD_REQUEST_SIGNED) == 0 ||
+      cd_auth_get_kind (self->auth) == CD_AUTH_KIND_IDKEY)
     {
       request_send_prepared (task);
       return;
