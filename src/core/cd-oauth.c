@@ -10,7 +10,7 @@
 #include "cd-client-private.h"
 #include "cd-oauth-private.h"
 
-/* Renew this long before expiry, or a fifth of a short lifetime. */
+/* Renew this long before expiry, or halfway through a short lifetime. */
 #define RENEW_MARGIN_SECONDS 60
 
 
@@ -278,7 +278,7 @@ cd_oauth_dup_lock_path (CdOAuth *self)
 static gboolean
 token_is_fresh (CdOAuth *self)
 {
-  gint64 margin_s = MIN (RENEW_MARGIN_SECONDS, self->lifetime_s / 5);
+  gint64 margin_s = MIN (RENEW_MARGIN_SECONDS, self->lifetime_s / 2);
 
   if (self->access_token == NULL)
     return FALSE;

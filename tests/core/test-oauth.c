@@ -357,8 +357,8 @@ test_refresh_before_expiry (Fixture       *f,
   before = stored_refresh_token (f);
   client = make_client (f, oauth);
 
-  /* Within the last fifth of its life: renewed before it is sent. */
-  g_usleep (4200 * 1000);
+  /* In the second half of its short life: renewed before it is sent. */
+  g_usleep (3000 * 1000);
   user = whoami (client, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (cd_sandbox_get_oauth_refresh_count (f->sandbox), ==, 1);
@@ -550,7 +550,7 @@ test_import_with_fresh_token (Fixture       *f,
   cd_sandbox_set_token_life (f->sandbox, 5);
   sign_in (f, oauth);
   client = make_client (f, oauth);
-  g_usleep (4200 * 1000);
+  g_usleep (3000 * 1000);
 
   /* About to expire: renewed before the package goes. */
   cd_client_start_import_async (client, file, 6606, NULL, NULL, NULL, NULL, NULL,
