@@ -163,9 +163,42 @@ wait_pasted (CdAccount *account,
   return CD_EXIT_OK;
 }
 
+/* Signing in again: what is not given comes from the saved OAuth account
+ * of the same host, so the registered values need typing only once. */
+static void
+saved_defaults (GSettings        *settings,
+                const char       *host,
+                CdCliOAuthLogin  *options,
+                GPtrArray        *owned)
+{
+  static const char * const keys[] = {
+    "client-id", "oauth-redirect-uri", "oauth-scope", "oauth-auth-url", "oauth-token-url",
+  };
+  const char **fields[] = {
+    &options->client_id, &options->redirect_uri, &options->scope, &options->auth_url,
+    &options->token_url,
+  };
+  g_autofree char *kind = g_settings_get_string (settings, "auth-kind");
+  g_autofree char *saved_host = g_settings_get_string (settings, "host");
+  g_autofree char *normalized = cd_client_normalize_host (saved_host, NULL);
+
+  if (g_strcmp0 (kind, "oauth") != 0 || g_strcmp0 (normalized, host) != 0)
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      g_autofree char *value = g_settings_get_string (settings, keys[i]);
+
+      if (*fields[i] != NULL || *value == '\0')
+        continue;
+      *fields[i] = value;
+      g_ptr_array_add (owned, g_steal_pointer (&value));
+    }
+}
+
 int
 cd_cli_login_oauth (const char            *host_option,
-                    const CdCliOAuthLogin *options)
+                    const CdCliOAuthLogin *given)
 {
   CdAccountOptions account_options = { .host = host_option, .flags = CD_ACCOUNT_SOURCE_APP_ONLY };
   g_autoptr(GSettings) settings = NULL;
@@ -175,19 +208,24 @@ cd_cli_login_oauth (const char            *host_option,
   g_autoptr(CdOAuth) oauth = NULL;
   g_autoptr(GError) error = NULL;
   const char *fingerprint = cd_cli_get_trust_fingerprint ();
+  CdCliOAuthLogin copy = *given;
+  const CdCliOAuthLogin *options = &copy;
+  g_autoptr(GPtrArray) saved = g_ptr_array_new_with_free_func (g_free);
   gboolean loopback;
   int status;
 
-  if (options->client_id == NULL)
-    return cd_cli_usage (_("login --oauth needs --client-id, the client ID of the app "
-                           "registered in Brightspace."));
   if (!(settings = cd_settings_open ()))
     return cd_cli_usage (_("Coursedrop cannot save accounts because its settings schema is "
                            "not installed. Reinstall Coursedrop."));
 
   /* Only the host is taken from there: the app is the OAuth client. */
-  if (!(resolved = cd_account_source_resolve (&account_options, NULL, &error)) ||
-      !(oauth = make_oauth (cd_account_get_host (resolved), options, &error)))
+  if (!(resolved = cd_account_source_resolve (&account_options, NULL, &error)))
+    return cd_cli_fail (error);
+  saved_defaults (settings, cd_account_get_host (resolved), &copy, saved);
+  if (options->client_id == NULL)
+    return cd_cli_usage (_("login --oauth needs --client-id, the client ID of the app "
+                           "registered in Brightspace."));
+  if (!(oauth = make_oauth (cd_account_get_host (resolved), options, &error)))
     return cd_cli_fail (error);
 
   account = cd_account_new_oauth (oauth);

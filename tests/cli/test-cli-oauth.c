@@ -248,9 +248,11 @@ result_clear (Result *result)
 
 /* Runs login --oauth, playing the browser: to the CLI's listener, or
  * (@paste) by pasting the address into its standard input. */
+/* @again: with no options but --oauth: the rest was saved. */
 static void
 run_login (Fixture  *f,
            gboolean  paste,
+           gboolean  again,
            Result   *result)
 {
   g_autoptr(GSubprocessLauncher) launcher = bare_launcher ();
@@ -268,13 +270,14 @@ run_login (Fixture  *f,
     "--redirect-uri", f->redirect_uri, "--auth-url", auth_url, "--token-url", token_url,
     "--no-browser", paste ? "--paste" : NULL, NULL,
   };
+  const char *again_argv[] = { g_getenv ("CD_CLI"), "login", "--oauth", "--no-browser", NULL };
 
   /* The secret from the environment, never an argument. */
   g_subprocess_launcher_setenv (launcher, "COURSEDROP_CLIENT_SECRET", CLIENT_SECRET, TRUE);
   g_subprocess_launcher_set_flags (launcher, G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                              G_SUBPROCESS_FLAGS_STDIN_PIPE);
   g_subprocess_launcher_set_stderr_file_path (launcher, err_path);
-  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  process = g_subprocess_launcher_spawnv (launcher, again ? again_argv : argv, &error);
   g_assert_no_error (error);
 
   url = wait_for_address (err_path);
@@ -340,7 +343,7 @@ test_login_import (Fixture       *f,
   CdTestRun run = { 0 };
   Result result = { 0 };
 
-  run_login (f, paste, &result);
+  run_login (f, paste, FALSE, &result);
   g_assert_cmpint (result.status, ==, 0);
   g_assert_nonnull (strstr (result.out, "Signed in with OAuth 2.0 as Dana Demo"));
   assert_no_secrets ("the debug output of login", result.err, strlen (result.err));
@@ -394,6 +397,14 @@ test_login_import (Fixture       *f,
   cd_test_cli_run (bare, &run, "whoami", NULL);
   g_assert_true (run.status == 2 || run.status == 3);
   g_assert_nonnull (strstr (run.err, "coursedrop-cli login"));
+  cd_test_run_clear (&run);
+
+  /* Signing in again needs only --oauth: host, client and endpoints are saved. */
+  run_login (f, paste, TRUE, &result);
+  g_assert_cmpint (result.status, ==, 0);
+  result_clear (&result);
+  cd_test_cli_run (bare, &run, "whoami", NULL);
+  g_assert_cmpint (run.status, ==, 0);
   cd_test_run_clear (&run);
 }
 
