@@ -20,6 +20,7 @@
 #include "cd-oauth.h"
 #include "cd-sandbox.h"
 #include "cd-sandbox-oauth.h"
+#include "cd-signin.h"
 #include "../cd-test-port.h"
 
 #define CLIENT_ID     "coursedrop-test-client"
@@ -603,6 +604,49 @@ test_sandbox_refuses_reuse (Fixture       *f,
   g_assert_cmpuint (cd_sandbox_get_oauth_reuse_count (f->sandbox), ==, 1);
 }
 
+/* The loopback listener of CdSignIn catches the redirect, trades the code
+ * and checks it with whoami: an account ready to save. */
+static void
+test_loopback_signin (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(CdOAuth) oauth = make_oauth (f);
+  g_autoptr(CdAccount) account = cd_account_new_oauth (oauth);
+  g_autoptr(CdAccount) signed_in = NULL;
+  g_autoptr(CdSignIn) signin = cd_signin_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) page_result = NULL;
+  g_autoptr(SoupMessage) page = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *location = NULL;
+
+  g_assert_false (cd_account_has_user (account));
+  url = cd_signin_start_oauth (signin, account, &error);
+  g_assert_no_error (error);
+  cd_signin_wait_async (signin, 30, NULL, store_result_cb, &result);
+
+  location = browse (f, url);
+  page = soup_message_new (SOUP_METHOD_GET, location);
+  soup_session_send_and_read_async (f->browser, page, G_PRIORITY_DEFAULT, NULL,
+                                    store_result_cb, &page_result);
+  wait_for (&page_result);
+  body = soup_session_send_and_read_finish (f->browser, page_result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (page), ==, SOUP_STATUS_OK);
+
+  wait_for (&result);
+  signed_in = cd_signin_wait_finish (signin, result, &error);
+  g_assert_no_error (error);
+  g_assert_true (signed_in == account);
+  g_assert_cmpint (cd_account_get_kind (signed_in), ==, CD_AUTH_KIND_OAUTH);
+  g_assert_true (cd_account_has_user (signed_in));
+  g_assert_cmpstr (cd_account_get_display_name (signed_in), ==, "Dana Demo");
+  g_assert_nonnull (cd_account_get_user_id (signed_in));
+  g_assert_cmpuint (cd_sandbox_get_oauth_token_count (f->sandbox), ==, 1);
+}
+
 /* --- the sandbox's consent page ------------------------------------------------------- */
 
 static SoupMessage *
@@ -778,6 +822,7 @@ main (int   argc,
   ADD ("import-fresh-token", test_import_with_fresh_token, NULL);
   ADD ("consent", test_consent, NULL);
   ADD ("sandbox-refuses-reuse", test_sandbox_refuses_reuse, NULL);
+  ADD ("loopback-signin", test_loopback_signin, NULL);
 
   return g_test_run ();
 }
