@@ -15,11 +15,13 @@
 #include <libsoup/soup.h>
 
 #include "cd-account.h"
+#include "cd-account-source.h"
 #include "cd-client-imports.h"
 #include "cd-credentials.h"
 #include "cd-oauth.h"
 #include "cd-sandbox.h"
 #include "cd-sandbox-oauth.h"
+#include "cd-settings.h"
 #include "cd-signin.h"
 #include "../cd-test-port.h"
 
@@ -647,6 +649,87 @@ test_loopback_signin (Fixture       *f,
   g_assert_cmpuint (cd_sandbox_get_oauth_token_count (f->sandbox), ==, 1);
 }
 
+/* The saved OAuth account comes back from settings and the keyring; a
+ * token from the environment and ID-Key variables come first. */
+static void
+test_resolve_saved (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(CdOAuth) oauth = make_oauth (f);
+  g_autoptr(CdAccount) account = NULL;
+  g_autoptr(CdAccount) resolved = NULL;
+  g_autoptr(CdAccount) from_env = NULL;
+  g_autoptr(CdAccount) idkey = NULL;
+  g_autoptr(CdAccount) signed_out = NULL;
+  g_autoptr(CdClient) client = NULL;
+  g_autoptr(JsonObject) user = NULL;
+  g_autoptr(GSettings) settings = cd_settings_open ();
+  g_autoptr(GError) error = NULL;
+  CdAccountOptions options = { .host = cd_sandbox_get_url (f->sandbox) };
+  CdOAuth *loaded;
+  char *secret;
+
+  g_assert_nonnull (settings);
+  sign_in (f, oauth);
+  account = cd_account_new_oauth (oauth);
+  g_assert_true (cd_account_save (account, NULL, &error));
+  g_assert_no_error (error);
+
+  resolved = cd_account_source_resolve (&options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cd_account_get_kind (resolved), ==, CD_AUTH_KIND_OAUTH);
+  g_assert_true (cd_account_has_user (resolved));
+  loaded = cd_account_get_oauth (resolved);
+  g_assert_true (loaded != oauth);
+  g_assert_cmpstr (cd_oauth_get_client_id (loaded), ==, CLIENT_ID);
+  g_assert_cmpstr (cd_oauth_get_redirect_uri (loaded), ==, f->redirect_uri);
+  g_assert_cmpstr (cd_oauth_get_token_url (loaded), ==, f->token_url);
+  g_assert_true (cd_oauth_has_client_secret (loaded));
+
+  /* No access token in this one's memory: renewed from the keyring. */
+  client = cd_account_create_client (resolved, &error);
+  g_assert_no_error (error);
+  user = whoami (client, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cd_sandbox_get_oauth_refresh_count (f->sandbox), ==, 1);
+
+  g_setenv ("COURSEDROP_ACCESS_TOKEN", "token-from-a-pipeline", TRUE);
+  from_env = cd_account_source_resolve (&options, NULL, &error);
+  g_unsetenv ("COURSEDROP_ACCESS_TOKEN");
+  g_assert_no_error (error);
+  g_assert_cmpint (cd_account_get_kind (from_env), ==, CD_AUTH_KIND_OAUTH);
+  g_assert_false (cd_oauth_can_refresh (cd_account_get_oauth (from_env)));
+
+  g_setenv ("COURSEDROP_APP_ID", "app", TRUE);
+  g_setenv ("COURSEDROP_APP_KEY", "key", TRUE);
+  idkey = cd_account_source_resolve (&options, NULL, &error);
+  g_unsetenv ("COURSEDROP_APP_ID");
+  g_unsetenv ("COURSEDROP_APP_KEY");
+  g_assert_no_error (error);
+  g_assert_cmpint (cd_account_get_kind (idkey), ==, CD_AUTH_KIND_IDKEY);
+
+  /* Signing out forgets the refresh token and the client secret. */
+  g_assert_true (cd_account_sign_out (resolved, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_null (stored_refresh_token (f));
+  secret = cd_credentials_lookup (CD_CREDENTIAL_CLIENT_SECRET, cd_sandbox_get_url (f->sandbox),
+                                  CLIENT_ID, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (secret);
+  signed_out = cd_account_source_resolve (&options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (cd_account_has_user (signed_out));
+
+  {
+    const char *keys[] = { "host", "auth-kind", "client-id", "oauth-auth-url", "oauth-token-url",
+                           "oauth-redirect-uri", "oauth-scope", "user-id", "display-name" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+      g_settings_reset (settings, keys[i]);
+    g_settings_sync ();
+  }
+}
+
 /* --- the sandbox's consent page ------------------------------------------------------- */
 
 static SoupMessage *
@@ -823,6 +906,7 @@ main (int   argc,
   ADD ("consent", test_consent, NULL);
   ADD ("sandbox-refuses-reuse", test_sandbox_refuses_reuse, NULL);
   ADD ("loopback-signin", test_loopback_signin, NULL);
+  ADD ("resolve-saved", test_resolve_saved, NULL);
 
   return g_test_run ();
 }
