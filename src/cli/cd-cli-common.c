@@ -11,6 +11,7 @@
 #include "cd-cli.h"
 #include "cd-cli-output.h"
 #include "cd-credentials.h"
+#include "cd-oauth.h"
 #include "cd-package.h"
 #include "cd-signin.h"
 #include "cd-validate.h"
@@ -121,6 +122,10 @@ cd_cli_exit_code_for_error (const GError *error)
 
   if (error->domain == CD_SIGNIN_ERROR)
     return error->code == CD_SIGNIN_ERROR_TIMED_OUT ? CD_EXIT_AUTH : CD_EXIT_USAGE;
+
+  if (error->domain == CD_OAUTH_ERROR)
+    return error->code == CD_OAUTH_ERROR_DENIED || error->code == CD_OAUTH_ERROR_TOKEN_REFUSED
+             ? CD_EXIT_AUTH : CD_EXIT_USAGE;
 
   if (error->domain == CD_CLIENT_ERROR)
     {

@@ -14,6 +14,7 @@
 
 #include "cd-account-source.h"
 #include "cd-cli.h"
+#include "cd-cli-login.h"
 #include "cd-secret.h"
 #include "cd-settings.h"
 #include "cd-signin.h"
@@ -21,17 +22,17 @@
 /* Long enough to find the password of a single sign-on page. */
 #define DEFAULT_TIMEOUT_SECONDS (10 * 60)
 
-static gboolean
-interactive (void)
+gboolean
+cd_cli_login_interactive (void)
 {
   return isatty (STDIN_FILENO) && isatty (STDERR_FILENO);
 }
 
 /* Asks on the terminal; a key is read with echo off, so it is never on
  * screen (nor in a terminal's scrollback). */
-static char *
-prompt (const char *question,
-        gboolean    secret)
+char *
+cd_cli_login_prompt (const char *question,
+                     gboolean    secret)
 {
   struct termios saved, quiet;
   gboolean restore = FALSE;
@@ -83,9 +84,11 @@ resolve_app (const char  *host_option,
 
   account = cd_account_source_resolve (&options, NULL, &local_error);
   if (account == NULL &&
-      g_error_matches (local_error, CD_ACCOUNT_ERROR, CD_ACCOUNT_ERROR_NO_HOST) && interactive () &&
-      (typed_host = prompt (_("Brightspace address (such as https://school.brightspace.com): "),
-                            FALSE)) != NULL)
+      g_error_matches (local_error, CD_ACCOUNT_ERROR, CD_ACCOUNT_ERROR_NO_HOST) &&
+      cd_cli_login_interactive () &&
+      (typed_host = cd_cli_login_prompt (_("Brightspace address (such as "
+                                           "https://school.brightspace.com): "),
+                                         FALSE)) != NULL)
     {
       g_clear_error (&local_error);
       options.host = typed_host;
@@ -98,8 +101,8 @@ resolve_app (const char  *host_option,
     }
 
   /* A typed app ID may have its key in the keyring already. */
-  if (cd_account_get_app_id (account) == NULL && interactive () &&
-      (typed_app_id = prompt (_("App ID: "), FALSE)) != NULL)
+  if (cd_account_get_app_id (account) == NULL && cd_cli_login_interactive () &&
+      (typed_app_id = cd_cli_login_prompt (_("App ID: "), FALSE)) != NULL)
     {
       options.app_id = typed_app_id;
       g_clear_object (&account);
@@ -108,8 +111,8 @@ resolve_app (const char  *host_option,
     }
 
   app_id = g_strdup (cd_account_get_app_id (account));
-  if (app_id != NULL && !cd_account_has_app (account) && interactive () &&
-      (typed_key = prompt (_("App key (not shown): "), TRUE)) != NULL)
+  if (app_id != NULL && !cd_account_has_app (account) && cd_cli_login_interactive () &&
+      (typed_key = cd_cli_login_prompt (_("App key (not shown): "), TRUE)) != NULL)
     cd_account_set_app (account, app_id, typed_key);
 
   return g_steal_pointer (&account);
@@ -140,9 +143,9 @@ interrupt_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-static void
-open_browser (const char *url,
-              gboolean    no_browser)
+void
+cd_cli_login_open_browser (const char *url,
+                           gboolean    no_browser)
 {
   g_autoptr(GError) error = NULL;
 
@@ -155,7 +158,7 @@ open_browser (const char *url,
   if (error != NULL)
     g_printerr (_("Could not open a browser (%s).\n"), error->message);
 
-  /* The URL holds the app ID and a signature of the callback address, no key. */
+  /* The URL holds the app or client ID and a signature or challenge, no secret. */
   g_printerr (_("Open this address in a browser to sign in to Brightspace:\n\n  %s\n\n"), url);
 }
 
@@ -167,7 +170,21 @@ cd_cli_login (int    argc,
   g_autofree char *callback_option = NULL;
   gboolean no_browser = FALSE;
   int timeout = DEFAULT_TIMEOUT_SECONDS;
+  gboolean oauth = FALSE;
+  gboolean paste = FALSE;
+  g_autofree char *client_id = NULL;
+  g_autofree char *redirect_uri = NULL;
+  g_autofree char *scope = NULL;
+  g_autofree char *auth_url = NULL;
+  g_autofree char *token_url = NULL;
   GOptionEntry entries[] = {
+    { "oauth", 0, 0, G_OPTION_ARG_NONE, &oauth, N_("Sign in with OAuth 2.0 (the client secret comes from COURSEDROP_CLIENT_SECRET or a prompt)"), NULL },
+    { "client-id", 0, 0, G_OPTION_ARG_STRING, &client_id, N_("OAuth: the client ID of the app registered in Brightspace"), N_("ID") },
+    { "redirect-uri", 0, 0, G_OPTION_ARG_STRING, &redirect_uri, N_("OAuth: the redirect URI registered for the app (default https://localhost:47214/coursedrop-callback)"), N_("URI") },
+    { "scope", 0, 0, G_OPTION_ARG_STRING, &scope, N_("OAuth: the scopes to ask for, space-separated (default: all Coursedrop uses)"), N_("SCOPES") },
+    { "auth-url", 0, 0, G_OPTION_ARG_STRING, &auth_url, N_("OAuth: the authorization endpoint (default https://auth.brightspace.com/oauth2/auth)"), N_("URL") },
+    { "token-url", 0, 0, G_OPTION_ARG_STRING, &token_url, N_("OAuth: the token endpoint (default https://auth.brightspace.com/core/connect/token)"), N_("URL") },
+    { "paste", 0, 0, G_OPTION_ARG_NONE, &paste, N_("OAuth: paste the address the browser ended on, even with a loopback redirect URI"), NULL },
     { "host", 0, 0, G_OPTION_ARG_STRING, &host_option, N_("Brightspace address (overrides COURSEDROP_HOST and the saved one)"), N_("URL") },
     { "no-browser", 0, 0, G_OPTION_ARG_NONE, &no_browser, N_("Print the sign-in address instead of opening a browser"), NULL },
     { "callback-url", 0, 0, G_OPTION_ARG_STRING, &callback_option, N_("The app’s trusted URL in Brightspace (default http://127.0.0.1:47213/callback)"), N_("URL") },
@@ -198,6 +215,21 @@ cd_cli_login (int    argc,
   if (timeout < 0)
     return cd_cli_usage (_("--timeout must not be negative."));
 
+  if (oauth)
+    {
+      CdCliOAuthLogin options = {
+        .client_id = client_id, .redirect_uri = redirect_uri, .scope = scope,
+        .auth_url = auth_url, .token_url = token_url, .no_browser = no_browser,
+        .paste = paste, .timeout = (guint) timeout,
+      };
+
+      return cd_cli_login_oauth (host_option, &options);
+    }
+  if (client_id != NULL || redirect_uri != NULL || scope != NULL || auth_url != NULL ||
+      token_url != NULL || paste)
+    return cd_cli_usage (_("--client-id, --redirect-uri, --scope, --auth-url, --token-url "
+                           "and --paste go with --oauth."));
+
   if (!(settings = cd_settings_open ()))
     return cd_cli_usage (_("Coursedrop cannot save accounts because its settings schema is "
                            "not installed. Reinstall Coursedrop."));
@@ -226,7 +258,7 @@ cd_cli_login (int    argc,
   if (!(url = cd_signin_start_for_account (signin, account, callback_url, &error)))
     return cd_cli_fail (error);
 
-  open_browser (url, no_browser);
+  cd_cli_login_open_browser (url, no_browser);
   g_printerr (_("Waiting for Brightspace to send you back (press Ctrl+C to stop)…\n"));
 
   cancellable = g_cancellable_new ();
@@ -287,9 +319,10 @@ cd_cli_logout (int    argc,
   g_autofree char *host = NULL;
   int status;
 
-  context = cd_cli_option_context_new (NULL, _("Sign out: remove the user key from the "
+  context = cd_cli_option_context_new (NULL, _("Sign out: remove the user key, the OAuth "
+                                               "refresh token and client secret from the "
                                                "keyring and the user from the saved account. "
-                                               "The app ID and key stay saved."),
+                                               "The ID-Key app ID and key stay saved."),
                                        entries);
   if ((status = cd_cli_parse (context, &argc, &argv)) != CD_EXIT_OK)
     return status;

@@ -47,6 +47,9 @@ cd_cli_sign (int    argc,
     return cd_cli_fail (error);
   if (!cd_account_require_user (account, &error))
     return cd_cli_fail (error);
+  if (cd_account_get_kind (account) == CD_AUTH_KIND_OAUTH)
+    return cd_cli_usage (_("sign makes ID-Key signed URLs. With OAuth 2.0 there is nothing to "
+                           "sign: send an access token as “Authorization: Bearer” instead."));
 
   signer = cd_account_create_context (account);
 

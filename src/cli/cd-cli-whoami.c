@@ -8,6 +8,7 @@
 #include "cd-cli.h"
 #include "cd-cli-output.h"
 #include "cd-json.h"
+#include "cd-oauth.h"
 
 typedef struct
 {
@@ -25,6 +26,26 @@ whoami_cb (GObject      *object,
 
   state->user = cd_client_whoami_finish (CD_CLIENT (object), result, &state->error);
   state->done = TRUE;
+}
+
+static void
+print_sign_in_kind (CdClient *client)
+{
+  CdAuth *auth = cd_client_get_auth (client);
+  g_autofree char *scopes = NULL;
+
+  if (cd_auth_get_kind (auth) != CD_AUTH_KIND_OAUTH)
+    {
+      g_print (_("Signed in with ID-Key (legacy app and user keys)\n"));
+      return;
+    }
+
+  scopes = cd_oauth_get_granted_scope (CD_OAUTH (auth)) != NULL
+             ? cd_cli_escape (cd_oauth_get_granted_scope (CD_OAUTH (auth)))
+             : g_strdup (_("unknown (an access token from elsewhere)"));
+  g_print (_("Signed in with OAuth 2.0\n"));
+  /* Translators: space-separated OAuth scopes follow. */
+  g_print (_("Scopes: %s\n"), scopes);
 }
 
 int
@@ -77,6 +98,8 @@ cd_cli_whoami (int    argc,
       g_autofree char *login = cd_cli_escape (cd_json_get_string_or (state.user, "UniqueName", ""));
       g_autofree char *id = cd_cli_escape (cd_json_get_string_or (state.user, "Identifier", ""));
 
+      /* The kind first: scripts read the last line, as before. */
+      print_sign_in_kind (client);
       /* Translators: name, login name, user ID and Brightspace address. */
       g_print (_("%s %s (%s), user ID %s on %s\n"), first, last, login, id,
                cd_client_get_host (client));

@@ -54,6 +54,7 @@ typedef struct
   char *le_version;
   char *app_key;   /* wiped */
   char *user_key;  /* wiped */
+  CdOAuth *oauth;  /* (nullable): an OAuth 2.0 account */
 } SavedAccount;
 
 static void
@@ -66,6 +67,7 @@ saved_account_free (SavedAccount *saved)
   g_free (saved->le_version);
   cd_credentials_free_secret (saved->app_key);
   cd_credentials_free_secret (saved->user_key);
+  g_clear_object (&saved->oauth);
   g_free (saved);
 }
 
@@ -91,6 +93,8 @@ saved_account_read (GError **error)
   saved->user_id = settings_string (settings, "user-id");
   saved->display_name = settings_string (settings, "display-name");
   saved->le_version = settings_string (settings, "le-version");
+  if (!_cd_account_read_saved_oauth (settings, saved->host, &saved->oauth, error))
+    return NULL;
 
   return g_steal_pointer (&saved);
 }
@@ -100,6 +104,19 @@ saved_account_to_account (SavedAccount *saved)
 {
   CdAccount *self;
   gboolean user = saved->user_key != NULL;
+
+  if (saved->oauth != NULL)
+    {
+      user = cd_oauth_is_signed_in (saved->oauth);
+      self = cd_account_new_oauth (saved->oauth);
+      if (user)
+        {
+          self->user_id = g_strdup (saved->user_id);
+          cd_account_set_display_name (self, saved->display_name);
+        }
+      cd_account_set_le_version (self, saved->le_version);
+      return self;
+    }
 
   /* A user ID whose key is gone (cleared in the keyring) is signed out. */
   self = cd_account_new (saved->host, saved->app_id, saved->app_key,
@@ -122,6 +139,13 @@ cd_account_load_saved (GCancellable  *cancellable,
 
   if (!(saved = saved_account_read (error)))
     return NULL;
+
+  if (saved->oauth != NULL)
+    {
+      if (!_cd_account_load_oauth_secrets (saved->oauth, NULL, cancellable, error))
+        return NULL;
+      return saved_account_to_account (saved);
+    }
 
   if (saved->app_id != NULL)
     {
@@ -187,6 +211,21 @@ load_app_key_cb (GObject      *object,
                                g_steal_pointer (&task));
 }
 
+static void
+load_oauth_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  SavedAccount *saved = task_data;
+  GError *error = NULL;
+
+  if (!_cd_account_load_oauth_secrets (saved->oauth, NULL, cancellable, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, saved_account_to_account (saved), g_object_unref);
+}
+
 void
 cd_account_load_saved_async (GCancellable        *cancellable,
                              GAsyncReadyCallback  callback,
@@ -205,6 +244,13 @@ cd_account_load_saved_async (GCancellable        *cancellable,
       return;
     }
   g_task_set_task_data (task, saved, (GDestroyNotify) saved_account_free);
+
+  /* Two keyring reads at start-up, on a worker. */
+  if (saved->oauth != NULL)
+    {
+      g_task_run_in_thread (task, load_oauth_thread);
+      return;
+    }
 
   if (saved->app_id == NULL)
     {
@@ -398,6 +444,25 @@ batch_step (GTask *task)
                                 cancellable, batch_op_cb, task);
 }
 
+static void
+batch_add_cb (gpointer          batch,
+              gboolean          store,
+              CdCredentialKind  kind,
+              const char       *host,
+              const char       *app_id,
+              const char       *secret)
+{
+  batch_add (batch, store, kind, host, app_id, NULL, secret);
+}
+
+static void
+batch_set_cb (gpointer    batch,
+              const char *key,
+              const char *value)
+{
+  batch_set (batch, key, value);
+}
+
 static Batch *
 save_batch (CdAccount  *self,
             GError    **error)
@@ -420,7 +485,19 @@ save_batch (CdAccount  *self,
   old_value = g_settings_get_string (settings, "host");
   old_host = normalized_host (old_value);
   if (old_host != NULL && strcmp (old_host, host) != 0)
-    batch_add (batch, FALSE, CD_CREDENTIAL_USER_KEY, old_host, NULL, NULL, NULL);
+    {
+      batch_add (batch, FALSE, CD_CREDENTIAL_USER_KEY, old_host, NULL, NULL, NULL);
+      batch_add (batch, FALSE, CD_CREDENTIAL_REFRESH_TOKEN, old_host, NULL, NULL, NULL);
+    }
+
+  if (self->oauth != NULL)
+    {
+      _cd_account_save_oauth (self, batch_add_cb, batch_set_cb, batch, host);
+      return g_steal_pointer (&batch);
+    }
+
+  batch_set (batch, "auth-kind", "idkey");
+  batch_add (batch, FALSE, CD_CREDENTIAL_REFRESH_TOKEN, host, NULL, NULL, NULL);
 
   if (cd_account_has_app (self))
     batch_add (batch, TRUE, CD_CREDENTIAL_APP_KEY, host, self->app_id, NULL, self->app_key);
@@ -536,7 +613,11 @@ sign_out_batch (CdAccount  *self,
     return NULL;
 
   batch = batch_new (settings);
+  /* Every secret of a sign-in: ID-Key user keys, OAuth refresh tokens and
+   * client secrets (the OAuth equivalent of a user's key and an app). */
   batch_add (batch, FALSE, CD_CREDENTIAL_USER_KEY, host, NULL, NULL, NULL);
+  batch_add (batch, FALSE, CD_CREDENTIAL_REFRESH_TOKEN, host, NULL, NULL, NULL);
+  batch_add (batch, FALSE, CD_CREDENTIAL_CLIENT_SECRET, host, NULL, NULL, NULL);
 
   saved_value = g_settings_get_string (settings, "host");
   saved_host = normalized_host (saved_value);

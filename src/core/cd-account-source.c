@@ -17,7 +17,12 @@
 
 static const char * const account_variables[] = {
   "COURSEDROP_HOST", "COURSEDROP_APP_ID", "COURSEDROP_APP_KEY",
-  "COURSEDROP_USER_ID", "COURSEDROP_USER_KEY",
+  "COURSEDROP_USER_ID", "COURSEDROP_USER_KEY", "COURSEDROP_ACCESS_TOKEN",
+};
+
+/* Set, they make the account an ID-Key one whatever was saved. */
+static const char * const idkey_variables[] = {
+  "COURSEDROP_APP_ID", "COURSEDROP_APP_KEY", "COURSEDROP_USER_ID", "COURSEDROP_USER_KEY",
 };
 
 static char *
@@ -333,6 +338,69 @@ resolve_user (Resolution    *r,
   return TRUE;
 }
 
+static gboolean
+has_idkey_environment (const CdAccountOptions *options)
+{
+  if (options->app_id != NULL && options->app_id[0] != '\0')
+    return TRUE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (idkey_variables); i++)
+    {
+      const char *value = g_getenv (idkey_variables[i]);
+
+      if (value != NULL && value[0] != '\0')
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* A bearer token from elsewhere (pipelines), or the saved OAuth account
+ * of this host.  *@account stays NULL when neither applies. */
+static gboolean
+resolve_oauth (Resolution              *r,
+               const CdAccountOptions  *options,
+               CdAccount              **account,
+               GCancellable            *cancellable,
+               GError                 **error)
+{
+  g_autoptr(CdSecret) token = env_value ("COURSEDROP_ACCESS_TOKEN");
+  g_autoptr(CdSecret) secret = env_value ("COURSEDROP_CLIENT_SECRET");
+  g_autoptr(CdOAuth) oauth = NULL;
+  g_autofree char *user_id = NULL;
+  g_autofree char *display_name = NULL;
+
+  if (token != NULL)
+    {
+      if (!(oauth = cd_oauth_new_for_access_token (r->host, token, error)))
+        return FALSE;
+      *account = cd_account_new_oauth (oauth);
+      return TRUE;
+    }
+
+  if (has_idkey_environment (options) || r->settings == NULL || !r->same_host)
+    return TRUE;
+
+  if (!_cd_account_read_saved_oauth (r->settings, r->host, &oauth, error))
+    return FALSE;
+  if (oauth == NULL)
+    return TRUE;
+
+  if (!_cd_account_load_oauth_secrets (oauth, secret, cancellable, error))
+    return FALSE;
+
+  *account = cd_account_new_oauth (oauth);
+  if (cd_oauth_is_signed_in (oauth))
+    {
+      user_id = saved_string (r, "user-id");
+      display_name = saved_string (r, "display-name");
+      g_free ((*account)->user_id);
+      (*account)->user_id = g_steal_pointer (&user_id);
+      cd_account_set_display_name (*account, display_name);
+    }
+  return TRUE;
+}
+
 CdAccount *
 cd_account_source_resolve (const CdAccountOptions  *options,
                            GCancellable            *cancellable,
@@ -354,6 +422,19 @@ cd_account_source_resolve (const CdAccountOptions  *options,
   r.settings = cd_settings_open ();
   if (!resolve_host (&r, options->host, error))
     return NULL;
+
+  if (!app_only)
+    {
+      if (!resolve_oauth (&r, options, &account, cancellable, error))
+        return NULL;
+      if (account != NULL && !resolve_le_version (&r, account, error))
+        return NULL;
+      if (account != NULL &&
+          !cd_account_source_apply_tls (account, options->trust_fingerprint, error))
+        return NULL;
+      if (account != NULL)
+        return g_steal_pointer (&account);
+    }
 
   saved_app_id = saved_string (&r, "app-id");
   app_id = _cd_account_non_empty (options->app_id);

@@ -6,9 +6,15 @@
  *      prompt, --trust-fingerprint);
  *   2. the environment: COURSEDROP_HOST, COURSEDROP_APP_ID,
  *      COURSEDROP_APP_KEY, COURSEDROP_USER_ID, COURSEDROP_USER_KEY;
+ *      COURSEDROP_ACCESS_TOKEN (an OAuth bearer token from elsewhere, used
+ *      as it is, before anything saved); COURSEDROP_CLIENT_SECRET (the
+ *      saved OAuth account's client secret, before the keyring's);
  *   3. the saved settings (GSettings): host, app-id, user-id,
- *      display-name, le-version — only for the saved host;
- *   4. the keyring: the app and user keys of those IDs.
+ *      display-name, le-version, and for an OAuth 2.0 account (auth-kind
+ *      "oauth", unless ID-Key variables are set) client-id and the oauth-*
+ *      keys — only for the saved host;
+ *   4. the keyring: the app and user keys of those IDs, or the OAuth
+ *      client secret and refresh token.
  *
  * TLS trust is applied here too: COURSEDROP_CA_FILE (read nowhere else)
  * and the certificate fingerprint the user chose to trust, on top of the

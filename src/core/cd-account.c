@@ -33,6 +33,7 @@ cd_account_finalize (GObject *object)
   g_clear_pointer (&self->pin, g_free);
   g_clear_pointer (&self->app_key, cd_secret_free);
   g_clear_pointer (&self->user_key, cd_secret_free);
+  g_clear_object (&self->oauth);
 
   G_OBJECT_CLASS (cd_account_parent_class)->finalize (object);
 }
@@ -70,6 +71,33 @@ cd_account_new (const char *host,
   self->user_key = _cd_account_non_empty (user_key);
 
   return self;
+}
+
+CdAccount *
+cd_account_new_oauth (CdOAuth *oauth)
+{
+  CdAccount *self;
+
+  g_return_val_if_fail (CD_IS_OAUTH (oauth), NULL);
+
+  self = g_object_new (CD_TYPE_ACCOUNT, NULL);
+  self->host = g_strdup (cd_oauth_get_host (oauth));
+  self->oauth = g_object_ref (oauth);
+  return self;
+}
+
+CdAuthKind
+cd_account_get_kind (CdAccount *self)
+{
+  g_return_val_if_fail (CD_IS_ACCOUNT (self), CD_AUTH_KIND_IDKEY);
+  return self->oauth != NULL ? CD_AUTH_KIND_OAUTH : CD_AUTH_KIND_IDKEY;
+}
+
+CdOAuth *
+cd_account_get_oauth (CdAccount *self)
+{
+  g_return_val_if_fail (CD_IS_ACCOUNT (self), NULL);
+  return self->oauth;
 }
 
 const char *
@@ -159,6 +187,8 @@ cd_account_set_user (CdAccount  *self,
   g_clear_pointer (&self->user_id, g_free);
   g_clear_pointer (&self->user_key, cd_secret_free);
   g_clear_pointer (&self->display_name, g_free);
+  if (self->oauth != NULL && user_id == NULL)
+    cd_oauth_forget_tokens (self->oauth);
 
   self->user_id = _cd_account_non_empty (user_id);
   self->user_key = _cd_account_non_empty (user_key);
@@ -175,6 +205,8 @@ gboolean
 cd_account_has_user (CdAccount *self)
 {
   g_return_val_if_fail (CD_IS_ACCOUNT (self), FALSE);
+  if (self->oauth != NULL)
+    return cd_oauth_is_signed_in (self->oauth);
   return self->user_id != NULL && self->user_key != NULL;
 }
 
@@ -259,7 +291,7 @@ cd_account_create_client (CdAccount  *self,
 
   g_return_val_if_fail (CD_IS_ACCOUNT (self), NULL);
 
-  if (!cd_account_has_app (self))
+  if (self->oauth == NULL && !cd_account_has_app (self))
     {
       g_set_error_literal (error, CD_ACCOUNT_ERROR, CD_ACCOUNT_ERROR_NO_APP,
                            _("No app credentials are set. Enter the ID and key of your "
@@ -267,8 +299,14 @@ cd_account_create_client (CdAccount  *self,
       return NULL;
     }
 
-  context = cd_account_create_context (self);
-  if (!(client = cd_client_new (self->host, context, error)))
+  if (self->oauth != NULL)
+    client = cd_client_new_with_auth (self->host, CD_AUTH (self->oauth), error);
+  else
+    {
+      context = cd_account_create_context (self);
+      client = cd_client_new (self->host, context, error);
+    }
+  if (client == NULL)
     return NULL;
 
   /* The certificates the user chose to trust hold for every client. */
@@ -321,6 +359,12 @@ verify_cb (GObject      *object,
 
   g_free (self->display_name);
   self->display_name = display_name_from_whoami (user);
+  /* OAuth has no user key: the ID is only shown. */
+  if (self->oauth != NULL)
+    {
+      g_free (self->user_id);
+      self->user_id = _cd_account_non_empty (cd_json_get_string (user, "Identifier"));
+    }
   g_task_return_pointer (task, user, (GDestroyNotify) json_object_unref);
 }
 
@@ -360,4 +404,70 @@ cd_account_verify_finish (CdAccount     *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cd_account_verify_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* --- OAuth sign-in ----------------------------------------------------------------- */
+
+static void
+signed_in_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CdClient *client = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GError *error = NULL;
+
+  if (!cd_oauth_complete_sign_in_finish (CD_OAUTH (object), result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  cd_client_whoami_async (client, cancellable, verify_cb, g_steal_pointer (&task));
+}
+
+void
+cd_account_complete_sign_in_async (CdAccount           *self,
+                                   const char          *redirected,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(CdClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (CD_IS_ACCOUNT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  /* verify_cb() finishes it: the same source tag. */
+  g_task_set_source_tag (task, cd_account_verify_async);
+
+  if (self->oauth == NULL)
+    {
+      g_task_return_new_error (task, CD_ACCOUNT_ERROR, CD_ACCOUNT_ERROR_NO_APP,
+                               _("This account does not sign in with OAuth 2.0."));
+      return;
+    }
+
+  if (!(client = cd_account_create_client (self, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* The token endpoint is trusted as the site is (COURSEDROP_CA_FILE). */
+  g_task_set_task_data (task, g_object_ref (client), g_object_unref);
+  cd_oauth_complete_sign_in_async (self->oauth, redirected,
+                                   soup_session_get_tls_database (cd_client_get_session (client)),
+                                   cancellable, signed_in_cb, g_steal_pointer (&task));
+}
+
+JsonObject *
+cd_account_complete_sign_in_finish (CdAccount     *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  return cd_account_verify_finish (self, result, error);
 }

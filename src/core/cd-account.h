@@ -6,6 +6,7 @@
 #pragma once
 
 #include "cd-client.h"
+#include "cd-oauth.h"
 
 G_BEGIN_DECLS
 
@@ -29,6 +30,12 @@ CdAccount      *cd_account_new                  (const char  *host,
                                                  const char  *app_key,
                                                  const char  *user_id,
                                                  const char  *user_key) G_GNUC_WARN_UNUSED_RESULT;
+/* An OAuth 2.0 account on the host of @oauth, which every client made
+ * from it shares (one access token in memory). */
+CdAccount      *cd_account_new_oauth            (CdOAuth     *oauth) G_GNUC_WARN_UNUSED_RESULT;
+CdAuthKind      cd_account_get_kind             (CdAccount   *self);
+/* (transfer none) (nullable): NULL for an ID-Key account. */
+CdOAuth        *cd_account_get_oauth            (CdAccount   *self);
 /* cd_account_source_resolve() with only a --host (@host_override): the
  * COURSEDROP_* variables first, then the saved account (settings and
  * keyring) for whatever they lack, with COURSEDROP_CA_FILE applied. */
@@ -58,6 +65,8 @@ void            cd_account_set_app              (CdAccount   *self,
 void            cd_account_set_user             (CdAccount   *self,
                                                  const char  *user_id,
                                                  const char  *user_key);
+/* Whether the ID-Key app ID and key are set (FALSE for OAuth accounts,
+ * whose app is their CdOAuth client). */
 gboolean        cd_account_has_app              (CdAccount   *self);
 gboolean        cd_account_has_user             (CdAccount   *self);
 gboolean        cd_account_require_user         (CdAccount   *self,
@@ -88,6 +97,20 @@ void            cd_account_verify_async         (CdAccount            *self,
 JsonObject     *cd_account_verify_finish        (CdAccount            *self,
                                                  GAsyncResult         *result,
                                                  GError              **error);
+
+/* OAuth sign-in, after cd_oauth_begin_sign_in() on cd_account_get_oauth():
+ * trades @redirected (the address the browser ended on, caught or pasted)
+ * for tokens with this account's TLS trust, then verifies them like
+ * cd_account_verify_async() (the display name and user ID are set).
+ * Returns (transfer full) the WhoAmIUser object.  Save the account after. */
+void            cd_account_complete_sign_in_async  (CdAccount            *self,
+                                                    const char           *redirected,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+JsonObject     *cd_account_complete_sign_in_finish (CdAccount            *self,
+                                                    GAsyncResult         *result,
+                                                    GError              **error);
 
 /* The saved account: host, app ID, user ID, display name and LE version
  * from GSettings, the app and user keys from the keyring.  Fails with

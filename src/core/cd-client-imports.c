@@ -9,6 +9,7 @@
 
 #include "cd-client-imports.h"
 #include "cd-client-private.h"
+#include "cd-secret.h"
 #include "cd-json.h"
 #include "cd-validate.h"
 
@@ -189,7 +190,10 @@ start_import_uploaded_cb (GObject      *object,
       return;
     }
 
-  if (response->status == SOUP_STATUS_NOT_FOUND)
+  if (_cd_client_auth_error (self, "POST", start->route, response->status, response->body,
+                             &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else if (response->status == SOUP_STATUS_NOT_FOUND)
     g_task_return_new_error (task, CD_CLIENT_ERROR, CD_CLIENT_ERROR_NOT_FOUND,
                              _("No course offering has the ID %" PRId64 " on %s. "
                                "Check the ID in the course’s address in Brightspace."),
@@ -225,6 +229,7 @@ start_import_send (GTask *task)
   g_autoptr(GError) error = NULL;
   g_autofree char *route = NULL;
   g_autofree char *url = NULL;
+  g_autoptr(CdSecret) authorization = NULL;
   g_autofree char *filename = NULL;
 
   if (!(route = imports_route (self, start->org_unit_id, &error)))
@@ -245,6 +250,7 @@ start_import_send (GTask *task)
   g_free (start->route);
   start->route = g_strdup (route);
   url = cd_client_build_url (self, "POST", route);
+  authorization = cd_client_dup_authorization (self);
   filename = g_file_get_basename (start->file);
   if (!g_utf8_validate (filename, -1, NULL))
     {
@@ -252,12 +258,43 @@ start_import_send (GTask *task)
       filename = g_filename_display_basename (g_file_peek_path (start->file));
     }
 
-  cd_upload_file_with_timeout_async (url, start->file, filename,
-                                     soup_session_get_tls_database (self->session),
-                                     upload_timeout_ms (self),
-                                     start->progress, start->progress_data, NULL,
-                                     g_task_get_cancellable (task),
-                                     start_import_uploaded_cb, g_object_ref (task));
+  cd_upload_file_full_async (url, authorization, start->file, filename,
+                             soup_session_get_tls_database (self->session),
+                             upload_timeout_ms (self),
+                             start->progress, start->progress_data, NULL,
+                             g_task_get_cancellable (task),
+                             start_import_uploaded_cb, g_object_ref (task));
+}
+
+static void
+start_import_prepared_cb (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!_cd_client_prepare_auth_finish (CD_CLIENT (object), result, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    start_import_send (task);
+}
+
+/* An access token about to expire is renewed before the package goes:
+ * after a 401 the upload is never sent again. */
+static void
+start_import_prepare (GTask *task)
+{
+  CdClient *self = g_task_get_source_object (task);
+
+  if (cd_auth_get_kind (self->auth) == CD_AUTH_KIND_IDKEY)
+    {
+      start_import_send (task);
+      return;
+    }
+
+  _cd_client_prepare_auth_async (self, NULL, g_task_get_cancellable (task),
+                                 start_import_prepared_cb, g_object_ref (task));
 }
 
 void
@@ -294,7 +331,7 @@ cd_client_start_import_async (CdClient             *self,
   g_task_set_check_cancellable (task, FALSE);
   g_task_set_task_data (task, start, (GDestroyNotify)start_import_free);
 
-  _cd_client_with_versions (self, IMPORTS_ROUTE, task, start_import_send);
+  _cd_client_with_versions (self, IMPORTS_ROUTE, task, start_import_prepare);
 }
 
 char *

@@ -5,6 +5,7 @@
 
 #pragma once
 
+#include "cd-auth.h"
 #include "cd-certificate-private.h"
 #include "cd-client.h"
 
@@ -16,7 +17,8 @@ struct _CdClient
 
   /* Owned References */
   SoupSession    *session;
-  CdIdKeyContext *context;
+  CdAuth         *auth;                  /* signs or authorizes every request */
+  CdIdKeyContext *context;               /* (nullable) (unowned): the ID-Key auth's */
   char           *host;                  /* "scheme://host[:port]", no slash */
   char           *le_version;            /* (nullable) */
   char           *lp_version;            /* (nullable) */
@@ -58,6 +60,24 @@ JsonNode     *_cd_client_request_finish       (CdClient             *self,
 JsonNode     *_cd_client_request_finish_full  (CdClient             *self,
                                                GAsyncResult         *result,
                                                guint                *retry_after_ms,
+                                               GError              **error);
+
+/* cd-client.c: OAuth's view of a 401 or 403 to @method @route; FALSE
+ * (nothing set) when the generic mapping applies. */
+gboolean      _cd_client_auth_error           (CdClient             *self,
+                                               const char           *method,
+                                               const char           *route,
+                                               guint                 status,
+                                               GBytes               *body,
+                                               GError              **error);
+/* Renews the credentials a minute before they expire (see CdAuth). */
+void          _cd_client_prepare_auth_async   (CdClient             *self,
+                                               const char           *rejected,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+gboolean      _cd_client_prepare_auth_finish  (CdClient             *self,
+                                               GAsyncResult         *result,
                                                GError              **error);
 
 /* cd-client-imports.c */

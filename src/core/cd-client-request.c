@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cd-client-private.h"
+#include "cd-secret.h"
 
 /* A Retry-After beyond this is not worth waiting for inside one call. */
 #define MAX_RETRY_AFTER_MS (60 * 1000)
@@ -26,7 +27,9 @@ typedef struct
   gint64          deadline_us;   /* monotonic: the whole request, retries included */
   guint           retry_after_ms; /* of the last reply */
   guint           attempt;       /* 1-based; the skew retry does not count */
+  char           *authorization; /* (nullable): the header of the attempt in flight */
   guint           skew_retried : 1;
+  guint           auth_renewed : 1;
 } Request;
 
 static void
@@ -49,6 +52,7 @@ request_free (Request *req)
   g_clear_pointer (&req->body, g_bytes_unref);
   g_clear_object (&req->message);
   g_clear_pointer (&req->log_target, g_free);
+  g_clear_pointer (&req->authorization, cd_secret_free);
   g_free (req);
 }
 
@@ -150,7 +154,8 @@ request_handle_skew (GTask      *task,
   g_autoptr(GError) error = NULL;
   gint64 server_time = 0;
 
-  if (status != SOUP_STATUS_FORBIDDEN || (req->flags & CD_REQUEST_SIGNED) == 0)
+  if (status != SOUP_STATUS_FORBIDDEN || (req->flags & CD_REQUEST_SIGNED) == 0 ||
+      self->context == NULL)
     return FALSE;
 
   text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
@@ -178,6 +183,56 @@ request_handle_skew (GTask      *task,
   req->skew_retried = TRUE;
   request_send (task);
 
+  return TRUE;
+}
+
+static void
+request_renewed_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Request *req = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!_cd_client_prepare_auth_finish (CD_CLIENT (object), result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* A request that changes something is never sent twice on our own,
+   * even though a 401 means the server did not act on it. */
+  if ((req->flags & CD_REQUEST_IDEMPOTENT) == 0)
+    {
+      g_task_return_new_error (task, CD_CLIENT_ERROR, CD_CLIENT_ERROR_INVALID_TOKEN,
+                               _("Brightspace refused the access token of this request. "
+                                 "Coursedrop renewed it but did not send the request "
+                                 "again: try again."));
+      return;
+    }
+
+  g_debug ("%s %s: access token renewed; sending again", req->method, req->log_target);
+  request_send (task);
+}
+
+/* A bearer token refused with 401: renew it once (unless another request
+ * already did) and send again.  TRUE when that is under way. */
+static gboolean
+request_handle_unauthorized (GTask *task,
+                             guint  status)
+{
+  CdClient *self = g_task_get_source_object (task);
+  Request *req = g_task_get_task_data (task);
+
+  if (status != SOUP_STATUS_UNAUTHORIZED || (req->flags & CD_REQUEST_SIGNED) == 0 ||
+      req->auth_renewed || req->authorization == NULL ||
+      cd_auth_get_kind (self->auth) != CD_AUTH_KIND_OAUTH)
+    return FALSE;
+
+  req->auth_renewed = TRUE;
+  _cd_client_prepare_auth_async (self, req->authorization, g_task_get_cancellable (task),
+                                 request_renewed_cb, g_object_ref (task));
   return TRUE;
 }
 
@@ -223,8 +278,15 @@ request_sent_cb (GObject      *object,
   g_debug ("%s %s → %u (%u ms, %" G_GSIZE_FORMAT " bytes)", req->method, req->log_target,
            status, elapsed_ms (req), g_bytes_get_size (body));
 
-  if (request_handle_skew (task, status, body))
+  if (request_handle_skew (task, status, body) || request_handle_unauthorized (task, status))
     return;
+
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status) &&
+      _cd_client_auth_error (self, req->method, req->route, status, body, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
 
   if (!_cd_client_error_from_status (self->host, req->route, status, body, &error))
     {
@@ -258,8 +320,47 @@ request_sent_cb (GObject      *object,
   g_task_return_pointer (task, g_steal_pointer (&node), (GDestroyNotify) json_node_unref);
 }
 
+static void request_send_prepared (GTask *task);
+
+static void
+request_prepared_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!_cd_client_prepare_auth_finish (CD_CLIENT (object), result, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    request_send_prepared (task);
+}
+
+/* Every attempt of a signed request first makes sure its credentials are
+ * still good (an access token about to expire is renewed). */
 static void
 request_send (GTask *task)
+{
+  CdClient *self = g_task_get_source_object (task);
+  Request *req = g_task_get_task_data (task);
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  /* ID-Key keys need no preparing: sent at once, as they always were. */
+  if ((req->flags & CD_REQUEST_SIGNED) == 0 ||
+      cd_auth_get_kind (self->auth) == CD_AUTH_KIND_IDKEY)
+    {
+      request_send_prepared (task);
+      return;
+    }
+
+  _cd_client_prepare_auth_async (self, NULL, g_task_get_cancellable (task),
+                                 request_prepared_cb, g_object_ref (task));
+}
+
+static void
+request_send_prepared (GTask *task)
 {
   CdClient *self = g_task_get_source_object (task);
   Request *req = g_task_get_task_data (task);
@@ -271,9 +372,12 @@ request_send (GTask *task)
     return;
 
   /* A fresh timestamp, hence fresh signatures, for every attempt. */
+  cd_secret_clear (&req->authorization);
   if (req->flags & CD_REQUEST_SIGNED)
-    url = cd_idkey_context_build_url (self->context, self->host, req->method, req->route,
-                                      cd_idkey_context_now (self->context));
+    {
+      url = cd_auth_build_url (self->auth, self->host, req->method, req->route);
+      req->authorization = cd_auth_dup_authorization (self->auth);
+    }
   else
     url = g_strconcat (self->host, req->route, NULL);
 
@@ -295,6 +399,8 @@ request_send (GTask *task)
   soup_message_add_flags (req->message, SOUP_MESSAGE_NO_REDIRECT);
   headers = soup_message_get_request_headers (req->message);
   soup_message_headers_replace (headers, "Accept", "application/json");
+  if (req->authorization != NULL)
+    soup_message_headers_replace (headers, "Authorization", req->authorization);
   if (req->body != NULL)
     soup_message_set_request_body_from_bytes (req->message, "application/json", req->body);
 
@@ -378,6 +484,14 @@ _cd_client_adopt_server_time (CdClient  *self,
                               GError   **error)
 {
   gint64 skew;
+
+  if (self->context == NULL)
+    {
+      g_set_error_literal (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_TIMESTAMP,
+                           _("Brightspace rejected the time of the request. Check that the "
+                             "date and time of this computer are set automatically."));
+      return FALSE;
+    }
 
   if (!cd_idkey_skew_from_server_time (server_time, g_get_real_time () / G_USEC_PER_SEC, &skew))
     {

@@ -5,7 +5,10 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "cd-client-private.h"
+#include "cd-oauth.h"
 #include "cd-validate.h"
 
 /* Defaults for idempotent GETs: four tries spread over about four seconds
@@ -236,6 +239,108 @@ cd_client_get_context (CdClient *self)
   return self->context;
 }
 
+CdAuth *
+cd_client_get_auth (CdClient *self)
+{
+  g_return_val_if_fail (CD_IS_CLIENT (self), NULL);
+
+  return self->auth;
+}
+
+char *
+cd_client_dup_authorization (CdClient *self)
+{
+  g_return_val_if_fail (CD_IS_CLIENT (self), NULL);
+
+  return cd_auth_dup_authorization (self->auth);
+}
+
+static void
+prepare_auth_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!cd_auth_prepare_finish (CD_AUTH (object), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+_cd_client_prepare_auth_async (CdClient            *self,
+                               const char          *rejected,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, _cd_client_prepare_auth_async);
+  /* The token endpoint is trusted exactly as the site is. */
+  cd_auth_prepare_async (self->auth, soup_session_get_tls_database (self->session), rejected,
+                         cancellable, prepare_auth_cb, task);
+}
+
+gboolean
+_cd_client_prepare_auth_finish (CdClient      *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* A 401 on a bearer token means it was refused (expired or revoked) after
+ * a renewal was tried; a 403, that the token lacks the route's scope or
+ * the user a permission: only the scope can be named for sure. */
+gboolean
+_cd_client_auth_error (CdClient    *self,
+                       const char  *method,
+                       const char  *route,
+                       guint        status,
+                       GBytes      *body,
+                       GError     **error)
+{
+  g_autofree char *path = NULL;
+  const char *scope;
+
+  if (cd_auth_get_kind (self->auth) != CD_AUTH_KIND_OAUTH)
+    return FALSE;
+
+  if (status == SOUP_STATUS_UNAUTHORIZED)
+    {
+      g_set_error_literal (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_TOKEN_EXPIRED,
+                           _("Brightspace no longer accepts this sign-in. Sign in again."));
+      return TRUE;
+    }
+
+  if (status != SOUP_STATUS_FORBIDDEN)
+    return FALSE;
+
+  path = g_strndup (route, strcspn (route, "?#"));
+  scope = cd_oauth_scope_for_route (method, path);
+  if (scope == NULL)
+    return FALSE;
+
+  if (!cd_oauth_scope_granted (CD_OAUTH (self->auth), scope))
+    g_set_error (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_FORBIDDEN,
+                 /* Translators: an OAuth scope such as import:job:create, then a path. */
+                 _("The sign-in lacks the OAuth scope “%s” needed for “%s”. Ask your "
+                   "Brightspace administrator to add it to the app’s registration, then "
+                   "sign in again."), scope, path);
+  else
+    g_set_error (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_FORBIDDEN,
+                 /* Translators: a path, then an OAuth scope such as import:job:create. */
+                 _("Brightspace refused “%s”. Either your role lacks the Brightspace "
+                   "permission for it, or the app’s registration lacks the OAuth scope "
+                   "“%s”: ask your Brightspace administrator."), path, scope);
+  return TRUE;
+}
+
 SoupSession *
 cd_client_get_session (CdClient *self)
 {
@@ -257,8 +362,7 @@ cd_client_build_url (CdClient   *self,
 
   route = _cd_client_expand_known (self, path_and_query);
 
-  return cd_idkey_context_build_url (self->context, self->host, method, route,
-                                     cd_idkey_context_now (self->context));
+  return cd_auth_build_url (self->auth, self->host, method, route);
 }
 
 gboolean
@@ -283,23 +387,38 @@ cd_client_check_response (CdClient     *self,
 /* GObject */
 
 CdClient *
-cd_client_new (const char      *host_url,
-               CdIdKeyContext  *context,
-               GError         **error)
+cd_client_new_with_auth (const char  *host_url,
+                         CdAuth      *auth,
+                         GError     **error)
 {
   g_autofree char *base = NULL;
   CdClient *self;
 
-  g_return_val_if_fail (context != NULL, NULL);
+  g_return_val_if_fail (CD_IS_AUTH (auth), NULL);
 
   base = _cd_client_normalize_host (host_url, error);
   if (base == NULL)
     return NULL;
 
   self = g_object_new (CD_TYPE_CLIENT, "host", base, NULL);
-  self->context = cd_idkey_context_copy (context);
+  self->auth = g_object_ref (auth);
+  if (CD_IS_IDKEY_AUTH (auth))
+    self->context = cd_idkey_auth_get_context (CD_IDKEY_AUTH (auth));
 
   return self;
+}
+
+CdClient *
+cd_client_new (const char      *host_url,
+               CdIdKeyContext  *context,
+               GError         **error)
+{
+  g_autoptr(CdIdKeyAuth) auth = NULL;
+
+  g_return_val_if_fail (context != NULL, NULL);
+
+  auth = cd_idkey_auth_new (context);
+  return cd_client_new_with_auth (host_url, CD_AUTH (auth), error);
 }
 
 static void
@@ -319,7 +438,8 @@ cd_client_finalize (GObject *object)
   CdClient *self = CD_CLIENT (object);
 
   g_clear_object (&self->session);
-  g_clear_pointer (&self->context, cd_idkey_context_free);
+  self->context = NULL;
+  g_clear_object (&self->auth);
   g_clear_pointer (&self->host, g_free);
   g_clear_pointer (&self->le_version, g_free);
   g_clear_pointer (&self->lp_version, g_free);

@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "cd-auth.h"
 #include "cd-certificate.h"
 #include "cd-idkey.h"
 
@@ -55,6 +56,11 @@ G_DECLARE_FINAL_TYPE (CdClient, cd_client, CD, CLIENT, GObject)
  * @context: (transfer none): copied. */
 CdClient   *cd_client_new                    (const char      *host_url,
                                               CdIdKeyContext  *context,
+                                              GError         **error) G_GNUC_WARN_UNUSED_RESULT;
+/* A client whose requests @auth authorizes (an ID-Key signer or a
+ * CdOAuth); several clients may share one. */
+CdClient   *cd_client_new_with_auth          (const char      *host_url,
+                                              CdAuth          *auth,
                                               GError         **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean    cd_client_check_host             (const char      *host_url,
                                               GError         **error);
@@ -110,7 +116,13 @@ guint       cd_client_get_request_timeout    (CdClient        *self);
  * of this client's last answer asked for, e.g. with a
  * CD_CLIENT_ERROR_RATE_LIMITED or _SERVER error; 0 when it had none. */
 guint       cd_client_get_retry_after        (CdClient        *self);
+/* (nullable): NULL unless the client signs with ID-Key. */
 CdIdKeyContext *cd_client_get_context        (CdClient        *self);
+/* (transfer none) */
+CdAuth     *cd_client_get_auth               (CdClient        *self);
+/* The URL of @path_and_query, signed with ID-Key; the Authorization
+ * header (nullable, for OAuth) goes with it: cd_client_dup_authorization(). */
+char       *cd_client_dup_authorization      (CdClient        *self);
 char       *cd_client_build_url              (CdClient        *self,
                                               const char      *method,
                                               const char      *path_and_query);

@@ -35,7 +35,18 @@ cd_credentials_get_schema (void)
 static const char *
 kind_name (CdCredentialKind kind)
 {
-  return kind == CD_CREDENTIAL_APP_KEY ? "app-key" : "user-key";
+  switch (kind)
+    {
+    case CD_CREDENTIAL_APP_KEY:
+      return "app-key";
+    case CD_CREDENTIAL_CLIENT_SECRET:
+      return "client-secret";
+    case CD_CREDENTIAL_REFRESH_TOKEN:
+      return "refresh-token";
+    case CD_CREDENTIAL_USER_KEY:
+    default:
+      return "user-key";
+    }
 }
 
 /* Borrowed values: libsecret copies what it keeps. */
@@ -68,6 +79,10 @@ make_label (CdCredentialKind  kind,
   /* What Passwords and Keys (Seahorse) lists. */
   if (kind == CD_CREDENTIAL_APP_KEY)
     return g_strdup_printf (_("Coursedrop app key for %s"), shown);
+  if (kind == CD_CREDENTIAL_CLIENT_SECRET)
+    return g_strdup_printf (_("Coursedrop OAuth client secret for %s"), shown);
+  if (kind == CD_CREDENTIAL_REFRESH_TOKEN)
+    return g_strdup_printf (_("Coursedrop sign-in (OAuth refresh token) for %s"), shown);
 
   /* Translators: a user ID, then a Brightspace host name. */
   return g_strdup_printf (_("Coursedrop user key of %s for %s"), user_id, shown);
@@ -93,7 +108,8 @@ check_arguments (CdCredentialKind  kind,
                  const char       *user_id)
 {
   return host != NULL && *host != '\0' &&
-         (kind == CD_CREDENTIAL_APP_KEY || kind == CD_CREDENTIAL_USER_KEY);
+         (kind == CD_CREDENTIAL_APP_KEY || kind == CD_CREDENTIAL_USER_KEY ||
+          kind == CD_CREDENTIAL_CLIENT_SECRET || kind == CD_CREDENTIAL_REFRESH_TOKEN);
 }
 
 /* --- store ------------------------------------------------------------------ */
@@ -128,7 +144,7 @@ cd_credentials_store_async (CdCredentialKind     kind,
 
   g_return_if_fail (check_arguments (kind, host, app_id, user_id));
   g_return_if_fail (app_id != NULL);
-  g_return_if_fail (kind == CD_CREDENTIAL_APP_KEY || user_id != NULL);
+  g_return_if_fail (kind != CD_CREDENTIAL_USER_KEY || user_id != NULL);
   g_return_if_fail (secret != NULL && *secret != '\0');
 
   task = g_task_new (NULL, cancellable, callback, user_data);
@@ -164,7 +180,7 @@ cd_credentials_store (CdCredentialKind   kind,
 
   g_return_val_if_fail (check_arguments (kind, host, app_id, user_id), FALSE);
   g_return_val_if_fail (app_id != NULL, FALSE);
-  g_return_val_if_fail (kind == CD_CREDENTIAL_APP_KEY || user_id != NULL, FALSE);
+  g_return_val_if_fail (kind != CD_CREDENTIAL_USER_KEY || user_id != NULL, FALSE);
   g_return_val_if_fail (secret != NULL && *secret != '\0', FALSE);
 
   attributes = make_attributes (kind, host, app_id, user_id);

@@ -23,18 +23,21 @@ GQuark cd_credentials_error_quark (void);
 typedef enum {
   CD_CREDENTIAL_APP_KEY,
   CD_CREDENTIAL_USER_KEY,
+  CD_CREDENTIAL_CLIENT_SECRET,  /* OAuth 2.0: @app_id is the client ID */
+  CD_CREDENTIAL_REFRESH_TOKEN,  /* OAuth 2.0: @app_id is the client ID */
 } CdCredentialKind;
 
 /* Named APP_ID, with the string attributes "host" (the normalized
- * Brightspace address, "https://school.brightspace.com"), "app-id",
- * "user-id" (user keys only) and "kind" ("app-key" or "user-key"). */
+ * Brightspace address, "https://school.brightspace.com"), "app-id" (or
+ * OAuth client ID), "user-id" (user keys only) and "kind" ("app-key",
+ * "user-key", "client-secret" or "refresh-token"). */
 const SecretSchema *cd_credentials_get_schema   (void) G_GNUC_CONST;
 
 /* Only the secret_password_* API is used: inside Flatpak it goes through
  * the Secret portal without any --talk-name (gnome-conventions.md §6).
  *
- * @user_id is required for CD_CREDENTIAL_USER_KEY and ignored for
- * CD_CREDENTIAL_APP_KEY.  Store replaces an item with the same attributes. */
+ * @user_id is required for CD_CREDENTIAL_USER_KEY and ignored for the
+ * other kinds.  Store replaces an item with the same attributes. */
 void      cd_credentials_store_async    (CdCredentialKind      kind,
                                          const char           *host,
                                          const char           *app_id,

@@ -46,6 +46,8 @@ struct _CdSignIn
   GSource           *cancel_source;    /* (nullable) */
   SoupServerMessage *callback;         /* (nullable): paused until answered */
   CdAccount         *candidate;        /* (nullable): being verified */
+  CdAccount         *oauth_account;    /* (nullable): an OAuth 2.0 sign-in */
+  char              *redirect_uri;     /* (nullable): OAuth, as registered */
   GCancellable      *verify_cancellable;
 };
 
@@ -243,6 +245,21 @@ handle_callback (CdSignIn *self)
   SoupServerMessage *msg;
 
   self->state = STATE_VERIFYING;
+
+  if (self->oauth_account != NULL)
+    {
+      g_autofree char *redirected = g_strconcat (self->redirect_uri, "?",
+                                                 query != NULL ? query : "", NULL);
+
+      g_debug ("Sign-in: OAuth callback received; trading the code");
+      self->candidate = g_object_ref (self->oauth_account);
+      cd_account_set_ca_file (self->candidate, self->ca_file);
+      cd_account_set_pinned_certificate (self->candidate, self->pin, NULL);
+      self->verify_cancellable = g_cancellable_new ();
+      cd_account_complete_sign_in_async (self->candidate, redirected, self->verify_cancellable,
+                                         verify_cb, g_object_ref (self));
+      return;
+    }
 
   if (!cd_idkey_parse_callback (query != NULL ? query : "", &user_id, &user_key, &error))
     {
@@ -596,6 +613,50 @@ cd_signin_start_for_account (CdSignIn    *self,
                           callback_url, error);
 }
 
+char *
+cd_signin_start_oauth (CdSignIn   *self,
+                       CdAccount  *account,
+                       GError    **error)
+{
+  g_autoptr(GUri) uri = NULL;
+  CdOAuth *oauth;
+  const char *redirect;
+  char *url;
+  guint16 port = 0;
+
+  g_return_val_if_fail (CD_IS_SIGNIN (self), NULL);
+  g_return_val_if_fail (self->state == STATE_NEW, NULL);
+  g_return_val_if_fail (CD_IS_ACCOUNT (account), NULL);
+
+  if (!(oauth = cd_account_get_oauth (account)))
+    {
+      g_set_error_literal (error, CD_ACCOUNT_ERROR, CD_ACCOUNT_ERROR_NO_APP,
+                           _("This account does not sign in with OAuth 2.0."));
+      return NULL;
+    }
+
+  redirect = cd_oauth_get_redirect_uri (oauth);
+  if (!cd_signin_check_callback_url (redirect, &port, error))
+    return NULL;
+  if (!(url = cd_oauth_begin_sign_in (oauth, error)))
+    return NULL;
+  if (!listen_loopback (self, port, error))
+    {
+      g_free (url);
+      return NULL;
+    }
+
+  uri = g_uri_parse (redirect, G_URI_FLAGS_ENCODED, NULL);
+  self->path = g_strdup (g_uri_get_path (uri));
+  self->host = g_strdup (cd_account_get_host (account));
+  self->redirect_uri = g_strdup (redirect);
+  self->oauth_account = g_object_ref (account);
+  self->state = STATE_WAITING;
+
+  g_debug ("Sign-in: waiting on 127.0.0.1:%u for %s (OAuth)", port, self->path);
+  return url;
+}
+
 void
 cd_signin_stop (CdSignIn *self)
 {
@@ -678,6 +739,8 @@ cd_signin_finalize (GObject *object)
   g_clear_pointer (&self->ca_file, g_free);
   g_clear_pointer (&self->pin, g_free);
   g_clear_object (&self->candidate);
+  g_clear_object (&self->oauth_account);
+  g_clear_pointer (&self->redirect_uri, g_free);
   g_clear_object (&self->verify_cancellable);
 
   G_OBJECT_CLASS (cd_signin_parent_class)->finalize (object);

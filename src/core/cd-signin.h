@@ -63,6 +63,16 @@ char       *cd_signin_start_for_account      (CdSignIn     *self,
                                               const char   *callback_url,
                                               GError      **error);
 
+/* OAuth 2.0 with a loopback redirect URI (http://127.0.0.1:PORT/PATH or
+ * localhost, see cd_signin_check_callback_url()) on @account, made with
+ * cd_account_new_oauth(): listens there and returns (transfer full) the
+ * authorization address to open (cd_oauth_begin_sign_in()).  The wait
+ * then trades the code (state checked, PKCE) and verifies the tokens with
+ * whoami; it returns @account itself, signed in.  Once per object. */
+char       *cd_signin_start_oauth            (CdSignIn     *self,
+                                              CdAccount    *account,
+                                              GError      **error);
+
 /* Waits for Brightspace to send the browser to the callback, reads the
  * user ID and key from it (nothing else arriving there counts: other paths
  * get 404, later callbacks 409/410), checks them with whoami, and answers

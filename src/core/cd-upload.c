@@ -16,6 +16,7 @@
 
 #include "cd-certificate-private.h"
 #include "cd-chain-input-stream.h"
+#include "cd-secret.h"
 #include "cd-upload-private.h"
 
 #define PROGRESS_INTERVAL_MS 100
@@ -26,6 +27,7 @@ typedef struct
 {
   /* Set before the worker starts, then read-only. */
   char                 *url;              /* (owned) */
+  char                 *authorization;    /* (owned) (nullable): wiped */
   GFile                *file;             /* (owned) */
   char                 *filename;         /* (owned) */
   GTlsDatabase         *tls_database;     /* (owned) (nullable) */
@@ -80,6 +82,7 @@ upload_free (Upload *upload)
     upload->progress_destroy (upload->progress_data);
 
   g_clear_pointer (&upload->url, g_free);
+  g_clear_pointer (&upload->authorization, cd_secret_free);
   g_clear_object (&upload->file);
   g_clear_pointer (&upload->filename, g_free);
   g_clear_object (&upload->tls_database);
@@ -306,6 +309,9 @@ upload_thread (GTask        *task,
 
   soup_message_headers_replace (soup_message_get_request_headers (message),
                                 "Accept", "application/json");
+  if (upload->authorization != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (message),
+                                  "Authorization", upload->authorization);
   /* No "Expect: 100-continue": libsoup 3.2's synchronous send never returns
    * when the server refuses before the body (seen with a 403), and the
    * server's early answer reaches us without it. */
@@ -487,6 +493,24 @@ cd_upload_file_with_timeout_async (const char           *url,
                                    GAsyncReadyCallback   callback,
                                    gpointer              user_data)
 {
+  cd_upload_file_full_async (url, NULL, file, filename, tls_database, timeout_ms, progress,
+                             progress_data, progress_destroy, cancellable, callback, user_data);
+}
+
+void
+cd_upload_file_full_async (const char           *url,
+                           const char           *authorization,
+                           GFile                *file,
+                                   const char           *filename,
+                                   GTlsDatabase         *tls_database,
+                                   guint                 timeout_ms,
+                                   CdUploadProgressFunc  progress,
+                                   gpointer              progress_data,
+                                   GDestroyNotify        progress_destroy,
+                                   GCancellable         *cancellable,
+                                   GAsyncReadyCallback   callback,
+                                   gpointer              user_data)
+{
   g_autoptr(GTask) outer = NULL;
   g_autoptr(GTask) worker = NULL;
   Upload *upload;
@@ -506,6 +530,7 @@ cd_upload_file_with_timeout_async (const char           *url,
   upload = g_new0 (Upload, 1);
   g_mutex_init (&upload->lock);
   upload->url = g_strdup (url);
+  upload->authorization = cd_secret_dup (authorization);
   upload->file = g_object_ref (file);
   upload->filename = g_strdup (filename);
   upload->tls_database = tls_database != NULL ? g_object_ref (tls_database) : NULL;

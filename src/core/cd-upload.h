@@ -81,6 +81,20 @@ void              cd_upload_file_with_timeout_async (const char           *url,
                                                      GCancellable         *cancellable,
                                                      GAsyncReadyCallback   callback,
                                                      gpointer              user_data);
+/* The same with an Authorization header (nullable; an OAuth bearer token,
+ * sent with the POST and wiped afterwards). */
+void              cd_upload_file_full_async         (const char           *url,
+                                                     const char           *authorization,
+                                                     GFile                *file,
+                                                     const char           *filename,
+                                                     GTlsDatabase         *tls_database,
+                                                     guint                 timeout_ms,
+                                                     CdUploadProgressFunc  progress,
+                                                     gpointer              progress_data,
+                                                     GDestroyNotify        progress_destroy,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
 /* After a failed upload: whether the whole body had been written, so the
  * server may have acted on it although no answer came. */
 gboolean          cd_upload_file_body_was_sent      (GAsyncResult          *result);

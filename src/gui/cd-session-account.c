@@ -158,7 +158,9 @@ use_account (CdSession    *self,
   if (!apply_tls (self, account))
     return;
 
-  if (!cd_account_has_app (account) || !cd_account_require_user (account, NULL))
+  /* An OAuth account has no ID-Key app: signed in is its token's word. */
+  if ((cd_account_get_kind (account) == CD_AUTH_KIND_IDKEY && !cd_account_has_app (account)) ||
+      !cd_account_require_user (account, NULL))
     {
       /* Signed out: the account window offers to sign in. */
       _cd_session_set_account (self, account);

@@ -98,6 +98,17 @@ _cd_sandbox_check_auth (CdSandbox         *self,
   gboolean valid;
   gint64 ts, now;
 
+  switch (_cd_sandbox_oauth_check (self, msg))
+    {
+    case CD_SANDBOX_AUTH_OK:
+      return TRUE;
+    case CD_SANDBOX_AUTH_REFUSED:
+      return FALSE;
+    case CD_SANDBOX_AUTH_NONE:
+    default:
+      break;
+    }
+
   x_a = query ? g_hash_table_lookup (query, "x_a") : NULL;
   x_b = query ? g_hash_table_lookup (query, "x_b") : NULL;
   x_c = query ? g_hash_table_lookup (query, "x_c") : NULL;
@@ -487,6 +498,9 @@ server_cb (SoupServer        *server,
   CdSandbox *self = user_data;
   g_autoptr(CdSandboxFaultEntry) fault = NULL;
   CdSandboxRoute route;
+
+  if (_cd_sandbox_oauth_dispatch (self, msg, query))
+    return;
 
   _cd_sandbox_parse_route (msg, &route);
 

@@ -203,6 +203,20 @@ void         _cd_sandbox_handle_auth_allow  (CdSandbox         *self,
 void         _cd_sandbox_handle_expire      (CdSandbox         *self,
                                              SoupServerMessage *msg);
 
+/* cd-sandbox-oauth.c */
+typedef enum {
+  CD_SANDBOX_AUTH_NONE,     /* no bearer token: check ID-Key */
+  CD_SANDBOX_AUTH_OK,
+  CD_SANDBOX_AUTH_REFUSED,  /* answered (401 or 403) */
+} CdSandboxAuthResult;
+
+/* TRUE when @msg was an OAuth endpoint, now answered. */
+gboolean     _cd_sandbox_oauth_dispatch     (CdSandbox         *self,
+                                             SoupServerMessage *msg,
+                                             GHashTable        *query);
+CdSandboxAuthResult _cd_sandbox_oauth_check (CdSandbox         *self,
+                                             SoupServerMessage *msg);
+
 /* cd-sandbox-hostile.c */
 gboolean     _cd_sandbox_fault_is_hostile   (CdSandboxFault     kind);
 void         _cd_sandbox_hostile_reply      (CdSandbox         *self,

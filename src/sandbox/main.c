@@ -12,6 +12,7 @@
 
 #include "cd-sandbox.h"
 #include "cd-sandbox-orgunits.h"
+#include "cd-sandbox-oauth.h"
 
 #define EXIT_USAGE 2
 
@@ -45,6 +46,10 @@ typedef struct
   int      max_imports;
   int      rate_limit;
   int      drop_create_answers;
+  char    *oauth;
+  char    *oauth_scope;
+  gboolean oauth_only;
+  int      token_life;
 } Options;
 
 static void
@@ -65,6 +70,8 @@ options_clear (Options *o)
   g_strfreev (o->templates);
   g_strfreev (o->semesters);
   g_free (o->drop_titles);
+  g_free (o->oauth);
+  g_free (o->oauth_scope);
 }
 
 static gboolean
@@ -163,6 +170,12 @@ configure (CdSandbox  *sandbox,
   cd_sandbox_set_auto_approve (sandbox, o->auto_approve);
   cd_sandbox_set_expire_after (sandbox, (guint) o->expire_after);
 
+  if (o->oauth != NULL && !cd_sandbox_set_oauth_client (sandbox, o->oauth, error))
+    return FALSE;
+  cd_sandbox_set_oauth_scope (sandbox, o->oauth_scope);
+  cd_sandbox_set_oauth_only (sandbox, o->oauth_only);
+  cd_sandbox_set_token_life (sandbox, (guint) MAX (o->token_life, 0));
+
   for (guint i = 0; o->offerings && o->offerings[i]; i++)
     if (!cd_sandbox_add_offering (sandbox, o->offerings[i], error))
       return FALSE;
@@ -232,6 +245,11 @@ print_banner (CdSandbox *sandbox,
     printf (_("Sign-in: approved without asking\n"));
   if (o->expire_after > 0)
     printf (_("User key expires after %d signed requests\n"), o->expire_after);
+  /* Demo credentials of a local test server, like the keys above. */
+  if (o->oauth != NULL)
+    printf (_("OAuth client: %s\n"), o->oauth);
+  if (o->oauth_only)
+    printf (_("ID-Key: refused (OAuth only)\n"));
 
   fflush (stdout);
 }
@@ -299,6 +317,14 @@ main (int   argc,
     { "drop-create-answer", 0, 0, G_OPTION_ARG_INT, &o.drop_create_answers,
       N_("Create the next N course offerings but close the connection instead of answering"),
       N_("N") },
+    { "oauth", 0, 0, G_OPTION_ARG_STRING, &o.oauth,
+      N_("Register an OAuth 2.0 client"), N_("CLIENT_ID:CLIENT_SECRET:REDIRECT_URI") },
+    { "oauth-scope", 0, 0, G_OPTION_ARG_STRING, &o.oauth_scope,
+      N_("The scopes registered for the OAuth client"), N_("SCOPES") },
+    { "oauth-only", 0, 0, G_OPTION_ARG_NONE, &o.oauth_only,
+      N_("Refuse ID-Key signed requests"), NULL },
+    { "token-life", 0, 0, G_OPTION_ARG_INT, &o.token_life,
+      N_("Lifetime of OAuth access tokens (default 3600)"), N_("SECONDS") },
     G_OPTION_ENTRY_NULL
   };
   g_autoptr(GOptionContext) context = NULL;
