@@ -16,6 +16,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cd-chain-input-stream.h"
+#include "cd-digest.h"
 
 struct _CdChainInputStream
 {
@@ -26,6 +27,8 @@ struct _CdChainInputStream
   goffset       expected;  /* -1: any length */
   goffset       remaining; /* of the expected child */
   gboolean      changed;
+  CdDigest     *digest;    /* (owned) (nullable): of the expected child, as it is read */
+  char         *sha256;    /* (owned) (nullable): its result, once read to the end */
 };
 
 G_DEFINE_FINAL_TYPE (CdChainInputStream, cd_chain_input_stream, G_TYPE_INPUT_STREAM)
@@ -67,6 +70,9 @@ cd_chain_input_stream_read (GInputStream  *stream,
             return -1;
           if (n_read > 0)
             return chain_changed (self, error);
+          if (self->digest != NULL)
+            self->sha256 = cd_digest_finish_hex (self->digest);
+          g_clear_pointer (&self->digest, cd_digest_free);
           self->current++;
           continue;
         }
@@ -77,7 +83,12 @@ cd_chain_input_stream_read (GInputStream  *stream,
       n_read = g_input_stream_read (child, buffer, count, cancellable, error);
 
       if (n_read > 0 && sized)
-        self->remaining -= n_read;
+        {
+          self->remaining -= n_read;
+          /* Hashed from the very bytes that are sent: no second read. */
+          if (self->digest != NULL)
+            cd_digest_update (self->digest, buffer, (gsize) n_read);
+        }
       if (n_read != 0)
         return n_read;  /* data, or -1 with @error set */
 
@@ -115,6 +126,8 @@ cd_chain_input_stream_finalize (GObject *object)
   CdChainInputStream *self = (CdChainInputStream *)object;
 
   g_clear_pointer (&self->children, g_ptr_array_unref);
+  g_clear_pointer (&self->digest, cd_digest_free);
+  g_clear_pointer (&self->sha256, g_free);
 
   G_OBJECT_CLASS (cd_chain_input_stream_parent_class)->finalize (object);
 }
@@ -150,6 +163,25 @@ cd_chain_input_stream_expect_length (CdChainInputStream *self,
   self->expected_index = index;
   self->expected = length;
   self->remaining = length;
+}
+
+void
+cd_chain_input_stream_compute_digest (CdChainInputStream *self)
+{
+  g_return_if_fail (CD_IS_CHAIN_INPUT_STREAM (self));
+  g_return_if_fail (self->expected >= 0);
+  g_return_if_fail (self->remaining == self->expected);
+
+  if (self->digest == NULL)
+    self->digest = cd_digest_new ();
+}
+
+const char *
+cd_chain_input_stream_get_digest (CdChainInputStream *self)
+{
+  g_return_val_if_fail (CD_IS_CHAIN_INPUT_STREAM (self), NULL);
+
+  return self->sha256;
 }
 
 gboolean

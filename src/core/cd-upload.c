@@ -57,6 +57,7 @@ typedef struct
   SoupMessage          *message;          /* (unowned) */
   CdChainInputStream   *chain;            /* (owned) (nullable): the body being sent */
   GError               *reopen_error;     /* (owned) (nullable) */
+  char                 *sha256;           /* (owned) (nullable): of the package as sent */
 } Upload;
 
 void
@@ -87,6 +88,7 @@ upload_free (Upload *upload)
   g_clear_pointer (&upload->epilogue, g_bytes_unref);
   g_clear_pointer (&upload->content_type, g_free);
   g_clear_error (&upload->reopen_error);
+  g_clear_pointer (&upload->sha256, g_free);
   g_clear_object (&upload->chain);
   if (upload->outer_source != NULL)
     g_source_destroy (upload->outer_source);
@@ -147,6 +149,8 @@ upload_attach_body (Upload        *upload,
   /* The Content-Length promises the size measured before: a package that
    * shrinks or grows meanwhile must fail now, not stall the request. */
   cd_chain_input_stream_expect_length (CD_CHAIN_INPUT_STREAM (chain), 1, file_size);
+  /* The duplicate guard's digest, from the reads the upload makes anyway. */
+  cd_chain_input_stream_compute_digest (CD_CHAIN_INPUT_STREAM (chain));
   g_set_object (&upload->chain, CD_CHAIN_INPUT_STREAM (chain));
 
   g_mutex_lock (&upload->lock);
@@ -342,6 +346,8 @@ upload_thread (GTask        *task,
 
   g_signal_handlers_disconnect_by_data (message, upload);
   upload->message = NULL;
+  if (upload->chain != NULL)
+    upload->sha256 = g_strdup (cd_chain_input_stream_get_digest (upload->chain));
 
 out:
   /* The message completes when its body stream goes: in this context. */
@@ -430,6 +436,7 @@ upload_done_cb (GObject      *object,
   timed_out = upload->timed_out;
   g_mutex_unlock (&upload->lock);
   g_object_set_data (G_OBJECT (outer), "body-sent", GINT_TO_POINTER (upload_body_was_sent (upload)));
+  g_object_set_data_full (G_OBJECT (outer), "sha256", g_steal_pointer (&upload->sha256), g_free);
 
   response = g_task_propagate_pointer (G_TASK (result), &error);
 
@@ -562,4 +569,20 @@ cd_upload_file_body_was_sent (GAsyncResult *result)
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cd_upload_file_async, FALSE);
 
   return GPOINTER_TO_INT (g_object_get_data (G_OBJECT (result), "body-sent"));
+}
+
+/**
+ * cd_upload_file_get_sha256:
+ *
+ * Returns: (nullable): the SHA-256 (lower-case hex) of the file as it was
+ *   sent, computed from the upload's own reads; %NULL unless all of it was
+ *   read, e.g. after a failure on the way.
+ */
+const char *
+cd_upload_file_get_sha256 (GAsyncResult *result)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cd_upload_file_async, NULL);
+
+  return g_object_get_data (G_OBJECT (result), "sha256");
 }

@@ -108,7 +108,7 @@ hash_package (CdPackage *package)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  cd_package_check_async (package, NULL, store_result_cb, &result);
+  cd_package_hash_async (package, NULL, store_result_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (cd_package_check_finish (package, result, &error));
