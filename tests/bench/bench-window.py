@@ -9,8 +9,9 @@
 #     Coursedrop opened with a 1 MiB package on the command line;
 #   - from handing a 1 GiB package to the running Coursedrop (a second
 #     `coursedrop FILE`) to an enabled Import button, the offering ID typed
-#     as soon as its field appears; and the main loop's worst lateness
-#     meanwhile (COURSEDROP_MEASURE_LATENCY).
+#     as soon as its field appears; and how late the main loop answered
+#     meanwhile (probe-latency.py, from outside; COURSEDROP_MEASURE_LATENCY's
+#     figure includes start-up, when GTK builds the window).
 # It only reports: exit 0 when a target is missed, 1 when something fails.
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -32,6 +33,7 @@ from gi.repository import Atspi, GLib  # noqa: E402
 APP = os.environ['COURSEDROP_GUI']
 SANDBOX = os.environ['CD_SANDBOX']
 BARE = os.environ['CD_BARE_WINDOW']
+PROBE = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'probe-latency.py')
 ROUNDS = int(os.environ.get('BENCH_ROUNDS', '3'))
 BIG_SIZE = 1024 * 1024 * 1024
 
@@ -164,7 +166,8 @@ class Bench:
 
     def time_to_importable(self, package):
         """Seconds from handing @package over to an enabled Import button,
-        and the main loop's worst lateness printed on the way out."""
+        from its card appearing to that, the slowest answer of the main loop
+        meanwhile (ms), and the app's own lateness figure."""
         env = dict(self.env, COURSEDROP_MEASURE_LATENCY='1')
         stderr_path = os.path.join(self.tmp, 'importable.stderr')
         with open(stderr_path, 'w') as stderr:
@@ -173,23 +176,33 @@ class Bench:
             frame = wait_for(lambda: frame_titled('Coursedrop'), 30, 'the Coursedrop window')
             wait_for(lambda: find(frame, 'label', lambda n: n == 'Drop course packages here'),
                      15, 'the empty state', interval=0.05)
+            probe = subprocess.Popen([sys.executable, PROBE, 'Coursedrop'], env=self.env,
+                                     stdout=subprocess.PIPE, text=True)
+            if probe.stdout.readline().strip() != 'ready':
+                raise Failure('the latency probe did not start')
             started = time.monotonic()
             subprocess.run([APP, package], env=self.env, timeout=30, check=True,
                            capture_output=True)
+            # Each look walks the window's tree, a few hundred calls the app's
+            # main loop answers: not too often, or the probe measures those.
             field = wait_for(lambda: find(frame, 'text', lambda n: n == 'Course offering ID'),
-                             15, 'the Course offering ID field')
-            card = time.monotonic() - started
+                             15, 'the Course offering ID field', interval=0.05)
+            card = time.monotonic()
             if not safe(lambda: Atspi.EditableText.set_text_contents(field, '6606'), False):
                 raise Failure('could not type the offering ID')
             wait_for(lambda: (b := find(frame, 'push button',
                                         lambda n: 'Import' in n and 'Again' not in n))
-                     and sensitive(b), 30, 'the Import button to become sensitive')
-            importable = time.monotonic() - started
+                     and sensitive(b), 30, 'the Import button to become sensitive', interval=0.05)
+            importable = time.monotonic()
+            card = importable - card
+            importable -= started
+            probe.terminate()
+            worst = int(probe.communicate(timeout=10)[0].strip() or -1)
         finally:
             stop(process)
         with open(stderr_path) as f:
             lines = [line.strip() for line in f if 'main loop worst lateness' in line]
-        return importable, card, lines[-1] if lines else 'no lateness figure'
+        return importable, card, worst, lines[-1] if lines else 'no lateness figure'
 
 
 def make_zip(path, size):
@@ -220,19 +233,21 @@ def main():
         make_big(big)
         bench.start_sandbox()
 
-        bare, plain, with_package, importable, card = [], [], [], [], []
+        bare, plain, with_package, importable, card, probed = [], [], [], [], [], []
         lateness = []
         for round_ in range(1, ROUNDS + 1):
             bare.append(bench.time_to_window([BARE], 'Bare'))
             plain.append(bench.time_to_window([APP], 'Coursedrop'))
             with_package.append(bench.time_to_window([APP, small], 'Coursedrop'))
-            i, c, late = bench.time_to_importable(big)
+            i, c, p, late = bench.time_to_importable(big)
             importable.append(i)
             card.append(c)
+            probed.append(p)
             lateness.append(late)
             log(f'round {round_}: bare {bare[-1]:.3f} s, coursedrop {plain[-1]:.3f} s, '
                 f'with a 1 MiB package {with_package[-1]:.3f} s; 1 GiB package importable '
-                f'after {importable[-1]:.3f} s (card after {card[-1]:.3f} s); {late}')
+                f'after {importable[-1]:.3f} s ({card[-1]:.3f} s from its card), main loop '
+                f'answered within {probed[-1]} ms; {late}')
 
         best_bare = min(bare)
         log('')
@@ -241,8 +256,9 @@ def main():
                              ('coursedrop with a 1 MiB package', with_package)):
             log(f'{label:40} {min(times):8.3f} {min(times) / best_bare:8.2f}')
         log(f'{"1 GiB package added → Import enabled":40} {min(importable):8.3f}')
-        log(f'(best of {ROUNDS}; the last includes the second instance handing the file over '
-            f'and the 400 ms pause before the offering is looked up)')
+        log(f'{"  of which from its card appearing":40} {min(card):8.3f}')
+        log(f'(best of {ROUNDS}; the last two include the 400 ms pause before the offering is '
+            f'looked up, the first also the second `coursedrop FILE` handing the file over)')
         log('')
         for label, times in (('coursedrop', plain), ('with a package', with_package)):
             ratio = min(times) / best_bare
@@ -250,7 +266,10 @@ def main():
                 f'({verdict(ratio <= START_RATIO_TARGET)})')
         log(f'target: 1 GiB package importable < {IMPORTABLE_TARGET} s: {min(importable):.3f} s '
             f'({verdict(min(importable) < IMPORTABLE_TARGET)})')
-        log(f'lateness (worst run): {max(lateness)} (target < {LATENESS_TARGET_MS} ms)')
+        log(f'target: main loop answers within {LATENESS_TARGET_MS} ms while a 1 GiB package is '
+            f'added: {min(probed)} ms best run, {max(probed)} ms worst '
+            f'({verdict(min(probed) < LATENESS_TARGET_MS)})')
+        log(f'app\'s own figure, start-up included (worst run): {max(lateness)}')
         return 0
     except Failure as error:
         log(f'bench-window: {error}')
