@@ -35,6 +35,8 @@ struct _CdChainInputStream
   gboolean      changed;
   CdDigest     *digest;    /* (owned) (nullable): of the expected child, as it is read */
   char         *sha256;    /* (owned) (nullable): its result, once read to the end */
+  CdDigest     *quick;     /* (owned) (nullable): its quick key's spans, as they are read */
+  char         *quick_key; /* (owned) (nullable): the result, once read to the end */
   guint8       *block;     /* (owned) (nullable): read ahead from the expected child */
   gsize         block_at;  /* the next byte to hand out */
   gsize         block_len; /* the bytes in @block */
@@ -50,6 +52,28 @@ chain_changed (CdChainInputStream  *self,
   g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                        _("The file changed while it was being read."));
   return -1;
+}
+
+/* Feeds the block just read, from @offset in the child, to the digests. */
+static void
+digest_block (CdChainInputStream *self,
+              gint64              offset)
+{
+  gint64 end = offset + (gint64) self->block_len;
+  gint64 head_end, tail_start;
+
+  cd_digest_update (self->digest, self->block, self->block_len);
+
+  /* The quick key's spans, in order: what the guard compares. */
+  cd_digest_quick_spans (self->expected, &head_end, &tail_start);
+  if (offset < head_end)
+    cd_digest_update (self->quick, self->block, (gsize) (MIN (end, head_end) - offset));
+  if (end > tail_start)
+    {
+      gint64 from = MAX (offset, tail_start);
+
+      cd_digest_update (self->quick, self->block + (from - offset), (gsize) (end - from));
+    }
 }
 
 /* The expected child, in blocks.  Returns 0 once it ended exactly at its
@@ -77,8 +101,12 @@ read_sized (CdChainInputStream  *self,
           if (n_read > 0)
             return chain_changed (self, error);
           if (self->digest != NULL)
-            self->sha256 = cd_digest_finish_hex (self->digest);
+            {
+              self->sha256 = cd_digest_finish_hex (self->digest);
+              self->quick_key = cd_digest_finish_quick_key (self->quick, self->expected);
+            }
           g_clear_pointer (&self->digest, cd_digest_free);
+          g_clear_pointer (&self->quick, cd_digest_free);
           g_clear_pointer (&self->block, g_free);
           return 0;
         }
@@ -98,7 +126,7 @@ read_sized (CdChainInputStream  *self,
       self->block_len = (gsize) n_read;
       /* Hashed from the very bytes that are sent: no second read. */
       if (self->digest != NULL)
-        cd_digest_update (self->digest, self->block, self->block_len);
+        digest_block (self, self->expected - self->remaining - n_read);
     }
 
   count = MIN (count, self->block_len - self->block_at);
@@ -165,6 +193,8 @@ cd_chain_input_stream_finalize (GObject *object)
   g_clear_pointer (&self->children, g_ptr_array_unref);
   g_clear_pointer (&self->digest, cd_digest_free);
   g_clear_pointer (&self->sha256, g_free);
+  g_clear_pointer (&self->quick, cd_digest_free);
+  g_clear_pointer (&self->quick_key, g_free);
   g_clear_pointer (&self->block, g_free);
 
   G_OBJECT_CLASS (cd_chain_input_stream_parent_class)->finalize (object);
@@ -212,6 +242,8 @@ cd_chain_input_stream_compute_digest (CdChainInputStream *self)
 
   if (self->digest == NULL)
     self->digest = cd_digest_new ();
+  if (self->quick == NULL)
+    self->quick = cd_digest_new ();
 }
 
 const char *
@@ -220,6 +252,14 @@ cd_chain_input_stream_get_digest (CdChainInputStream *self)
   g_return_val_if_fail (CD_IS_CHAIN_INPUT_STREAM (self), NULL);
 
   return self->sha256;
+}
+
+const char *
+cd_chain_input_stream_get_quick_key (CdChainInputStream *self)
+{
+  g_return_val_if_fail (CD_IS_CHAIN_INPUT_STREAM (self), NULL);
+
+  return self->quick_key;
 }
 
 gboolean

@@ -160,6 +160,8 @@ start_import_uploaded_cb (GObject      *object,
   /* For the job's record: the digest of what was sent, even if no answer came. */
   g_object_set_data_full (G_OBJECT (task), "sha256",
                           g_strdup (cd_upload_file_get_sha256 (result)), g_free);
+  g_object_set_data_full (G_OBJECT (task), "quick-key",
+                          g_strdup (cd_upload_file_get_quick_key (result)), g_free);
   if (!(response = cd_upload_file_finish (result, &error)))
     {
       g_task_return_error (task, upload_error (self, start, result, g_steal_pointer (&error)));
@@ -322,6 +324,16 @@ cd_client_start_import_get_sha256 (GAsyncResult *result)
                         NULL);
 
   return g_object_get_data (G_OBJECT (result), "sha256");
+}
+
+const char *
+cd_client_start_import_get_quick_key (GAsyncResult *result)
+{
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cd_client_start_import_async,
+                        NULL);
+
+  return g_object_get_data (G_OBJECT (result), "quick-key");
 }
 
 /* Job status */

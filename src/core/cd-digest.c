@@ -149,6 +149,25 @@ cd_digest_stream (GInputStream  *stream,
   return cd_digest_finish_hex (digest);
 }
 
+void
+cd_digest_quick_spans (gint64  size,
+                       gint64 *head_end,
+                       gint64 *tail_start)
+{
+  /* The spans never overlap: a file of up to 2 MiB is hashed whole. */
+  *head_end = MIN (size, CD_DIGEST_QUICK_SPAN);
+  *tail_start = MAX (*head_end, size - CD_DIGEST_QUICK_SPAN);
+}
+
+char *
+cd_digest_finish_quick_key (CdDigest *digest,
+                            gint64    size)
+{
+  g_autofree char *hex = cd_digest_finish_hex (digest);
+
+  return g_strdup_printf ("%" G_GINT64_FORMAT ":%s", size, hex);
+}
+
 char *
 cd_digest_quick_key (GInputStream  *stream,
                      gint64         size,
@@ -157,16 +176,14 @@ cd_digest_quick_key (GInputStream  *stream,
 {
   g_autoptr(CdDigest) digest = cd_digest_new ();
   g_autofree guint8 *buffer = NULL;
-  g_autofree char *hex = NULL;
-  gint64 head = MIN (size, CD_DIGEST_QUICK_SPAN);
-  gint64 tail_start = MAX (head, size - CD_DIGEST_QUICK_SPAN);
+  gint64 head, tail_start;
 
   g_return_val_if_fail (G_IS_SEEKABLE (stream), NULL);
   g_return_val_if_fail (size >= 0, NULL);
 
+  cd_digest_quick_spans (size, &head, &tail_start);
   buffer = g_malloc (MAX (1, MIN (size, CD_DIGEST_BLOCK_SIZE)));
 
-  /* The spans never overlap: a file of up to 2 MiB is hashed whole. */
   if (!g_seekable_seek (G_SEEKABLE (stream), 0, G_SEEK_SET, cancellable, error) ||
       hash_span (stream, digest, buffer, (gsize) head, cancellable, error) < 0)
     return NULL;
@@ -175,6 +192,5 @@ cd_digest_quick_key (GInputStream  *stream,
        hash_span (stream, digest, buffer, (gsize) (size - tail_start), cancellable, error) < 0))
     return NULL;
 
-  hex = cd_digest_finish_hex (digest);
-  return g_strdup_printf ("%" G_GINT64_FORMAT ":%s", size, hex);
+  return cd_digest_finish_quick_key (digest, size);
 }

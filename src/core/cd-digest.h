@@ -49,5 +49,14 @@ char     *cd_digest_quick_key  (GInputStream  *stream,
                                 gint64         size,
                                 GCancellable  *cancellable,
                                 GError       **error);
+/* The quick key's spans within a file of @size bytes: [0, *head_end) and
+ * [*tail_start, @size), in that order. */
+void      cd_digest_quick_spans (gint64        size,
+                                 gint64       *head_end,
+                                 gint64       *tail_start);
+/* Returns: (transfer full): the quick key of a file of @size bytes whose
+ * spans were fed to @digest; @digest is reset. */
+char     *cd_digest_finish_quick_key (CdDigest *digest,
+                                      gint64    size);
 
 G_END_DECLS

@@ -64,13 +64,17 @@ upload_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *token = NULL;
   const char *sha256 = cd_client_start_import_get_sha256 (result);
+  const char *quick_key = cd_client_start_import_get_quick_key (result);
 
-  /* The digest of what was sent, for the duplicate guard: it is saved
-   * with the token, or with an unknown outcome. */
-  if (sha256 != NULL)
+  /* The digests of what was sent (the file may have changed since it was
+   * checked), for the duplicate guard: saved with the token, or with an
+   * unknown outcome. */
+  if (sha256 != NULL && quick_key != NULL)
     {
       g_free (self->record->sha256);
       self->record->sha256 = g_strdup (sha256);
+      g_free (self->record->quick_key);
+      self->record->quick_key = g_strdup (quick_key);
     }
   token = cd_client_start_import_finish (CD_CLIENT (object), result, &error);
 

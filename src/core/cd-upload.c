@@ -60,6 +60,7 @@ typedef struct
   CdChainInputStream   *chain;            /* (owned) (nullable): the body being sent */
   GError               *reopen_error;     /* (owned) (nullable) */
   char                 *sha256;           /* (owned) (nullable): of the package as sent */
+  char                 *quick_key;        /* (owned) (nullable): likewise */
 } Upload;
 
 void
@@ -91,6 +92,7 @@ upload_free (Upload *upload)
   g_clear_pointer (&upload->content_type, g_free);
   g_clear_error (&upload->reopen_error);
   g_clear_pointer (&upload->sha256, g_free);
+  g_clear_pointer (&upload->quick_key, g_free);
   g_clear_object (&upload->chain);
   if (upload->outer_source != NULL)
     g_source_destroy (upload->outer_source);
@@ -355,7 +357,10 @@ upload_thread (GTask        *task,
   g_signal_handlers_disconnect_by_data (message, upload);
   upload->message = NULL;
   if (upload->chain != NULL)
-    upload->sha256 = g_strdup (cd_chain_input_stream_get_digest (upload->chain));
+    {
+      upload->sha256 = g_strdup (cd_chain_input_stream_get_digest (upload->chain));
+      upload->quick_key = g_strdup (cd_chain_input_stream_get_quick_key (upload->chain));
+    }
 
 out:
   /* The message completes when its body stream goes: in this context. */
@@ -445,6 +450,8 @@ upload_done_cb (GObject      *object,
   g_mutex_unlock (&upload->lock);
   g_object_set_data (G_OBJECT (outer), "body-sent", GINT_TO_POINTER (upload_body_was_sent (upload)));
   g_object_set_data_full (G_OBJECT (outer), "sha256", g_steal_pointer (&upload->sha256), g_free);
+  g_object_set_data_full (G_OBJECT (outer), "quick-key", g_steal_pointer (&upload->quick_key),
+                          g_free);
 
   response = g_task_propagate_pointer (G_TASK (result), &error);
 
@@ -593,4 +600,15 @@ cd_upload_file_get_sha256 (GAsyncResult *result)
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cd_upload_file_async, NULL);
 
   return g_object_get_data (G_OBJECT (result), "sha256");
+}
+
+/* Returns: (nullable): the quick key (cd_digest_quick_key()) of the file
+ *   as it was sent, like cd_upload_file_get_sha256(). */
+const char *
+cd_upload_file_get_quick_key (GAsyncResult *result)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cd_upload_file_async, NULL);
+
+  return g_object_get_data (G_OBJECT (result), "quick-key");
 }

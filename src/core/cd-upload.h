@@ -87,5 +87,6 @@ gboolean          cd_upload_file_body_was_sent      (GAsyncResult          *resu
 /* After the upload, failed or not: (nullable) the SHA-256 of the file as
  * sent, once all of it was read. */
 const char       *cd_upload_file_get_sha256         (GAsyncResult          *result);
+const char       *cd_upload_file_get_quick_key      (GAsyncResult          *result);
 
 G_END_DECLS

@@ -245,6 +245,33 @@ test_middle_change (Fixture       *f,
   g_assert_null (cd_package_get_sha256 (head));
 }
 
+/* The file changed after its check, keeping its size: the record holds the
+ * digests of what was sent, so a later import of that content is caught. */
+static void
+test_changed_before_upload (Fixture       *f,
+                            gconstpointer  unused)
+{
+  g_autoptr(CdPackage) package = checked_package (f->path);
+  g_autofree char *stale_key = g_strdup (cd_package_get_quick_key (package));
+  g_autoptr(CdJobRecord) record = NULL;
+  g_autoptr(CdPackage) sent = NULL;
+  g_autoptr(CdJobRecord) previous = NULL;
+  g_autofree char *changed = write_package ("Week 1.imscc", f->bytes, 10);
+
+  g_autofree char *expected = NULL;
+
+  g_assert_cmpstr (changed, ==, f->path);
+  expected = sha256sum (f->path);
+  record = import (f, package);
+  g_assert_cmpstr (record->sha256, ==, expected);
+  g_assert_cmpstr (record->quick_key, !=, stale_key);
+
+  sent = checked_package (f->path);
+  g_assert_cmpstr (record->quick_key, ==, cd_package_get_quick_key (sent));
+  previous = run_guard (f, sent);
+  g_assert_true (previous == record);
+}
+
 /* Records written before quick keys: their digest must still decide. */
 static void
 test_old_record (Fixture       *f,
@@ -283,6 +310,8 @@ main (int   argc,
               fixture_set_up, test_true_duplicate, fixture_tear_down);
   g_test_add ("/guard/middle-change", Fixture, NULL,
               fixture_set_up, test_middle_change, fixture_tear_down);
+  g_test_add ("/guard/changed-before-upload", Fixture, NULL,
+              fixture_set_up, test_changed_before_upload, fixture_tear_down);
   g_test_add ("/guard/old-record", Fixture, NULL,
               fixture_set_up, test_old_record, fixture_tear_down);
 
