@@ -685,12 +685,12 @@ check_thread_done_cb (GObject      *object,
       return;
     }
 
+  /* A quick check clears the digest: an equal quick key does not prove
+   * the file is unchanged in the middle. */
   g_object_freeze_notify (G_OBJECT (self));
   set_size (self, data->size);
   set_quick_key (self, data->quick_key);
-  /* A quick check leaves a known digest alone only for the same file. */
-  if (data->full || g_strcmp0 (self->quick_key, data->quick_key) != 0)
-    set_sha256 (self, data->sha256);
+  set_sha256 (self, data->sha256);
   g_object_thaw_notify (G_OBJECT (self));
 
   g_task_return_boolean (task, TRUE);
@@ -728,7 +728,8 @@ start_check (CdPackage           *self,
  *
  * Runs cd_package_check() and computes the quick key (it reads 2 MiB at
  * most) in a worker thread, then sets #CdPackage:size and
- * #CdPackage:quick-key from the thread-default main context of the caller.
+ * #CdPackage:quick-key from the thread-default main context of the caller,
+ * and clears #CdPackage:sha256, which the file may no longer match.
  */
 void
 cd_package_check_async (CdPackage           *self,
