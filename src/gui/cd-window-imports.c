@@ -238,11 +238,9 @@ _cd_window_retry_job (CdWindow    *self,
       return;
     }
 
+  /* Its quick key again too: the guard must see the file as it is now. */
   request = import_request_new (self, package, record->offering, record->offering_name, NULL);
-  if (cd_package_get_quick_key (package) != NULL)
-    request_import (request);
-  else
-    cd_package_check_async (package, self->cancellable, retry_check_cb, request);
+  cd_package_check_async (package, self->cancellable, retry_check_cb, request);
 }
 
 void
