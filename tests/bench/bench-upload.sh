@@ -20,6 +20,11 @@
 #   BENCH_ROUNDS     rounds per client, size and protocol (default 3)
 #   BENCH_TMPDIR     where the packages go (default $TMPDIR, else /tmp; meson
 #                    points it at the build dir); never /dev/shm
+#   BENCH_SPOOL_DIR  where the sandbox spools what it receives (default a
+#                    private folder in /dev/shm when there is one): on the
+#                    packages' disk, its gigabyte of writeback would stall
+#                    the CLI's job-journal fsync, which a real server's
+#                    disk never does
 #
 # Needs bash, curl, awk and GNU time (/usr/bin/time, Debian package "time").
 #
@@ -74,6 +79,7 @@ export no_proxy='*' NO_PROXY='*'
 export GIO_USE_PROXY_RESOLVER=dummy GSETTINGS_BACKEND=memory
 
 tmp=
+spool=
 sandbox_pid=
 stop_sandbox() {
   if [[ -n $sandbox_pid ]]; then
@@ -88,6 +94,9 @@ cleanup() {
   if [[ -n $tmp ]]; then
     rm -rf -- "$tmp"
   fi
+  if [[ -n $spool && $spool != "$tmp" ]]; then
+    rm -rf -- "$spool"
+  fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -97,6 +106,14 @@ tmp=$(mktemp -d "$base/coursedrop-bench.XXXXXX")
 fstype=$(df -PT -- "$tmp" | awk 'NR == 2 { print $2 }')
 if [[ $fstype == tmpfs ]]; then
   printf 'bench-upload: warning: %s is on tmpfs, the packages take RAM; set BENCH_TMPDIR\n' "$base" >&2
+fi
+
+if [[ -n ${BENCH_SPOOL_DIR:-} ]]; then
+  spool=$(mktemp -d "$BENCH_SPOOL_DIR/coursedrop-spool.XXXXXX")
+elif [[ -d /dev/shm && -w /dev/shm ]]; then
+  spool=$(mktemp -d /dev/shm/coursedrop-spool.XXXXXX)
+else
+  spool=$tmp
 fi
 
 max_mib=0
@@ -126,8 +143,8 @@ start_sandbox() {
     tls=(--tls --cert-out "$cert")
   fi
   : >"$tmp/sandbox.out"
-  # Its spool files (one per upload, removed once answered) stay in our temp dir.
-  TMPDIR=$tmp "$SANDBOX" --port 0 "${tls[@]}" --timeline UPLOADING:0.1,COMPLETED \
+  # Its spool files (one per upload, removed once answered) stay in $spool.
+  TMPDIR=$spool "$SANDBOX" --port 0 "${tls[@]}" --timeline UPLOADING:0.1,COMPLETED \
     >"$tmp/sandbox.out" 2>"$tmp/sandbox.err" &
   sandbox_pid=$!
 
@@ -233,7 +250,7 @@ labels=()
 for mib in "${SIZES_MIB[@]}"; do labels+=("$(label "$mib")"); done
 printf 'coursedrop whole-command benchmark: %s over %s; %s round(s), best of them\n' \
   "$(IFS=,; printf '%s' "${labels[*]}" | sed 's/,/, /g')" "${PROTOCOLS[*]}" "$ROUNDS"
-printf 'packages in %s (%s)\n\n' "$tmp" "$fstype"
+printf 'packages in %s (%s); the sandbox spools in %s\n\n' "$tmp" "$fstype" "$spool"
 
 for mib in "${SIZES_MIB[@]}"; do
   size=$((mib * 1024 * 1024))
