@@ -314,21 +314,14 @@ cd_cli_load_journal (void)
   return g_steal_pointer (&journal);
 }
 
-static gboolean
-warn_about_duplicate (CdJobJournal *journal,
-                      CdClient     *client,
-                      CdPackage    *package,
-                      gint64        offering_id)
+static void
+warn_about_duplicate (CdPackage   *package,
+                      CdJobRecord *previous,
+                      gint64       offering_id)
 {
-  CdJobRecord *previous;
   g_autofree char *when = NULL;
   g_autofree char *safe_name = NULL;
   g_autofree char *safe_token = NULL;
-
-  previous = cd_import_job_find_previous (journal, cd_client_get_host (client), offering_id,
-                                          cd_package_get_sha256 (package));
-  if (previous == NULL)
-    return FALSE;
 
   when = previous->started != NULL ? g_date_time_format (previous->started, "%x %X")
                                    : g_strdup ("?");
@@ -345,7 +338,6 @@ warn_about_duplicate (CdJobJournal *journal,
                   " on %s (job %s). Brightspace adds imported content again, so the course may "
                   "end up with duplicates.\n"),
                 safe_name, offering_id, when, safe_token);
-  return TRUE;
 }
 
 /* The manifest and file list, read off the main loop: a package the
@@ -363,16 +355,42 @@ read_package (const char  *path,
   return cd_package_reader_read_finish (result, error);
 }
 
+/* The duplicate guard reads only the package's ends, unless an earlier
+ * job may be of the same content: then the whole package is hashed. */
 static gboolean
-hash_package (CdPackage  *package,
-              GError    **error)
+guard_against_duplicate (CdJobJournal  *journal,
+                         CdClient      *client,
+                         CdPackage     *package,
+                         gint64         offering_id,
+                         GError       **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(CdJobRecord) previous = NULL;
+  const char *host = cd_client_get_host (client);
 
   cd_package_check_async (package, NULL, cd_cli_store_result_cb, &result);
   cd_cli_wait_result (&result);
+  if (!cd_package_check_finish (package, result, error))
+    return FALSE;
+  g_clear_object (&result);
 
-  return cd_package_check_finish (package, result, error);
+  if (cd_import_job_needs_full_check (journal, host, offering_id, package))
+    {
+      g_autofree char *safe_name = cd_cli_escape (cd_package_get_display_name (package));
+
+      g_printerr (_("Checking whether “%s” was imported into course offering %" PRId64
+                    " before…\n"), safe_name, offering_id);
+    }
+
+  cd_import_job_find_previous_async (journal, host, offering_id, package, NULL,
+                                     cd_cli_store_result_cb, &result);
+  cd_cli_wait_result (&result);
+  previous = cd_import_job_find_previous_finish (result, error);
+  if (previous == NULL)
+    return error == NULL || *error == NULL;
+
+  warn_about_duplicate (package, previous, offering_id);
+  return TRUE;
 }
 
 int
@@ -482,9 +500,8 @@ cd_cli_import (int    argc,
 
   if (package != NULL)
     {
-      if (!hash_package (package, &error))
+      if (!guard_against_duplicate (journal, client, package, offering_id, &error))
         return cd_cli_fail (error);
-      warn_about_duplicate (journal, client, package, offering_id);
       job = cd_import_job_new_for_package (client, journal, package, offering_id);
       cd_import_job_set_preview (job, preview);
       cd_import_job_set_verify (job, !no_verify);

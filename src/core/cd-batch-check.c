@@ -274,7 +274,9 @@ need (GTask         *task,
       g_autoptr(GFile) file = g_file_new_for_path (key);
       g_autoptr(CdPackage) package = cd_package_new (file);
 
-      cd_package_check_async (package, cancellable, package_cb, pending);
+      /* The whole digest, not only the quick key: a plan finds the same
+       * content twice among its own rows, and in the journal, by it. */
+      cd_package_hash_async (package, cancellable, package_cb, pending);
     }
   else if (table == self->by_id)
     cd_client_get_course_async (self->client, g_ascii_strtoll (key, NULL, 10), cancellable,

@@ -17,6 +17,14 @@ GInputStream *cd_chain_input_stream_new (GInputStream **streams,
 void          cd_chain_input_stream_expect_length (CdChainInputStream *self,
                                                    guint               index,
                                                    goffset             length);
+/* Also compute the SHA-256 of the child set with expect_length(), from
+ * the reads themselves: call it before the first read. */
+void          cd_chain_input_stream_compute_digest (CdChainInputStream *self);
+/* (nullable): lower-case hex, once that child was read to its very end
+ * with the expected length. */
+const char   *cd_chain_input_stream_get_digest (CdChainInputStream *self);
+/* (nullable): its quick key (cd_digest_quick_key()), likewise. */
+const char   *cd_chain_input_stream_get_quick_key (CdChainInputStream *self);
 /* Whether a child's length differed from the expected one. */
 gboolean      cd_chain_input_stream_length_changed (CdChainInputStream *self);
 

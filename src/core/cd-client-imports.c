@@ -158,6 +158,11 @@ start_import_uploaded_cb (GObject      *object,
   char *token;
   gint64 server_time;
 
+  /* For the job's record: the digest of what was sent, even if no answer came. */
+  g_object_set_data_full (G_OBJECT (task), "sha256",
+                          g_strdup (cd_upload_file_get_sha256 (result)), g_free);
+  g_object_set_data_full (G_OBJECT (task), "quick-key",
+                          g_strdup (cd_upload_file_get_quick_key (result)), g_free);
   if (!(response = cd_upload_file_finish (result, &error)))
     {
       g_task_return_error (task, upload_error (self, start, result, g_steal_pointer (&error)));
@@ -344,6 +349,28 @@ cd_client_start_import_finish (CdClient      *self,
                         NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Returns: (nullable): the SHA-256 of the package as it was sent, failed
+ * or not; see cd_upload_file_get_sha256(). */
+const char *
+cd_client_start_import_get_sha256 (GAsyncResult *result)
+{
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cd_client_start_import_async,
+                        NULL);
+
+  return g_object_get_data (G_OBJECT (result), "sha256");
+}
+
+const char *
+cd_client_start_import_get_quick_key (GAsyncResult *result)
+{
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cd_client_start_import_async,
+                        NULL);
+
+  return g_object_get_data (G_OBJECT (result), "quick-key");
 }
 
 /* Job status */

@@ -29,6 +29,10 @@ char       *cd_client_start_import_finish      (CdClient              *self,
                                                 GAsyncResult          *result,
                                                 GError               **error);
 
+/* (nullable): the SHA-256 of the package as sent (see cd-upload.h). */
+const char *cd_client_start_import_get_sha256  (GAsyncResult          *result);
+const char *cd_client_start_import_get_quick_key (GAsyncResult        *result);
+
 /* GET .../imports/(token), tried once: the job's poller owns the retries.
  * Returns (transfer full) the Status word as Brightspace spelled it;
  * @retry_after_ms gets a 429's Retry-After (0 if none). */

@@ -63,7 +63,19 @@ upload_cb (GObject      *object,
   g_autoptr(CdImportJob) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *token = NULL;
+  const char *sha256 = cd_client_start_import_get_sha256 (result);
+  const char *quick_key = cd_client_start_import_get_quick_key (result);
 
+  /* The digests of what was sent (the file may have changed since it was
+   * checked), for the duplicate guard: saved with the token, or with an
+   * unknown outcome. */
+  if (sha256 != NULL && quick_key != NULL)
+    {
+      g_free (self->record->sha256);
+      self->record->sha256 = g_strdup (sha256);
+      g_free (self->record->quick_key);
+      self->record->quick_key = g_strdup (quick_key);
+    }
   token = cd_client_start_import_finish (CD_CLIENT (object), result, &error);
 
   if (token == NULL)
@@ -259,43 +271,6 @@ cd_import_job_resume (CdImportJob *self,
     _cd_import_job_renew_cancellable (self);
   _cd_import_job_set_running (self, TRUE);
   _cd_import_job_begin_polling (self);
-}
-
-/**
- * cd_import_job_find_previous:
- *
- * The duplicate guard: an earlier import of the package with @sha256 into
- * @offering on @host, or an upload of it whose outcome is unknown (it may
- * have been imported).  Returns: (transfer none) (nullable)
- */
-CdJobRecord *
-cd_import_job_find_previous (CdJobJournal *journal,
-                             const char   *host,
-                             gint64        offering,
-                             const char   *sha256)
-{
-  g_autoptr(GPtrArray) records = NULL;
-
-  g_return_val_if_fail (CD_IS_JOB_JOURNAL (journal), NULL);
-  g_return_val_if_fail (host != NULL && sha256 != NULL, NULL);
-
-  records = cd_job_journal_get_records (journal);
-  for (guint i = records->len; i > 0; i--)
-    {
-      CdJobRecord *record = g_ptr_array_index (records, i - 1);
-
-      if (record->token == NULL && record->finished == NULL &&
-          g_strcmp0 (record->status, CD_IMPORT_JOB_WORD_OUTCOME_UNKNOWN) == 0 &&
-          record->offering == offering && record->sha256 != NULL &&
-          g_ascii_strcasecmp (record->sha256, sha256) == 0 &&
-          cd_job_journal_host_equal (record->host, host))
-        return record;
-      if (record->token != NULL &&
-          record == cd_job_journal_find_duplicate (journal, host, offering, sha256))
-        return record;
-    }
-
-  return NULL;
 }
 
 gboolean

@@ -397,6 +397,7 @@ cd_import_job_new_for_package (CdClient     *client,
   record->offering = offering_id;
   record->package = g_strdup (cd_package_get_path (package));
   record->sha256 = g_strdup (cd_package_get_sha256 (package));
+  record->quick_key = g_strdup (cd_package_get_quick_key (package));
   record->bytes = cd_package_get_size (package);
 
   self = job_new (client, journal, record);

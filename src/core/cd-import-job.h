@@ -72,6 +72,22 @@ CdJobRecord    *cd_import_job_find_previous   (CdJobJournal  *journal,
                                                const char    *host,
                                                gint64         offering,
                                                const char    *sha256);
+/* Whether @package's quick key leaves a duplicate in @journal possible. */
+gboolean        cd_import_job_needs_full_check (CdJobJournal *journal,
+                                                const char   *host,
+                                                gint64        offering,
+                                                CdPackage    *package);
+/* The guard without waiting for the full digest unless it must: see
+ * cd-import-job-guard.c.  Finish: (transfer full) (nullable). */
+void            cd_import_job_find_previous_async  (CdJobJournal        *journal,
+                                                    const char          *host,
+                                                    gint64               offering,
+                                                    CdPackage           *package,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+CdJobRecord    *cd_import_job_find_previous_finish (GAsyncResult        *result,
+                                                    GError             **error);
 /* An upload that sent everything and got no answer: possibly imported. */
 gboolean        cd_import_job_record_outcome_unknown (const CdJobRecord *record);
 

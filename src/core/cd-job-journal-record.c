@@ -28,7 +28,7 @@ typedef struct
 G_DEFINE_BOXED_TYPE (CdJobRecord, cd_job_record, cd_job_record_ref, cd_job_record_unref)
 
 static const char * const known_members[] = {
-  "id", "host", "offering", "offering_name", "token", "package", "sha256", "bytes",
+  "id", "host", "offering", "offering_name", "token", "package", "sha256", "quick_key", "bytes",
   "status", "started", "finished", "updated", "error", NULL
 };
 
@@ -64,6 +64,7 @@ cd_job_record_dup_private (const CdJobRecord *self)
   copy->token = g_strdup (self->token);
   copy->package = g_strdup (self->package);
   copy->sha256 = g_strdup (self->sha256);
+  copy->quick_key = g_strdup (self->quick_key);
   copy->bytes = self->bytes;
   copy->status = g_strdup (self->status);
   copy->started = self->started ? g_date_time_ref (self->started) : NULL;
@@ -109,6 +110,7 @@ clear_fields (CdJobRecord *self)
   g_clear_pointer (&self->token, g_free);
   g_clear_pointer (&self->package, g_free);
   g_clear_pointer (&self->sha256, g_free);
+  g_clear_pointer (&self->quick_key, g_free);
   g_clear_pointer (&self->status, g_free);
   g_clear_pointer (&self->started, g_date_time_unref);
   g_clear_pointer (&self->finished, g_date_time_unref);
@@ -144,6 +146,7 @@ cd_job_record_assign (CdJobRecord       *self,
   self->token = g_steal_pointer (&copy->token);
   self->package = g_steal_pointer (&copy->package);
   self->sha256 = g_steal_pointer (&copy->sha256);
+  self->quick_key = g_steal_pointer (&copy->quick_key);
   self->bytes = copy->bytes;
   self->status = g_steal_pointer (&copy->status);
   self->started = g_steal_pointer (&copy->started);
@@ -323,6 +326,7 @@ cd_job_record_from_json (JsonObject *object,
   record->offering_name = dup_nonempty_string (object, "offering_name");
   record->package = dup_nonempty_string (object, "package");
   record->sha256 = dup_nonempty_string (object, "sha256");
+  record->quick_key = dup_nonempty_string (object, "quick_key");
   if (!cd_journal_get_int64 (object, "bytes", &record->bytes) || record->bytes < 0)
     record->bytes = -1;
   record->status = dup_nonempty_string (object, "status");
@@ -375,6 +379,7 @@ cd_job_record_to_json (const CdJobRecord *self)
   set_string (object, "token", self->token);
   set_string (object, "package", self->package);
   set_string (object, "sha256", self->sha256);
+  set_string (object, "quick_key", self->quick_key);
   if (self->bytes >= 0)
     json_object_set_int_member (object, "bytes", self->bytes);
   else

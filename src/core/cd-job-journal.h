@@ -37,6 +37,8 @@ struct _CdJobRecord
   char      *id;             /* stable identity across processes: a random UUID, made
                               * with the record; do not change it */
   GDateTime *updated;        /* (nullable): when a process last saved a change to it */
+  char      *quick_key;      /* (nullable): the package's quick key (cd-digest.h); older
+                              * records lack it */
 };
 
 GType        cd_job_record_get_type (void) G_GNUC_CONST;

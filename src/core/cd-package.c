@@ -2,8 +2,12 @@
  *
  * The checks only stat the file and read its first 4 bytes, the last
  * 64 KiB or so and a record or two of the zip structure, so they are cheap
- * enough to run synchronously when a file is dropped.  The SHA-256 (for the duplicate guard) needs the whole file, so it
- * runs in a worker thread and is streamed in blocks.
+ * enough to run synchronously when a file is dropped.  The duplicate guard
+ * first needs only the quick key (the first and last MiB, see
+ * cd-digest.h), computed with the asynchronous check; the full SHA-256
+ * reads the whole file, so it runs in a worker thread and only when the
+ * quick key says it must (cd_import_job_find_previous_async()); otherwise
+ * the upload computes it as it reads the file.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,10 +15,9 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "cd-digest.h"
 #include "cd-package.h"
 #include "cd-package-private.h"
-
-#define HASH_BLOCK_SIZE  (64 * 1024)
 
 struct _CdPackage
 {
@@ -23,6 +26,7 @@ struct _CdPackage
   GFile   *file;          /* (owned) */
   char    *display_name;  /* (owned) */
   char    *sha256;        /* (owned) (nullable): NULL until computed */
+  char    *quick_key;     /* (owned) (nullable): NULL until computed */
   gint64   size;          /* -1 until checked */
   gint64   size_limit;
 };
@@ -37,6 +41,7 @@ enum {
   PROP_DISPLAY_NAME,
   PROP_SIZE,
   PROP_SHA256,
+  PROP_QUICK_KEY,
   PROP_TOO_LARGE,
   PROP_SIZE_LIMIT,
   N_PROPS
@@ -50,7 +55,9 @@ typedef struct
   GFile  *file;          /* (owned) */
   char   *display_name;  /* (owned) */
   char   *sha256;        /* (owned) (nullable): the worker's result */
+  char   *quick_key;     /* (owned) (nullable): the worker's result */
   gint64  size;          /* the worker's result */
+  gboolean full;         /* hash the whole file, not just the quick key */
 } CheckData;
 
 static void
@@ -59,6 +66,7 @@ check_data_free (CheckData *data)
   g_clear_object (&data->file);
   g_clear_pointer (&data->display_name, g_free);
   g_clear_pointer (&data->sha256, g_free);
+  g_clear_pointer (&data->quick_key, g_free);
   g_free (data);
 }
 
@@ -236,7 +244,7 @@ open_package (GFile         *file,
   return G_INPUT_STREAM (g_steal_pointer (&stream));
 }
 
-/* Reads the stream from the start in fixed blocks, so memory stays flat
+/* Reads the stream from the start in large blocks, so memory stays flat
  * however large the package is.  Sets @size_out to the bytes hashed. */
 static char *
 compute_sha256 (GInputStream  *stream,
@@ -246,39 +254,34 @@ compute_sha256 (GInputStream  *stream,
                 GCancellable  *cancellable,
                 GError       **error)
 {
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autofree guint8 *buffer = g_malloc (HASH_BLOCK_SIZE);
   GError *local_error = NULL;
-  gint64 total = 0;
+  char *sha256;
 
-  if (!g_seekable_seek (G_SEEKABLE (stream), 0, G_SEEK_SET, cancellable, &local_error))
+  if (!g_seekable_seek (G_SEEKABLE (stream), 0, G_SEEK_SET, cancellable, &local_error) ||
+      !(sha256 = cd_digest_stream (stream, size_out, cancellable, &local_error)))
     {
       propagate_io_error (error, local_error, file, display_name);
       return NULL;
     }
 
-  for (;;)
-    {
-      gssize n_read;
+  return sha256;
+}
 
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return NULL;
+static char *
+compute_quick_key (GInputStream  *stream,
+                   gint64         size,
+                   GFile         *file,
+                   const char    *display_name,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  GError *local_error = NULL;
+  char *quick_key;
 
-      n_read = g_input_stream_read (stream, buffer, HASH_BLOCK_SIZE, cancellable, &local_error);
-      if (n_read < 0)
-        {
-          propagate_io_error (error, local_error, file, display_name);
-          return NULL;
-        }
-      if (n_read == 0)
-        break;
+  if (!(quick_key = cd_digest_quick_key (stream, size, cancellable, &local_error)))
+    propagate_io_error (error, local_error, file, display_name);
 
-      g_checksum_update (checksum, buffer, n_read);
-      total += n_read;
-    }
-
-  *size_out = total;
-  return g_strdup (g_checksum_get_string (checksum));
+  return quick_key;
 }
 
 static void
@@ -311,6 +314,18 @@ set_sha256 (CdPackage  *self,
 }
 
 static void
+set_quick_key (CdPackage  *self,
+               const char *quick_key)
+{
+  if (g_strcmp0 (self->quick_key, quick_key) == 0)
+    return;
+
+  g_free (self->quick_key);
+  self->quick_key = g_strdup (quick_key);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_QUICK_KEY]);
+}
+
+static void
 cd_package_constructed (GObject *object)
 {
   CdPackage *self = CD_PACKAGE (object);
@@ -333,6 +348,7 @@ cd_package_finalize (GObject *object)
   g_clear_object (&self->file);
   g_clear_pointer (&self->display_name, g_free);
   g_clear_pointer (&self->sha256, g_free);
+  g_clear_pointer (&self->quick_key, g_free);
 
   G_OBJECT_CLASS (cd_package_parent_class)->finalize (object);
 }
@@ -361,6 +377,10 @@ cd_package_get_property (GObject    *object,
 
     case PROP_SHA256:
       g_value_set_string (value, self->sha256);
+      break;
+
+    case PROP_QUICK_KEY:
+      g_value_set_string (value, self->quick_key);
       break;
 
     case PROP_TOO_LARGE:
@@ -427,6 +447,11 @@ cd_package_class_init (CdPackageClass *klass)
 
   properties[PROP_SHA256] =
     g_param_spec_string ("sha256", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_QUICK_KEY] =
+    g_param_spec_string ("quick-key", NULL, NULL,
                          NULL,
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
@@ -504,7 +529,7 @@ cd_package_get_size (CdPackage *self)
   return self->size;
 }
 
-/* Returns: (nullable): lower-case hex, or %NULL until cd_package_check_async()
+/* Returns: (nullable): lower-case hex, or %NULL until cd_package_hash_async()
  *   succeeded. */
 const char *
 cd_package_get_sha256 (CdPackage *self)
@@ -512,6 +537,16 @@ cd_package_get_sha256 (CdPackage *self)
   g_return_val_if_fail (CD_IS_PACKAGE (self), NULL);
 
   return self->sha256;
+}
+
+/* Returns: (nullable): the quick key (see cd_digest_quick_key()), or %NULL
+ *   until cd_package_check_async() succeeded. */
+const char *
+cd_package_get_quick_key (CdPackage *self)
+{
+  g_return_val_if_fail (CD_IS_PACKAGE (self), NULL);
+
+  return self->quick_key;
 }
 
 gboolean
@@ -576,9 +611,12 @@ cd_package_check (CdPackage  *self,
   if (stream == NULL)
     return FALSE;
 
-  /* A different size means a different file: the old hash is stale. */
+  /* A different size means a different file: the old hashes are stale. */
   if (self->size != size)
-    set_sha256 (self, NULL);
+    {
+      set_sha256 (self, NULL);
+      set_quick_key (self, NULL);
+    }
   set_size (self, size);
 
   return TRUE;
@@ -602,11 +640,24 @@ check_thread (GTask        *task,
       return;
     }
 
-  data->sha256 = compute_sha256 (stream, data->file, data->display_name,
-                                 &data->size, cancellable, &error);
-  if (data->sha256 == NULL)
+  data->size = size;
+  if (!(data->quick_key = compute_quick_key (stream, size, data->file, data->display_name,
+                                             cancellable, &error)) ||
+      (data->full && !(data->sha256 = compute_sha256 (stream, data->file, data->display_name,
+                                                      &data->size, cancellable, &error))))
     {
       g_task_return_error (task, error);
+      return;
+    }
+
+  /* The digest must describe the file the quick key and size describe. */
+  if (data->size != size)
+    {
+      g_task_return_new_error (task, CD_PACKAGE_ERROR, CD_PACKAGE_ERROR_UNREADABLE,
+                               /* Translators: %s is a file name. */
+                               _("“%s” changed while it was being read. Wait until it is fully "
+                                 "saved, then try again."),
+                               data->display_name);
       return;
     }
 
@@ -634,20 +685,51 @@ check_thread_done_cb (GObject      *object,
       return;
     }
 
+  /* A quick check clears the digest: an equal quick key does not prove
+   * the file is unchanged in the middle. */
   g_object_freeze_notify (G_OBJECT (self));
   set_size (self, data->size);
+  set_quick_key (self, data->quick_key);
   set_sha256 (self, data->sha256);
   g_object_thaw_notify (G_OBJECT (self));
 
   g_task_return_boolean (task, TRUE);
 }
 
+static void
+start_check (CdPackage           *self,
+             gboolean             full,
+             gpointer             source_tag,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) worker = NULL;
+  g_autoptr(CheckData) data = NULL;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+
+  data = g_new0 (CheckData, 1);
+  data->file = g_object_ref (self->file);
+  data->display_name = g_strdup (self->display_name);
+  data->size = -1;
+  data->full = full;
+
+  worker = g_task_new (self, cancellable, check_thread_done_cb, g_steal_pointer (&task));
+  g_task_set_source_tag (worker, check_thread);
+  g_task_set_task_data (worker, g_steal_pointer (&data), (GDestroyNotify) check_data_free);
+  g_task_run_in_thread (worker, check_thread);
+}
+
 /**
  * cd_package_check_async:
  *
- * Runs cd_package_check() and computes the SHA-256 in a worker thread, then
- * sets #CdPackage:size and #CdPackage:sha256 from the thread-default main
- * context of the caller.
+ * Runs cd_package_check() and computes the quick key (it reads 2 MiB at
+ * most) in a worker thread, then sets #CdPackage:size and
+ * #CdPackage:quick-key from the thread-default main context of the caller,
+ * and clears #CdPackage:sha256, which the file may no longer match.
  */
 void
 cd_package_check_async (CdPackage           *self,
@@ -655,25 +737,29 @@ cd_package_check_async (CdPackage           *self,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GTask) worker = NULL;
-  g_autoptr(CheckData) data = NULL;
-
   g_return_if_fail (CD_IS_PACKAGE (self));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cd_package_check_async);
+  start_check (self, FALSE, cd_package_check_async, cancellable, callback, user_data);
+}
 
-  data = g_new0 (CheckData, 1);
-  data->file = g_object_ref (self->file);
-  data->display_name = g_strdup (self->display_name);
-  data->size = -1;
+/**
+ * cd_package_hash_async:
+ *
+ * The same as cd_package_check_async(), and also computes the SHA-256 of
+ * the whole file and sets #CdPackage:sha256.  Finish it with
+ * cd_package_check_finish().
+ */
+void
+cd_package_hash_async (CdPackage           *self,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_return_if_fail (CD_IS_PACKAGE (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  worker = g_task_new (self, cancellable, check_thread_done_cb, g_steal_pointer (&task));
-  g_task_set_source_tag (worker, check_thread);
-  g_task_set_task_data (worker, g_steal_pointer (&data), (GDestroyNotify) check_data_free);
-  g_task_run_in_thread (worker, check_thread);
+  start_check (self, TRUE, cd_package_hash_async, cancellable, callback, user_data);
 }
 
 gboolean
@@ -683,7 +769,8 @@ cd_package_check_finish (CdPackage     *self,
 {
   g_return_val_if_fail (CD_IS_PACKAGE (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cd_package_check_async, FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cd_package_check_async ||
+                        g_task_get_source_tag (G_TASK (result)) == cd_package_hash_async, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }

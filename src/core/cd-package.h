@@ -37,6 +37,7 @@ const char *cd_package_get_path         (CdPackage            *self);
 const char *cd_package_get_display_name (CdPackage            *self);
 gint64      cd_package_get_size         (CdPackage            *self);
 const char *cd_package_get_sha256       (CdPackage            *self);
+const char *cd_package_get_quick_key    (CdPackage            *self);
 gboolean    cd_package_get_too_large    (CdPackage            *self);
 gint64      cd_package_get_size_limit   (CdPackage            *self);
 void        cd_package_set_size_limit   (CdPackage            *self,
@@ -45,6 +46,10 @@ void        cd_package_set_size_limit   (CdPackage            *self,
 gboolean    cd_package_check            (CdPackage            *self,
                                          GError              **error);
 void        cd_package_check_async      (CdPackage            *self,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+void        cd_package_hash_async       (CdPackage            *self,
                                          GCancellable         *cancellable,
                                          GAsyncReadyCallback   callback,
                                          gpointer              user_data);

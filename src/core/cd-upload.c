@@ -10,7 +10,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <fcntl.h>
 #include <string.h>
+#include <gio/gfiledescriptorbased.h>
 #include <libsoup/soup.h>
 #include <glib/gi18n-lib.h>
 
@@ -59,6 +61,8 @@ typedef struct
   SoupMessage          *message;          /* (unowned) */
   CdChainInputStream   *chain;            /* (owned) (nullable): the body being sent */
   GError               *reopen_error;     /* (owned) (nullable) */
+  char                 *sha256;           /* (owned) (nullable): of the package as sent */
+  char                 *quick_key;        /* (owned) (nullable): likewise */
 } Upload;
 
 void
@@ -90,6 +94,8 @@ upload_free (Upload *upload)
   g_clear_pointer (&upload->epilogue, g_bytes_unref);
   g_clear_pointer (&upload->content_type, g_free);
   g_clear_error (&upload->reopen_error);
+  g_clear_pointer (&upload->sha256, g_free);
+  g_clear_pointer (&upload->quick_key, g_free);
   g_clear_object (&upload->chain);
   if (upload->outer_source != NULL)
     g_source_destroy (upload->outer_source);
@@ -140,6 +146,12 @@ upload_attach_body (Upload        *upload,
 
   if (!(file_stream = g_file_read (upload->file, NULL, error)))
     return FALSE;
+#ifdef POSIX_FADV_SEQUENTIAL
+  /* Read once, front to back: a larger read-ahead. */
+  if (G_IS_FILE_DESCRIPTOR_BASED (file_stream))
+    posix_fadvise (g_file_descriptor_based_get_fd (G_FILE_DESCRIPTOR_BASED (file_stream)),
+                   0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
 
   head = g_memory_input_stream_new_from_bytes (upload->preamble);
   tail = g_memory_input_stream_new_from_bytes (upload->epilogue);
@@ -150,6 +162,8 @@ upload_attach_body (Upload        *upload,
   /* The Content-Length promises the size measured before: a package that
    * shrinks or grows meanwhile must fail now, not stall the request. */
   cd_chain_input_stream_expect_length (CD_CHAIN_INPUT_STREAM (chain), 1, file_size);
+  /* The duplicate guard's digest, from the reads the upload makes anyway. */
+  cd_chain_input_stream_compute_digest (CD_CHAIN_INPUT_STREAM (chain));
   g_set_object (&upload->chain, CD_CHAIN_INPUT_STREAM (chain));
 
   g_mutex_lock (&upload->lock);
@@ -348,6 +362,11 @@ upload_thread (GTask        *task,
 
   g_signal_handlers_disconnect_by_data (message, upload);
   upload->message = NULL;
+  if (upload->chain != NULL)
+    {
+      upload->sha256 = g_strdup (cd_chain_input_stream_get_digest (upload->chain));
+      upload->quick_key = g_strdup (cd_chain_input_stream_get_quick_key (upload->chain));
+    }
 
 out:
   /* The message completes when its body stream goes: in this context. */
@@ -436,6 +455,9 @@ upload_done_cb (GObject      *object,
   timed_out = upload->timed_out;
   g_mutex_unlock (&upload->lock);
   g_object_set_data (G_OBJECT (outer), "body-sent", GINT_TO_POINTER (upload_body_was_sent (upload)));
+  g_object_set_data_full (G_OBJECT (outer), "sha256", g_steal_pointer (&upload->sha256), g_free);
+  g_object_set_data_full (G_OBJECT (outer), "quick-key", g_steal_pointer (&upload->quick_key),
+                          g_free);
 
   response = g_task_propagate_pointer (G_TASK (result), &error);
 
@@ -587,4 +609,31 @@ cd_upload_file_body_was_sent (GAsyncResult *result)
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cd_upload_file_async, FALSE);
 
   return GPOINTER_TO_INT (g_object_get_data (G_OBJECT (result), "body-sent"));
+}
+
+/**
+ * cd_upload_file_get_sha256:
+ *
+ * Returns: (nullable): the SHA-256 (lower-case hex) of the file as it was
+ *   sent, computed from the upload's own reads; %NULL unless all of it was
+ *   read, e.g. after a failure on the way.
+ */
+const char *
+cd_upload_file_get_sha256 (GAsyncResult *result)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cd_upload_file_async, NULL);
+
+  return g_object_get_data (G_OBJECT (result), "sha256");
+}
+
+/* Returns: (nullable): the quick key (cd_digest_quick_key()) of the file
+ *   as it was sent, like cd_upload_file_get_sha256(). */
+const char *
+cd_upload_file_get_quick_key (GAsyncResult *result)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cd_upload_file_async, NULL);
+
+  return g_object_get_data (G_OBJECT (result), "quick-key");
 }

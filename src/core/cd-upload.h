@@ -98,5 +98,9 @@ void              cd_upload_file_full_async         (const char           *url,
 /* After a failed upload: whether the whole body had been written, so the
  * server may have acted on it although no answer came. */
 gboolean          cd_upload_file_body_was_sent      (GAsyncResult          *result);
+/* After the upload, failed or not: (nullable) the SHA-256 of the file as
+ * sent, once all of it was read. */
+const char       *cd_upload_file_get_sha256         (GAsyncResult          *result);
+const char       *cd_upload_file_get_quick_key      (GAsyncResult          *result);
 
 G_END_DECLS

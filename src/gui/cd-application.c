@@ -438,6 +438,53 @@ cd_application_activate (GApplication *application)
   gtk_window_present (GTK_WINDOW (ensure_window (CD_APPLICATION (application))));
 }
 
+typedef struct
+{
+  CdWindow      *window;       /* (owned) */
+  GPtrArray     *files;        /* (owned) (element-type GFile) */
+  GdkFrameClock *frame_clock;  /* (owned) (nullable) */
+  gulong         painted_id;
+} OpenFiles;
+
+static void
+open_files_free (OpenFiles *open)
+{
+  g_clear_signal_handler (&open->painted_id, open->frame_clock);
+  g_clear_object (&open->frame_clock);
+  g_clear_object (&open->window);
+  g_clear_pointer (&open->files, g_ptr_array_unref);
+  g_free (open);
+}
+
+static gboolean
+add_files_cb (gpointer user_data)
+{
+  OpenFiles *open = user_data;
+
+  for (guint i = 0; i < open->files->len; i++)
+    cd_window_add_file (open->window, g_ptr_array_index (open->files, i));
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+add_files_later (OpenFiles *open)
+{
+  guint source;
+
+  g_clear_signal_handler (&open->painted_id, open->frame_clock);
+  source = g_idle_add_full (G_PRIORITY_LOW, add_files_cb, open, (GDestroyNotify) open_files_free);
+  g_source_set_static_name (g_main_context_find_source_by_id (NULL, source),
+                            "[coursedrop] open files");
+}
+
+static void
+window_painted_cb (GdkFrameClock *frame_clock,
+                   OpenFiles     *open)
+{
+  add_files_later (open);
+}
+
 static void
 cd_application_open (GApplication  *application,
                      GFile        **files,
@@ -445,11 +492,27 @@ cd_application_open (GApplication  *application,
                      const char    *hint)
 {
   CdWindow *window = ensure_window (CD_APPLICATION (application));
-
-  for (int i = 0; i < n_files; i++)
-    cd_window_add_file (window, files[i]);
+  gboolean shown = gtk_widget_get_mapped (GTK_WIDGET (window));
+  OpenFiles *open = g_new0 (OpenFiles, 1);
 
   gtk_window_present (GTK_WINDOW (window));
+
+  open->window = g_object_ref (window);
+  open->files = g_ptr_array_new_with_free_func (g_object_unref);
+  for (int i = 0; i < n_files; i++)
+    g_ptr_array_add (open->files, g_object_ref (files[i]));
+
+  /* A new window first: the packages are added once it has been drawn,
+   * so that their cards never delay it. */
+  open->frame_clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  if (shown || open->frame_clock == NULL)
+    {
+      add_files_later (open);
+      return;
+    }
+  g_object_ref (open->frame_clock);
+  open->painted_id = g_signal_connect (open->frame_clock, "after-paint",
+                                       G_CALLBACK (window_painted_cb), open);
 }
 
 static void

@@ -1,7 +1,7 @@
 /* cd-new-import.c: one pending package, waiting for its course offering
  *
- * The package is hashed in a worker (cd_package_check_async) while the
- * user types the offering ID.  The offering is looked up once typing
+ * The package is checked in a worker (cd_package_check_async: its ends
+ * only, never the whole file) while the user types the offering ID.  The offering is looked up once typing
  * pauses, so that "6606" does not cost lookups of 6, 66 and 660; a newer
  * keystroke cancels the lookup in flight, so answers never arrive out of
  * order.
@@ -309,7 +309,6 @@ check_cb (GObject      *object,
   g_autofree char *size = NULL;
   g_autofree char *subtitle = NULL;
   g_autofree char *warning = NULL;
-  const char *sha256;
 
   /* The hash may finish just as the card goes away. */
   if (!cd_package_check_finish (CD_PACKAGE (object), result, &error) ||
@@ -325,7 +324,6 @@ check_cb (GObject      *object,
     }
 
   size = cd_package_format_size (self->package);
-  sha256 = cd_package_get_sha256 (self->package);
   warning = cd_package_get_size_warning (self->package);
 
   if (warning != NULL)
@@ -335,8 +333,7 @@ check_cb (GObject      *object,
     }
   else
     {
-      /* Translators: a size such as “2.1 MB”, then the start of a hash. */
-      subtitle = g_strdup_printf (_("%s · SHA-256 %.12s…"), size, sha256 != NULL ? sha256 : "");
+      subtitle = g_strdup (size);
       show_check_result (self, "object-select-symbolic", "success",
                          _("The package is a zip archive"));
     }

@@ -130,25 +130,44 @@ ask_about_duplicate (ImportRequest *request,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* Takes @request. */
+static void
+guard_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(ImportRequest) request = user_data;
+  g_autoptr(CdJobRecord) previous = NULL;
+  g_autoptr(GError) error = NULL;
+
+  previous = cd_import_job_find_previous_finish (result, &error);
+  /* Cancelled: the window is going away. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (request->card != NULL)
+    cd_new_import_set_busy (request->card, FALSE);
+  if (error != NULL)
+    _cd_window_show_error_toast (request->self, error->message);
+  else if (request->self->jobs == NULL)
+    return;
+  else if (previous != NULL)
+    ask_about_duplicate (g_steal_pointer (&request), previous);
+  else
+    start_import (request);
+}
+
+/* Takes @request.  The guard reads the whole package only when its quick
+ * key matches an earlier job's; meanwhile the card shows it is busy. */
 static void
 request_import (ImportRequest *request)
 {
-  CdJobJournal *journal = cd_job_list_get_journal (request->self->jobs);
-  const char *host = cd_client_get_host (_cd_window_get_client (request->self));
-  CdJobRecord *previous = NULL;
-  const char *sha256 = cd_package_get_sha256 (request->package);
+  CdWindow *self = request->self;
 
-  if (sha256 != NULL)
-    previous = cd_import_job_find_previous (journal, host, request->offering_id, sha256);
-  if (previous != NULL)
-    {
-      ask_about_duplicate (request, previous);
-      return;
-    }
-
-  start_import (request);
-  import_request_free (request);
+  if (request->card != NULL)
+    cd_new_import_set_busy (request->card, TRUE);
+  cd_import_job_find_previous_async (cd_job_list_get_journal (self->jobs),
+                                     cd_client_get_host (_cd_window_get_client (self)),
+                                     request->offering_id, request->package, self->cancellable,
+                                     guard_done_cb, request);
 }
 
 static ImportRequest *
@@ -229,11 +248,9 @@ _cd_window_retry_job (CdWindow    *self,
       return;
     }
 
+  /* Its quick key again too: the guard must see the file as it is now. */
   request = import_request_new (self, package, record->offering, record->offering_name, NULL);
-  if (cd_package_get_sha256 (package) != NULL)
-    request_import (request);
-  else
-    cd_package_check_async (package, self->cancellable, retry_check_cb, request);
+  cd_package_check_async (package, self->cancellable, retry_check_cb, request);
 }
 
 void

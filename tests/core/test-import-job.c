@@ -61,8 +61,10 @@ write_zip (const char *path,
   data = g_malloc0 (size);
 
   memcpy (data, "PK\003\004", 4);
-  /* The end record of an empty archive: cd-package checks the structure. */
-  memcpy (data + size - 22, "PK\005\006", 4);
+  /* The end record of an empty archive: cd-package checks the structure.
+   * (Not in a 4-byte stub, which it would overrun.) */
+  if (size >= 26)
+    memcpy (data + size - 22, "PK\005\006", 4);
   g_assert_true (g_file_set_contents (path, data, size, NULL));
 }
 
@@ -126,7 +128,7 @@ hash_package (CdPackage *package)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  cd_package_check_async (package, NULL, store_result_cb, &result);
+  cd_package_hash_async (package, NULL, store_result_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (cd_package_check_finish (package, result, &error));

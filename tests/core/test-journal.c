@@ -190,6 +190,7 @@ test_format (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *path = journal_path ();
   g_autofree char *contents = NULL;
+  g_autoptr(GString) without_digest = NULL;
   g_autofree char *started = NULL;
   g_autofree char *finished = NULL;
   JsonObject *root;
@@ -229,8 +230,11 @@ test_format (void)
       g_assert_true (json_object_get_null_member (job, nullable[i]));
     }
 
-  /* There are no key fields, and nothing that looks like one sneaks in. */
-  g_assert_null (strstr (contents, "key"));
+  /* There are no key fields, and nothing that looks like one sneaks in
+   * ("quick_key" is the package's partial digest, not a secret). */
+  without_digest = g_string_new (contents);
+  g_string_replace (without_digest, "\"quick_key\"", "", 0);
+  g_assert_null (strstr (without_digest->str, "key"));
 }
 
 static void

@@ -1,4 +1,4 @@
-/* test-package.c: CdPackage checks, size warning and SHA-256
+/* test-package.c: CdPackage checks, size warning, quick key and SHA-256
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -389,14 +389,18 @@ store_result_cb (GObject      *object,
 }
 
 static gboolean
-run_check (CdPackage     *package,
-           GCancellable  *cancellable,
-           gboolean       cancel_after_start,
-           GError       **error)
+run_check_full (CdPackage     *package,
+                gboolean       full,
+                GCancellable  *cancellable,
+                gboolean       cancel_after_start,
+                GError       **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  cd_package_check_async (package, cancellable, store_result_cb, &result);
+  if (full)
+    cd_package_hash_async (package, cancellable, store_result_cb, &result);
+  else
+    cd_package_check_async (package, cancellable, store_result_cb, &result);
   if (cancel_after_start)
     g_cancellable_cancel (cancellable);
 
@@ -404,6 +408,15 @@ run_check (CdPackage     *package,
     g_main_context_iteration (NULL, TRUE);
 
   return cd_package_check_finish (package, result, error);
+}
+
+static gboolean
+run_check (CdPackage     *package,
+           GCancellable  *cancellable,
+           gboolean       cancel_after_start,
+           GError       **error)
+{
+  return run_check_full (package, TRUE, cancellable, cancel_after_start, error);
 }
 
 static void
@@ -620,6 +633,92 @@ test_async_sha256 (void)
   g_assert_true (notified_in == g_thread_self ());
 }
 
+/* A copy of @bytes with the byte at @offset changed. */
+static char *
+write_variant (const char *name,
+               GBytes     *bytes,
+               gsize       offset)
+{
+  gsize length;
+  const guint8 *data = g_bytes_get_data (bytes, &length);
+  g_autofree guint8 *copy = g_memdup2 (data, length);
+
+  g_assert_cmpuint (offset, <, length);
+  copy[offset] ^= 0x5a;
+  return write_file (name, copy, length);
+}
+
+static CdPackage *
+checked_package (const char *path,
+                 gboolean    full)
+{
+  CdPackage *package = package_for_path (path);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (run_check_full (package, full, NULL, FALSE, &error));
+  g_assert_no_error (error);
+  return package;
+}
+
+static void
+test_quick_key (void)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *path = write_big_zip ("original.zip", &bytes);
+  g_autofree char *copy_path = write_file ("copy.zip", g_bytes_get_data (bytes, NULL),
+                                           g_bytes_get_size (bytes));
+  gsize length = g_bytes_get_size (bytes);
+  g_autofree char *middle_path = write_variant ("middle.zip", bytes, length / 2);
+  g_autofree char *head_path = write_variant ("head.zip", bytes, 1000);
+  g_autofree char *tail_path = write_variant ("tail.zip", bytes, length - 1000);
+  g_autoptr(CdPackage) original = checked_package (path, FALSE);
+  g_autoptr(CdPackage) copy = checked_package (copy_path, FALSE);
+  g_autoptr(CdPackage) middle = checked_package (middle_path, FALSE);
+  g_autoptr(CdPackage) head = checked_package (head_path, FALSE);
+  g_autoptr(CdPackage) tail = checked_package (tail_path, FALSE);
+  g_autoptr(CdPackage) original_full = checked_package (path, TRUE);
+  g_autoptr(CdPackage) middle_full = checked_package (middle_path, TRUE);
+  g_autofree char *size_prefix = g_strdup_printf ("%" G_GSIZE_FORMAT ":", length);
+
+  /* The quick check reads the ends only: no full digest yet. */
+  g_assert_null (cd_package_get_sha256 (original));
+  g_assert_nonnull (cd_package_get_quick_key (original));
+  g_assert_true (g_str_has_prefix (cd_package_get_quick_key (original), size_prefix));
+
+  /* The same content, the same key; a change at either end, another. */
+  g_assert_cmpstr (cd_package_get_quick_key (copy), ==, cd_package_get_quick_key (original));
+  g_assert_cmpstr (cd_package_get_quick_key (head), !=, cd_package_get_quick_key (original));
+  g_assert_cmpstr (cd_package_get_quick_key (tail), !=, cd_package_get_quick_key (original));
+
+  /* A change in the middle keeps the quick key: only the full digest,
+   * which the guard then computes, tells them apart. */
+  g_assert_cmpstr (cd_package_get_quick_key (middle), ==, cd_package_get_quick_key (original));
+  g_assert_cmpstr (cd_package_get_quick_key (middle_full), ==,
+                   cd_package_get_quick_key (original_full));
+  g_assert_nonnull (cd_package_get_sha256 (middle_full));
+  g_assert_cmpstr (cd_package_get_sha256 (middle_full), !=, cd_package_get_sha256 (original_full));
+
+  /* A later quick check clears the digest: the same quick key does not
+   * prove that the middle is unchanged. */
+  g_assert_true (run_check_full (original_full, FALSE, NULL, FALSE, NULL));
+  g_assert_null (cd_package_get_sha256 (original_full));
+  g_assert_cmpstr (cd_package_get_quick_key (original_full), ==, cd_package_get_quick_key (original));
+}
+
+static void
+test_quick_key_small (void)
+{
+  g_autoptr(GByteArray) zip = build_zip ("a.txt", "hello");
+  g_autofree char *path = write_file ("small.zip", zip->data, zip->len);
+  g_autoptr(CdPackage) package = checked_package (path, TRUE);
+  g_autofree char *sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, zip->data, zip->len);
+  g_autofree char *expected = g_strdup_printf ("%u:%s", zip->len, sha256);
+
+  /* Under 2 MiB the quick key covers the whole file. */
+  g_assert_cmpstr (cd_package_get_quick_key (package), ==, expected);
+  g_assert_cmpstr (cd_package_get_sha256 (package), ==, sha256);
+}
+
 static void
 test_async_cancel (void)
 {
@@ -674,6 +773,8 @@ main (int   argc,
   g_test_add_func ("/package/size", test_size);
   g_test_add_func ("/package/async-sha256", test_async_sha256);
   g_test_add_func ("/package/async-cancel", test_async_cancel);
+  g_test_add_func ("/package/quick-key", test_quick_key);
+  g_test_add_func ("/package/quick-key-small", test_quick_key_small);
   g_test_add_func ("/package/async-error", test_async_error);
 
   return g_test_run ();
