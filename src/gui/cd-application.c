@@ -232,6 +232,11 @@ quit_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
 {
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+
+  /* A running upload would be lost: the window asks first. */
+  if (CD_IS_WINDOW (window) && !cd_window_confirm_quit (CD_WINDOW (window), TRUE))
+    return;
   g_application_quit (G_APPLICATION (user_data));
 }
 

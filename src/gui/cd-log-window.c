@@ -262,17 +262,26 @@ CdLogWindow *
 cd_log_window_new (CdImportJob *job)
 {
   CdLogWindow *self;
+  g_autofree char *title = NULL;
   g_autofree char *subtitle = NULL;
+  const char *word;
 
   g_return_val_if_fail (CD_IS_IMPORT_JOB (job), NULL);
 
   self = g_object_new (CD_TYPE_LOG_WINDOW, NULL);
   self->job = g_object_ref (job);
 
-  subtitle = cd_format_job_title (cd_import_job_get_package_name (job),
-                                  cd_import_job_get_offering_name (job),
-                                  cd_import_job_get_offering_id (job),
-                                  cd_import_job_get_token (job));
+  title = cd_format_job_title (cd_import_job_get_package_name (job),
+                               cd_import_job_get_offering_name (job),
+                               cd_import_job_get_offering_id (job),
+                               cd_import_job_get_token (job));
+  /* Brightspace's own status word lives here, for support, not in the row. */
+  word = cd_import_job_get_status_text (job);
+  if (word != NULL)
+    /* Translators: “Week 1.imscc → Biology 101 · Brightspace status: COMPLETED”. */
+    subtitle = g_strdup_printf (_("%s · Brightspace status: %s"), title, word);
+  else
+    subtitle = g_steal_pointer (&title);
   adw_window_title_set_subtitle (self->window_title, subtitle);
 
   g_signal_connect_object (job, "finished", G_CALLBACK (job_finished_cb), self, G_CONNECT_SWAPPED);
