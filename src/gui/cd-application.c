@@ -306,6 +306,7 @@ show_demo_account (CdApplication *self)
 
   dialog = adw_message_dialog_new (GTK_WINDOW (ensure_window (self)), _("Account"), body->str);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  cd_fix_button_names (dialog);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 

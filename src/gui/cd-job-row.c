@@ -636,6 +636,7 @@ static void
 cd_job_row_init (CdJobRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  cd_fix_button_names (GTK_WIDGET (self));
 }
 
 CdJobRow *

@@ -39,6 +39,7 @@ create_entry_row (CdImportLogEntry *entry)
   GtkWidget *row, *box, *text_box, *icon, *message, *time;
   const char *icon_name, *kind, *style;
   g_autofree char *when = NULL;
+  g_autofree char *name = NULL;
 
   switch (entry->type)
     {
@@ -104,6 +105,9 @@ create_entry_row (CdImportLogEntry *entry)
   row = gtk_list_box_row_new ();
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  /* Translators: a log row's accessible name: “Warning: message”. */
+  name = g_strdup_printf (_("%s: %s"), kind, entry->message);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
 
   return row;
 }
@@ -256,6 +260,7 @@ static void
 cd_log_window_init (CdLogWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  cd_fix_button_names (GTK_WIDGET (self));
 }
 
 CdLogWindow *

@@ -440,6 +440,7 @@ cd_new_import_init (CdNewImport *self)
   GtkEditable *text;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  cd_fix_button_names (GTK_WIDGET (self));
 
   self->check_cancellable = g_cancellable_new ();
 

@@ -135,6 +135,7 @@ ask_about_duplicate (ImportRequest *request,
   if (request->card != NULL)
     cd_new_import_set_busy (request->card, TRUE);
 
+  cd_fix_button_names (GTK_WIDGET (dialog));
   g_signal_connect (dialog, "response", G_CALLBACK (duplicate_response_cb), request);
   gtk_window_present (GTK_WINDOW (dialog));
 }

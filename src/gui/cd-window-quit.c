@@ -110,6 +110,7 @@ cd_window_confirm_quit (CdWindow *self,
   self->quit_asking = TRUE;
   self->quit_app = !!quit_app;
   g_signal_connect_object (dialog, "response", G_CALLBACK (quit_response_cb), self, 0);
+  cd_fix_button_names (GTK_WIDGET (dialog));
   gtk_window_present (GTK_WINDOW (dialog));
 
   return FALSE;

@@ -175,6 +175,7 @@ show_message_action (GtkWidget  *widget,
 
   dialog = adw_message_dialog_new (GTK_WINDOW (widget), heading, rest);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  cd_fix_button_names (dialog);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -562,6 +563,7 @@ static void
 cd_window_init (CdWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  cd_fix_button_names (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
   self->removed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,

@@ -270,6 +270,32 @@ shows (GtkWidget  *root,
   return widget != NULL && gtk_widget_is_visible (widget);
 }
 
+/* The empty page leads somewhere: its primary action opens packages. */
+static void
+test_window_empty_action (LogCheck      *check,
+                          gconstpointer  data)
+{
+  CdWindow *window = g_object_ref (cd_window_new (NULL));
+  g_autoptr(CdJobList) jobs = create_job_list ();
+  GtkWidget *open;
+
+  cd_window_set_job_list (window, jobs);
+  gtk_window_present (GTK_WINDOW (window));
+  flush (GTK_WIDGET (window));
+
+  g_assert_cmpstr (visible_page (window), ==, "empty");
+  open = find_labelled (GTK_WIDGET (window->empty_page), GTK_TYPE_BUTTON,
+                        "_Open Course Packages…");
+  g_assert_nonnull (open);
+  g_assert_true (gtk_widget_is_visible (open));
+  g_assert_true (gtk_widget_has_css_class (open, "suggested-action"));
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (open)), ==, "win.open");
+  /* One suggested action: the sample, in the demo, is the second choice. */
+  g_assert_false (gtk_widget_has_css_class (window->sample_button, "suggested-action"));
+
+  destroy_window (window);
+}
+
 /* A job nobody answers needs attention; the row says so and why, and its
  * Try Again follows the job again. */
 static void
@@ -697,6 +723,44 @@ test_window_sample_selected (LogCheck      *check,
   g_rmdir (dir);
 }
 
+/* A phone-sized window (360 px, the metainfo's promise) stays that wide
+ * with a job whose title is long and whose row shows every button. */
+static void
+test_window_narrow (LogCheck      *check,
+                    gconstpointer  data)
+{
+  CdWindow *window = g_object_ref (cd_window_new (NULL));
+  g_autoptr(CdJobList) jobs = create_job_list ();
+  g_autoptr(CdJobRecord) record = cd_job_record_new ();
+  g_autoptr(CdImportJob) job = NULL;
+  int minimum = 0, natural = 0;
+
+  record->host = g_strdup (cd_client_get_host (cd_job_list_get_client (jobs)));
+  record->offering = 6606;
+  record->offering_name = g_strdup ("Introduction to Comparative Vertebrate Anatomy and Physiology");
+  record->token = g_strdup ("88400000000000000000");
+  record->package = g_strdup ("/nonexistent/Semester_Archive_Complete_With_All_Quizzes_2024.imscc");
+  record->status = g_strdup ("IMPORTFAILED");
+  record->started = g_date_time_new_now_utc ();
+  record->finished = g_date_time_ref (record->started);
+  record->error = g_strdup ("Import failed: a long reason that wraps over several lines.");
+  job = cd_import_job_new_for_record (cd_job_list_get_client (jobs), NULL, record);
+
+  cd_window_set_job_list (window, jobs);
+  cd_job_list_add (jobs, job);
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
+  gtk_window_present (GTK_WINDOW (window));
+  flush (GTK_WIDGET (window));
+
+  gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1,
+                      &minimum, &natural, NULL, NULL);
+  g_test_message ("minimum width %d", minimum);
+  g_assert_cmpint (minimum, <=, 360);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 360);
+
+  destroy_window (window);
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -750,12 +814,14 @@ main (int   argc,
   add_test ("/gui/demo-credentials", test_demo_credentials);
   add_test ("/gui/window/no-account", test_window_no_account);
   add_test ("/gui/window/empty", test_window_empty);
+  add_test ("/gui/window/empty-action", test_window_empty_action);
   add_test ("/gui/window/add-files", test_window_add_files);
   add_test ("/gui/window/attention", test_window_attention);
   add_test ("/gui/window/outcome-unknown", test_window_outcome_unknown);
   add_test ("/gui/window/journal-banner", test_window_journal_banner);
   add_test ("/gui/window/focus-and-undo", test_window_focus_and_undo);
   add_test ("/gui/window/sample-selected", test_window_sample_selected);
+  add_test ("/gui/window/narrow", test_window_narrow);
   add_test ("/gui/track-dialog/inline-errors", test_track_dialog_inline_errors);
   add_test ("/gui/account-window/le-version", test_account_window_le_version);
 
