@@ -41,7 +41,7 @@ import app_log  # noqa: E402
 from cd_proxy import Proxy  # noqa: E402
 from drive import (  # noqa: E402
     APP, SANDBOX, Failure, NotificationServer, Processes, find, find_all, find_app, frames,
-    label_matching, log, make_package, name, press, safe_screenshot, sensitive,
+    label_matching, log, make_package, name, press, safe, safe_screenshot, sensitive,
     set_text, wait_for,
 )
 
@@ -427,9 +427,12 @@ def unwritable_journal(run):
     if folder not in name(banner_label):
         raise Failure(f'the banner does not name the folder {folder}: {name(banner_label)!r}')
     log(f'ok: banner: “{name(banner_label)}”')
-    save = find(run.frame, 'push button', lambda n: n.startswith('Save the job list again'))
+    save = find(run.frame, 'push button', lambda n: n.startswith('Save Again'))
     if save is None:
-        raise Failure('no “Save the job list again” button on the banner')
+        raise Failure('no “Save Again” button on the banner')
+    if 'Save the job list again' not in (safe(save.get_description, '') or ''):
+        raise Failure(f'the banner’s button does not say what it saves: '
+                      f'{safe(save.get_description, "")!r}')
 
     os.rmdir(lock)
     press(save)
