@@ -733,6 +733,8 @@ test_window_narrow (LogCheck      *check,
   g_autoptr(CdJobList) jobs = create_job_list ();
   g_autoptr(CdJobRecord) record = cd_job_record_new ();
   g_autoptr(CdImportJob) job = NULL;
+  g_autoptr(CdJobRecord) unknown = cd_job_record_new ();
+  g_autoptr(CdImportJob) unknown_job = NULL;
   int minimum = 0, natural = 0;
 
   record->host = g_strdup (cd_client_get_host (cd_job_list_get_client (jobs)));
@@ -746,8 +748,18 @@ test_window_narrow (LogCheck      *check,
   record->error = g_strdup ("Import failed: a long reason that wraps over several lines.");
   job = cd_import_job_new_for_record (cd_job_list_get_client (jobs), NULL, record);
 
+  /* And one that needs attention: its row has a line of buttons more. */
+  unknown->host = g_strdup (record->host);
+  unknown->offering = 6606;
+  unknown->offering_name = g_strdup (record->offering_name);
+  unknown->package = g_strdup (record->package);
+  unknown->status = g_strdup ("OUTCOME_UNKNOWN");
+  unknown->started = g_date_time_new_now_utc ();
+  unknown_job = cd_import_job_new_for_record (cd_job_list_get_client (jobs), NULL, unknown);
+
   cd_window_set_job_list (window, jobs);
   cd_job_list_add (jobs, job);
+  cd_job_list_add (jobs, unknown_job);
   gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
   gtk_window_present (GTK_WINDOW (window));
   flush (GTK_WIDGET (window));
