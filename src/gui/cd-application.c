@@ -232,11 +232,10 @@ quit_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (user_data));
-
-  /* A running upload would be lost: the window asks first. */
-  if (CD_IS_WINDOW (window) && !cd_window_confirm_quit (CD_WINDOW (window), TRUE))
-    return;
+  /* A running upload would be lost: the main window asks first. */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (user_data)); l; l = l->next)
+    if (CD_IS_WINDOW (l->data) && !cd_window_confirm_quit (CD_WINDOW (l->data), TRUE))
+      return;
   g_application_quit (G_APPLICATION (user_data));
 }
 

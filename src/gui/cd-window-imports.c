@@ -364,6 +364,7 @@ _cd_window_remove_job (CdWindow    *self,
   g_autofree char *message = NULL;
   g_autoptr(CdJobRecord) record = NULL;
   gboolean was_running;
+  gboolean was_uploading;
   guint position;
   AdwToast *toast;
 
@@ -373,6 +374,7 @@ _cd_window_remove_job (CdWindow    *self,
   g_object_ref (job);
   position = position_of (self, job);
   was_running = cd_import_job_is_running (job) && cd_import_job_get_token (job) != NULL;
+  was_uploading = cd_import_job_is_running (job) && cd_import_job_get_token (job) == NULL;
   /* The record itself, not a copy: Undo brings back the same job, known
    * by the same identity to the journal and to coursedrop-cli. */
   record = cd_job_record_ref (cd_import_job_get_record (job));
@@ -396,11 +398,15 @@ _cd_window_remove_job (CdWindow    *self,
     /* Translators: %s is “package → course”. */
     message = g_strdup_printf (_("Removed “%s” from the list"), title);
 
-  g_hash_table_replace (self->removed, g_strdup (record->id), cd_job_record_ref (record));
   toast = _cd_window_new_toast (message, 10);
-  adw_toast_set_button_label (toast, _("_Undo"));
-  adw_toast_set_action_name (toast, "win.undo-remove");
-  adw_toast_set_action_target_value (toast, g_variant_new_string (record->id));
+  /* An upload stopped half-way cannot resume: nothing to bring back. */
+  if (!was_uploading)
+    {
+      g_hash_table_replace (self->removed, g_strdup (record->id), cd_job_record_ref (record));
+      adw_toast_set_button_label (toast, _("_Undo"));
+      adw_toast_set_action_name (toast, "win.undo-remove");
+      adw_toast_set_action_target_value (toast, g_variant_new_string (record->id));
+    }
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 
   /* The Remove button went with its row: the keyboard goes on from the
@@ -493,6 +499,8 @@ track_response_cb (CdTrackJobDialog *dialog,
 
   cd_import_job_start (job);
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled_window), 0);
+  /* The dialog is gone: the keyboard goes on from the job it added. */
+  _cd_window_focus_row (self, 0);
 }
 
 void
