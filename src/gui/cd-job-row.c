@@ -286,6 +286,8 @@ short_state (CdJobRow *self)
 
   if (is_outcome_unknown (self))
     return _("Needs attention");
+  if (is_finished (self) && cd_import_job_succeeded (job) && count_warnings (self) > 0)
+    return _("Completed with warnings");
   if (is_finished (self) && cd_import_job_succeeded (job))
     return _("Completed");
   if (is_finished (self))
