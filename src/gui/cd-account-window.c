@@ -399,6 +399,7 @@ static void
 cd_account_window_init (CdAccountWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  cd_fix_button_names (GTK_WIDGET (self));
   self->settings = cd_settings_new ();
   self->lookup_cancellable = g_cancellable_new ();
 }

@@ -232,6 +232,10 @@ quit_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
 {
+  /* A running upload would be lost: the main window asks first. */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (user_data)); l; l = l->next)
+    if (CD_IS_WINDOW (l->data) && !cd_window_confirm_quit (CD_WINDOW (l->data), TRUE))
+      return;
   g_application_quit (G_APPLICATION (user_data));
 }
 
@@ -301,6 +305,7 @@ show_demo_account (CdApplication *self)
 
   dialog = adw_message_dialog_new (GTK_WINDOW (ensure_window (self)), _("Account"), body->str);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  cd_fix_button_names (dialog);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 

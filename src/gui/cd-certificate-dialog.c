@@ -178,6 +178,7 @@ static void
 cd_certificate_dialog_init (CdCertificateDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  cd_fix_button_names (GTK_WIDGET (self));
 }
 
 CdCertificateDialog *

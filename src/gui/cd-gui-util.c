@@ -141,3 +141,50 @@ cd_settings_new (void)
 
   return g_settings_new_full (schema, NULL, NULL);
 }
+
+static char *
+strip_mnemonic (const char *label)
+{
+  GString *plain = g_string_new (NULL);
+
+  for (const char *p = label; *p != '\0'; p++)
+    {
+      /* "__" is a literal underscore. */
+      if (*p == '_' && p[1] == '_')
+        p++;
+      else if (*p == '_')
+        continue;
+      g_string_append_c (plain, *p);
+    }
+
+  return g_string_free (plain, FALSE);
+}
+
+void
+cd_fix_button_names (GtkWidget *root)
+{
+  g_return_if_fail (GTK_IS_WIDGET (root));
+
+  /* A GtkMenuButton's own toggle button takes the menu button's name. */
+  if (GTK_IS_BUTTON (root) && !GTK_IS_MENU_BUTTON (gtk_widget_get_parent (root)))
+    {
+      const char *label = gtk_button_get_label (GTK_BUTTON (root));
+
+      gtk_accessible_reset_relation (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+      /* Buttons showing other content (an icon, AdwButtonContent) carry
+       * their name in the .ui file. */
+      if (label != NULL)
+        {
+          g_autofree char *plain = gtk_button_get_use_underline (GTK_BUTTON (root))
+                                     ? strip_mnemonic (label) : g_strdup (label);
+
+          gtk_accessible_update_property (GTK_ACCESSIBLE (root),
+                                          GTK_ACCESSIBLE_PROPERTY_LABEL, plain, -1);
+        }
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    cd_fix_button_names (child);
+}

@@ -5,7 +5,7 @@
 
 #pragma once
 
-#include <gio/gio.h>
+#include <gtk/gtk.h>
 
 #include "cd-job-journal.h"
 
@@ -42,5 +42,13 @@ GSettings *cd_settings_new           (void);
 char     *cd_find_data_file          (const char  *env_var,
                                       const char  *build_relative,
                                       const char  *installed);
+
+/* GTK 4.8 names a button after its accessible label *and* the label it
+ * shows: "Open Open", "_Import Import".  Gives every button under @root
+ * (and @root) one name: the label it shows without the mnemonic's
+ * underscore, or, for one showing other content (an icon,
+ * AdwButtonContent), its accessible label.  Call it after the buttons
+ * exist; a longer name for a labelled button goes in its description. */
+void      cd_fix_button_names        (GtkWidget   *root);
 
 G_END_DECLS

@@ -27,8 +27,11 @@ struct _CdJobRow
   /* Template widgets */
   GtkLabel       *title_label;
   GtkLabel       *subtitle_label;
+  GtkButton      *log_button;
+  GtkButton      *browser_button;
   GtkButton      *copy_button;
   GtkButton      *retry_button;
+  GtkButton      *remove_button;
   GtkWidget      *attention_box;
   GtkWidget      *attention_label;
   GtkWidget      *check_button;
@@ -37,7 +40,7 @@ struct _CdJobRow
   GtkProgressBar *progress_bar;
   GtkLabel       *state_label;
   GtkLabel       *retrying_label;
-  GtkLabel       *status_word_label;
+  GtkWidget      *warnings_button;
   GtkLabel       *elapsed_label;
 
   /* Owned */
@@ -243,6 +246,61 @@ set_accessible_label (GtkWidget  *widget,
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
 }
 
+/* The warnings in the log Brightspace gave the job (a restored job has
+ * none: its log is not kept). */
+static guint
+count_warnings (CdJobRow *self)
+{
+  GPtrArray *logs = cd_import_job_get_logs (self->job);
+  guint n = 0;
+
+  for (guint i = 0; logs != NULL && i < logs->len; i++)
+    if (((CdImportLogEntry *)g_ptr_array_index (logs, i))->type == CD_IMPORT_LOG_WARNING)
+      n++;
+
+  return n;
+}
+
+/* Icon buttons say what they do; which job they do it to comes as the
+ * description, so that a screen reader in a long list can tell. */
+static void
+describe_buttons (CdJobRow   *self,
+                  const char *title)
+{
+  GtkWidget *buttons[] = {
+    GTK_WIDGET (self->log_button), GTK_WIDGET (self->browser_button),
+    GTK_WIDGET (self->copy_button), GTK_WIDGET (self->retry_button),
+    GTK_WIDGET (self->remove_button), self->warnings_button,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (buttons[i]),
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, title, -1);
+}
+
+/* What the row is in a few words, for its accessible name. */
+static const char *
+short_state (CdJobRow *self)
+{
+  CdImportJob *job = self->job;
+
+  if (is_outcome_unknown (self))
+    return _("Needs attention");
+  if (is_finished (self) && cd_import_job_succeeded (job) && count_warnings (self) > 0)
+    return _("Completed with warnings");
+  if (is_finished (self) && cd_import_job_succeeded (job))
+    return _("Completed");
+  if (is_finished (self))
+    return _("Failed");
+  if (!cd_import_job_is_running (job) && cd_import_job_get_attention (job) != NULL)
+    return _("Needs attention");
+  if (!cd_import_job_is_running (job))
+    return _("Not followed");
+  if (is_uploading (self))
+    return _("Uploading");
+  return _("In progress");
+}
+
 /* A job that stopped unfinished: why, and what can be done.  With a token
  * it can be followed again; an upload whose outcome is unknown has nothing
  * to follow, so the row offers to look in Brightspace instead. */
@@ -282,6 +340,9 @@ update (CdJobRow *self)
   gboolean running = cd_import_job_is_running (job);
   const char *token = cd_import_job_get_token (job);
   const char *word = cd_import_job_get_status_text (job);
+  guint n_warnings = finished && succeeded ? count_warnings (self) : 0;
+  g_autofree char *tooltip = NULL;
+  g_autofree char *row_name = NULL;
   g_autofree char *title = NULL;
   g_autofree char *started = NULL;
   g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
@@ -316,6 +377,7 @@ update (CdJobRow *self)
   gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "success");
   gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "dim-label");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "warning");
 
   update_attention (self, title);
 
@@ -331,6 +393,17 @@ update (CdJobRow *self)
                                  "answer, so it cannot tell whether the import started. Check "
                                  "the course’s import history in Brightspace before importing "
                                  "this package again."));
+    }
+  else if (finished && succeeded && n_warnings > 0)
+    {
+      g_autofree char *text = g_strdup_printf (ngettext ("Completed with %u warning",
+                                                         "Completed with %u warnings",
+                                                         n_warnings),
+                                               n_warnings);
+
+      /* Not a plain green: something was skipped or changed on the way. */
+      gtk_label_set_label (self->state_label, text);
+      gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "warning");
     }
   else if (finished && succeeded)
     {
@@ -361,9 +434,19 @@ update (CdJobRow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->retrying_label),
                           running && cd_import_job_get_retrying (job));
 
-  gtk_label_set_label (self->status_word_label, word != NULL ? word : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->status_word_label),
-                          word != NULL && !is_outcome_unknown (self));
+  /* Brightspace's raw word (UPLOADING, IMPORTFAILED…) is for support:
+   * a tooltip here, and the log window, but not the row's text. */
+  if (word != NULL && !is_outcome_unknown (self))
+    /* Translators: %s is Brightspace's status word, such as PROCESSING. */
+    tooltip = g_strdup_printf (_("Brightspace status: %s"), word);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->state_label), tooltip);
+
+  gtk_widget_set_visible (self->warnings_button, n_warnings > 0);
+
+  /* Translators: a job row's accessible name: “package → course, Completed”. */
+  row_name = g_strdup_printf (_("%s, %s"), title, short_state (self));
+  set_accessible_label (GTK_WIDGET (self), row_name);
+  describe_buttons (self, title);
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->copy_button), token != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->retry_button),
@@ -528,8 +611,11 @@ cd_job_row_class_init (CdJobRowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/cd-job-row.ui");
   gtk_widget_class_bind_template_child (widget_class, CdJobRow, title_label);
   gtk_widget_class_bind_template_child (widget_class, CdJobRow, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, CdJobRow, log_button);
+  gtk_widget_class_bind_template_child (widget_class, CdJobRow, browser_button);
   gtk_widget_class_bind_template_child (widget_class, CdJobRow, copy_button);
   gtk_widget_class_bind_template_child (widget_class, CdJobRow, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, CdJobRow, remove_button);
   gtk_widget_class_bind_template_child (widget_class, CdJobRow, attention_box);
   gtk_widget_class_bind_template_child (widget_class, CdJobRow, attention_label);
   gtk_widget_class_bind_template_child (widget_class, CdJobRow, check_button);
@@ -538,7 +624,7 @@ cd_job_row_class_init (CdJobRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CdJobRow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, CdJobRow, state_label);
   gtk_widget_class_bind_template_child (widget_class, CdJobRow, retrying_label);
-  gtk_widget_class_bind_template_child (widget_class, CdJobRow, status_word_label);
+  gtk_widget_class_bind_template_child (widget_class, CdJobRow, warnings_button);
   gtk_widget_class_bind_template_child (widget_class, CdJobRow, elapsed_label);
   gtk_widget_class_bind_template_callback (widget_class, log_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, browser_clicked_cb);
@@ -552,6 +638,7 @@ static void
 cd_job_row_init (CdJobRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  cd_fix_button_names (GTK_WIDGET (self));
 }
 
 CdJobRow *

@@ -39,6 +39,7 @@ create_entry_row (CdImportLogEntry *entry)
   GtkWidget *row, *box, *text_box, *icon, *message, *time;
   const char *icon_name, *kind, *style;
   g_autofree char *when = NULL;
+  g_autofree char *name = NULL;
 
   switch (entry->type)
     {
@@ -104,6 +105,9 @@ create_entry_row (CdImportLogEntry *entry)
   row = gtk_list_box_row_new ();
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  /* Translators: a log row's accessible name: “Warning: message”. */
+  name = g_strdup_printf (_("%s: %s"), kind, entry->message);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
 
   return row;
 }
@@ -256,23 +260,33 @@ static void
 cd_log_window_init (CdLogWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  cd_fix_button_names (GTK_WIDGET (self));
 }
 
 CdLogWindow *
 cd_log_window_new (CdImportJob *job)
 {
   CdLogWindow *self;
+  g_autofree char *title = NULL;
   g_autofree char *subtitle = NULL;
+  const char *word;
 
   g_return_val_if_fail (CD_IS_IMPORT_JOB (job), NULL);
 
   self = g_object_new (CD_TYPE_LOG_WINDOW, NULL);
   self->job = g_object_ref (job);
 
-  subtitle = cd_format_job_title (cd_import_job_get_package_name (job),
-                                  cd_import_job_get_offering_name (job),
-                                  cd_import_job_get_offering_id (job),
-                                  cd_import_job_get_token (job));
+  title = cd_format_job_title (cd_import_job_get_package_name (job),
+                               cd_import_job_get_offering_name (job),
+                               cd_import_job_get_offering_id (job),
+                               cd_import_job_get_token (job));
+  /* Brightspace's own status word lives here, for support, not in the row. */
+  word = cd_import_job_get_status_text (job);
+  if (word != NULL)
+    /* Translators: “Week 1.imscc → Biology 101 · Brightspace status: COMPLETED”. */
+    subtitle = g_strdup_printf (_("%s · Brightspace status: %s"), title, word);
+  else
+    subtitle = g_steal_pointer (&title);
   adw_window_title_set_subtitle (self->window_title, subtitle);
 
   g_signal_connect_object (job, "finished", G_CALLBACK (job_finished_cb), self, G_CONNECT_SWAPPED);

@@ -114,11 +114,15 @@ set_course (CdNewImport *self,
     {
       gtk_image_set_from_icon_name (self->course_icon, "object-select-symbolic");
       gtk_widget_add_css_class (GTK_WIDGET (self->course_icon), "success");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->course_icon),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Course found"), -1);
     }
   else
     {
       gtk_image_set_from_icon_name (self->course_icon, "dialog-error-symbolic");
       gtk_widget_add_css_class (GTK_WIDGET (self->course_icon), "error");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->course_icon),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Course not found"), -1);
     }
 
   if (state == LOOKUP_INVALID)
@@ -433,6 +437,7 @@ cd_new_import_init (CdNewImport *self)
   GtkEditable *text;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  cd_fix_button_names (GTK_WIDGET (self));
 
   self->check_cancellable = g_cancellable_new ();
 
@@ -501,6 +506,8 @@ cd_new_import_set_offering_id (CdNewImport *self,
   g_return_if_fail (CD_IS_NEW_IMPORT (self));
 
   gtk_editable_set_text (GTK_EDITABLE (self->offering_row), text);
+  /* A suggestion: typing replaces it. */
+  gtk_editable_select_region (GTK_EDITABLE (self->offering_row), 0, -1);
 }
 
 gint64

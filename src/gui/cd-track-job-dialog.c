@@ -124,6 +124,7 @@ static void
 cd_track_job_dialog_init (CdTrackJobDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  cd_fix_button_names (GTK_WIDGET (self));
 
   name_field (self->offering_row, _("Course offering ID"));
   name_field (self->token_row, _("Job token"));

@@ -17,6 +17,9 @@
 #include "cd-json.h"
 #include "cd-validate.h"
 
+/* CdImportLogEntry.operation of Brightspace's import (1 is conversion). */
+#define LOG_OPERATION_IMPORT 2
+
 typedef struct
 {
   CdWindow    *self;           /* (owned) */
@@ -24,6 +27,7 @@ typedef struct
   CdPackage   *package;        /* (owned) */
   char        *offering_name;  /* (owned) (nullable) */
   gint64       offering_id;
+  CdImportJob *retry_of;       /* (owned) (nullable): the failed job it retries */
 } ImportRequest;
 
 static void
@@ -32,6 +36,7 @@ import_request_free (ImportRequest *request)
   g_clear_object (&request->self);
   g_clear_object (&request->card);
   g_clear_object (&request->package);
+  g_clear_object (&request->retry_of);
   g_clear_pointer (&request->offering_name, g_free);
   g_free (request);
 }
@@ -56,6 +61,10 @@ start_import (ImportRequest *request)
     _cd_window_remove_pending (self, request->card);
 
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled_window), 0);
+
+  /* The Import button (or Retry's dialog) is gone: the keyboard goes on
+   * from the new job, first in the list. */
+  _cd_window_focus_row (self, 0);
 }
 
 static void
@@ -126,8 +135,84 @@ ask_about_duplicate (ImportRequest *request,
   if (request->card != NULL)
     cd_new_import_set_busy (request->card, TRUE);
 
+  cd_fix_button_names (GTK_WIDGET (dialog));
   g_signal_connect (dialog, "response", G_CALLBACK (duplicate_response_cb), request);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Whether a failed @job may have put content into its course.  An upload
+ * that never got a token, or a package Brightspace could not convert (its
+ * log has no entry of the import operation), added nothing; a job whose
+ * log is unknown (restored from the journal) may have. */
+static gboolean
+failure_may_have_imported (CdImportJob *job)
+{
+  GPtrArray *logs = cd_import_job_get_logs (job);
+
+  if (cd_import_job_record_outcome_unknown (cd_import_job_get_record (job)) ||
+      g_error_matches (cd_import_job_get_error (job),
+                       CD_CLIENT_ERROR, CD_CLIENT_ERROR_OUTCOME_UNKNOWN))
+    return TRUE;
+  if (cd_import_job_get_token (job) == NULL)
+    return FALSE;
+  if (logs == NULL || logs->len == 0)
+    return TRUE;
+
+  for (guint i = 0; i < logs->len; i++)
+    if (((CdImportLogEntry *)g_ptr_array_index (logs, i))->operation == LOG_OPERATION_IMPORT)
+      return TRUE;
+
+  return FALSE;
+}
+
+static CdImportJob *
+job_of_record (CdWindow    *self,
+               CdJobRecord *record)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->jobs));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CdImportJob) job = g_list_model_get_item (G_LIST_MODEL (self->jobs), i);
+
+      if (cd_import_job_get_record (job) == record)
+        return job;
+    }
+
+  return NULL;
+}
+
+/* The duplicate guard for a retry: an earlier job of that package into that
+ * offering that may have put content there, skipping failures known to
+ * have stopped before Brightspace imported anything (the retried one's, as
+ * a rule).  (transfer none) (nullable) */
+static CdJobRecord *
+find_previous_for_retry (CdWindow    *self,
+                         const char  *host,
+                         gint64       offering,
+                         const char  *sha256)
+{
+  GPtrArray *records = cd_job_journal_get_records (cd_job_list_get_journal (self->jobs));
+
+  for (guint i = records->len; i > 0; i--)
+    {
+      CdJobRecord *record = g_ptr_array_index (records, i - 1);
+      CdImportJob *job;
+
+      if (record->offering != offering || record->sha256 == NULL ||
+          g_ascii_strcasecmp (record->sha256, sha256) != 0 ||
+          !cd_job_journal_host_equal (record->host, host))
+        continue;
+
+      job = job_of_record (self, record);
+      if (job != NULL && cd_import_job_get_finished (job) != NULL &&
+          !cd_import_job_succeeded (job) && !failure_may_have_imported (job))
+        continue;
+      if (record->token != NULL || cd_import_job_record_outcome_unknown (record))
+        return record;
+    }
+
+  return NULL;
 }
 
 static void
@@ -149,6 +234,19 @@ guard_done_cb (GObject      *object,
     _cd_window_show_error_toast (request->self, error->message);
   else if (request->self->jobs == NULL)
     return;
+  else if (previous != NULL && request->retry_of != NULL && previous->sha256 != NULL)
+    {
+      /* A retry: the failure being retried may have added nothing. */
+      CdJobRecord *earlier =
+        find_previous_for_retry (request->self,
+                                 cd_client_get_host (_cd_window_get_client (request->self)),
+                                 request->offering_id, previous->sha256);
+
+      if (earlier != NULL)
+        ask_about_duplicate (g_steal_pointer (&request), earlier);
+      else
+        start_import (request);
+    }
   else if (previous != NULL)
     ask_about_duplicate (g_steal_pointer (&request), previous);
   else
@@ -250,6 +348,7 @@ _cd_window_retry_job (CdWindow    *self,
 
   /* Its quick key again too: the guard must see the file as it is now. */
   request = import_request_new (self, package, record->offering, record->offering_name, NULL);
+  request->retry_of = g_object_ref (job);
   cd_package_check_async (package, self->cancellable, retry_check_cb, request);
 }
 
@@ -264,6 +363,26 @@ _cd_window_try_again_job (CdWindow    *self,
     cd_import_job_resume (job, client);
 }
 
+static guint
+position_of (CdWindow    *self,
+             CdImportJob *job)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->jobs));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CdImportJob) item = g_list_model_get_item (G_LIST_MODEL (self->jobs), i);
+
+      if (item == job)
+        return i;
+    }
+
+  return n;
+}
+
+/* Remove only takes the job off the list (and the journal): Brightspace
+ * keeps what it imported.  The toast's Undo brings the job back from its
+ * record, following it again if it was unfinished. */
 void
 _cd_window_remove_job (CdWindow    *self,
                        CdImportJob *job)
@@ -271,34 +390,83 @@ _cd_window_remove_job (CdWindow    *self,
   g_autoptr(GError) error = NULL;
   g_autofree char *title = NULL;
   g_autofree char *message = NULL;
+  g_autoptr(CdJobRecord) record = NULL;
   gboolean was_running;
+  gboolean was_uploading;
+  guint position;
+  AdwToast *toast;
 
   if (self->jobs == NULL)
     return;
 
   g_object_ref (job);
+  position = position_of (self, job);
   was_running = cd_import_job_is_running (job) && cd_import_job_get_token (job) != NULL;
+  was_uploading = cd_import_job_is_running (job) && cd_import_job_get_token (job) == NULL;
+  /* The record itself, not a copy: Undo brings back the same job, known
+   * by the same identity to the journal and to coursedrop-cli. */
+  record = cd_job_record_ref (cd_import_job_get_record (job));
   title = cd_format_job_title (cd_import_job_get_package_name (job),
                                cd_import_job_get_offering_name (job),
                                cd_import_job_get_offering_id (job),
                                cd_import_job_get_token (job));
 
   if (!cd_job_list_remove (self->jobs, job, &error))
-    _cd_window_show_error_toast (self, error->message);
-  else if (was_running)
     {
-      /* Translators: %s is “package → course”. */
-      message = g_strdup_printf (_("Removed “%s”; the import goes on in Brightspace"), title);
-      cd_window_show_toast (self, message);
-    }
-  else
-    {
-      /* Translators: %s is “package → course”. */
-      message = g_strdup_printf (_("Removed “%s”"), title);
-      cd_window_show_toast (self, message);
+      _cd_window_show_error_toast (self, error->message);
+      g_object_unref (job);
+      return;
     }
 
+  if (was_running)
+    /* Translators: %s is “package → course”. */
+    message = g_strdup_printf (_("Removed “%s” from the list; the import goes on in Brightspace"),
+                               title);
+  else
+    /* Translators: %s is “package → course”. */
+    message = g_strdup_printf (_("Removed “%s” from the list"), title);
+
+  toast = _cd_window_new_toast (message, 10);
+  /* An upload stopped half-way cannot resume: nothing to bring back. */
+  if (!was_uploading)
+    {
+      g_hash_table_replace (self->removed, g_strdup (record->id), cd_job_record_ref (record));
+      adw_toast_set_button_label (toast, _("_Undo"));
+      adw_toast_set_action_name (toast, "win.undo-remove");
+      adw_toast_set_action_target_value (toast, g_variant_new_string (record->id));
+    }
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+
+  /* The Remove button went with its row: the keyboard goes on from the
+   * row that took its place. */
+  _cd_window_focus_row (self, position);
+
   g_object_unref (job);
+}
+
+void
+_cd_window_undo_remove (CdWindow   *self,
+                        const char *id)
+{
+  g_autofree char *key = NULL;
+  g_autoptr(CdJobRecord) record = NULL;
+  g_autoptr(CdImportJob) job = NULL;
+  CdJobJournal *journal;
+
+  if (self->jobs == NULL || !g_hash_table_steal_extended (self->removed, id, (gpointer *)&key,
+                                                          (gpointer *)&record))
+    return;
+
+  journal = cd_job_list_get_journal (self->jobs);
+  cd_job_journal_add (journal, record);
+  job = cd_import_job_new_for_record (_cd_window_get_client (self), journal, record);
+  cd_job_list_add (self->jobs, job);
+  cd_job_journal_save_async (journal, NULL, NULL, NULL);
+  if (record->token != NULL && record->finished == NULL)
+    cd_import_job_start (job);
+
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled_window), 0);
+  _cd_window_focus_row (self, 0);
 }
 
 static void
@@ -359,6 +527,8 @@ track_response_cb (CdTrackJobDialog *dialog,
 
   cd_import_job_start (job);
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled_window), 0);
+  /* The dialog is gone: the keyboard goes on from the job it added. */
+  _cd_window_focus_row (self, 0);
 }
 
 void

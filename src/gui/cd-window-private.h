@@ -42,10 +42,14 @@ struct _CdWindow
   GFile                *sample_package;  /* (nullable) */
   GtkFileChooserNative *chooser;         /* (nullable) */
   GCancellable         *cancellable;     /* (owned): the window's own background work */
+  GHashTable           *removed;         /* (owned): record id → CdJobRecord, for Undo */
 
   guint                 n_pending;
   guint                 starting : 1;
   guint                 failed : 1;
+  guint                 quit_asking : 1;     /* the "Stop the Upload?" question shows */
+  guint                 quit_confirmed : 1;  /* and was answered Quit */
+  guint                 quit_app : 1;        /* by app.quit, not by closing the window */
 };
 
 /* cd-window.c */
@@ -53,6 +57,13 @@ void _cd_window_update_page      (CdWindow    *self);
 CdClient *_cd_window_get_client  (CdWindow    *self);
 void _cd_window_show_error_toast (CdWindow    *self,
                                   const char  *message);
+/* A toast showing @message as plain text (not markup). */
+AdwToast *_cd_window_new_toast   (const char  *message,
+                                  guint        timeout);
+/* Moves the keyboard focus to the job row at @position (or the last one;
+ * with no rows, to the window's first control). */
+void _cd_window_focus_row        (CdWindow    *self,
+                                  guint        position);
 /* Shows or hides a banner (a GtkRevealer at the top of the window). */
 void _cd_window_reveal_banner    (GtkRevealer *revealer,
                                   gboolean     reveal);
@@ -79,6 +90,9 @@ void _cd_window_retry_job        (CdWindow    *self,
                                   CdImportJob *job);
 void _cd_window_remove_job       (CdWindow    *self,
                                   CdImportJob *job);
+/* Brings back the job of the removed record @id (the toast's Undo). */
+void _cd_window_undo_remove      (CdWindow    *self,
+                                  const char  *id);
 void _cd_window_track_job        (CdWindow    *self);
 /* Asks Brightspace for the name of @job's course if it has none. */
 void _cd_window_name_course      (CdWindow    *self,

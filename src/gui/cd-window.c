@@ -69,9 +69,9 @@ split_first_sentence (const char  *message,
   return end != NULL ? g_strndup (message, end - message + 1) : g_strdup (message);
 }
 
-static AdwToast *
-new_toast (const char *message,
-           guint       timeout)
+AdwToast *
+_cd_window_new_toast (const char *message,
+                      guint       timeout)
 {
   g_autofree char *escaped = g_markup_escape_text (message, -1);
   AdwToast *toast = adw_toast_new (escaped);
@@ -86,7 +86,7 @@ add_toast (CdWindow   *self,
            const char *message,
            guint       timeout)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, new_toast (message, timeout));
+  adw_toast_overlay_add_toast (self->toast_overlay, _cd_window_new_toast (message, timeout));
 }
 
 void
@@ -113,7 +113,7 @@ _cd_window_show_error_toast (CdWindow   *self,
       return;
     }
 
-  toast = new_toast (first, ERROR_TOAST_SECONDS);
+  toast = _cd_window_new_toast (first, ERROR_TOAST_SECONDS);
   adw_toast_set_button_label (toast, _("_Details"));
   adw_toast_set_action_name (toast, "win.show-message");
   adw_toast_set_action_target_value (toast, g_variant_new_string (message));
@@ -175,6 +175,7 @@ show_message_action (GtkWidget  *widget,
 
   dialog = adw_message_dialog_new (GTK_WINDOW (widget), heading, rest);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  cd_fix_button_names (dialog);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -187,6 +188,34 @@ toast_action (GtkWidget  *widget,
 }
 
 /* The job list */
+
+void
+_cd_window_focus_row (CdWindow *self,
+                      guint     position)
+{
+  guint n = n_jobs (self);
+  GtkListBoxRow *row;
+
+  if (n == 0)
+    {
+      /* The page that shows now (a pending card, or the empty state). */
+      if (!gtk_widget_child_focus (GTK_WIDGET (self->stack), GTK_DIR_TAB_FORWARD))
+        gtk_widget_child_focus (GTK_WIDGET (self), GTK_DIR_TAB_FORWARD);
+      return;
+    }
+
+  row = gtk_list_box_get_row_at_index (self->jobs_list, (int)MIN (position, n - 1));
+  if (row != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (row));
+}
+
+static void
+undo_remove_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  _cd_window_undo_remove (CD_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
 
 static void
 row_retry_cb (CdJobRow *row,
@@ -419,6 +448,9 @@ cd_window_close_request (GtkWindow *window)
   CdWindow *self = CD_WINDOW (window);
   int width, height;
 
+  if (!cd_window_confirm_quit (self, FALSE))
+    return TRUE;
+
   if (self->settings != NULL)
     {
       gtk_window_get_default_size (window, &width, &height);
@@ -466,6 +498,7 @@ cd_window_finalize (GObject *object)
   g_clear_object (&self->client);
   g_clear_object (&self->sample_package);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->removed, g_hash_table_unref);
 
   G_OBJECT_CLASS (cd_window_parent_class)->finalize (object);
 }
@@ -513,6 +546,7 @@ cd_window_class_init (CdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.track-job", NULL, track_job_action);
   gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
   gtk_widget_class_install_action (widget_class, "win.show-message", "s", show_message_action);
+  gtk_widget_class_install_action (widget_class, "win.undo-remove", "s", undo_remove_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
                                        "win.import", NULL);
@@ -529,8 +563,11 @@ static void
 cd_window_init (CdWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  cd_fix_button_names (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
+  self->removed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify)cd_job_record_unref);
   self->settings = cd_settings_new ();
   if (self->settings != NULL)
     {

@@ -53,6 +53,11 @@ gboolean    cd_window_add_file           (CdWindow       *self,
 void        cd_window_show_toast         (CdWindow       *self,
                                           const char     *message);
 /* Scrolls to and highlights the job with @token. */
+/* Whether the window may close (or the app quit, @quit_app) now: TRUE
+ * unless an upload runs, in which case it asks first and, on Quit, closes
+ * or quits by itself. */
+gboolean    cd_window_confirm_quit       (CdWindow       *self,
+                                          gboolean        quit_app);
 gboolean    cd_window_show_job           (CdWindow       *self,
                                           const char     *token);
 

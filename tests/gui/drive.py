@@ -345,6 +345,64 @@ class Run(Processes):
         press(button)
 
 
+NAMED_ROLES = ('push button', 'toggle button', 'check box', 'radio button', 'image', 'text',
+               'password text', 'spin button', 'menu button', 'switch', 'list item')
+
+
+def unmnemonic(text):
+    return text.replace('_', '')
+
+
+def name_problem(text):
+    """Why @text is no good as an accessible name, or None."""
+    if not text.strip():
+        return 'no name'
+    if re.search(r'(^|\s)_\w', text):
+        return 'a mnemonic underscore'
+    words = text.split()
+    half = len(words) // 2
+    if len(words) % 2 == 0 and half and [unmnemonic(w) for w in words[:half]] == \
+            [unmnemonic(w) for w in words[half:]]:
+        return 'the label twice'
+    return None
+
+
+def check_accessible_names(root, what):
+    """Every control under @root has a name a screen reader can say: not
+    empty, no mnemonic underscore, not its label twice; every button of a
+    job row says which job it acts on (its description)."""
+    problems = []
+    checked = 0
+    for node in walk(root):
+        node_role = role(node)
+        if node_role not in NAMED_ROLES:
+            continue
+        checked += 1
+        problem = name_problem(name(node))
+        if problem:
+            problems.append(f'{node_role} “{name(node)}”: {problem}')
+        if node_role == 'list item' and find(node, 'label', lambda n: '→' in n):
+            title = name(find(node, 'label', lambda n: '→' in n))
+            if not name(node).startswith(title):
+                problems.append(f'row “{title}” is named “{name(node)}”')
+            for button in find_all(node, 'push button', lambda n: True):
+                description = safe(button.get_description, '') or ''
+                if title not in name(button) and title not in description:
+                    problems.append(f'button “{name(button)}” in the row “{title}” does not '
+                                    f'say the job (description “{description}”)')
+    if problems:
+        raise Failure(f'unnamed or badly named controls in {what}:\n  ' + '\n  '.join(problems))
+    log(f'ok: {checked} controls in {what} have good accessible names')
+
+
+def focused(node):
+    return safe(lambda: node.get_state_set().contains(Atspi.StateType.FOCUSED), False)
+
+
+def focus_in(root):
+    return next((n for n in walk(root) if focused(n)), None)
+
+
 def dismiss_toast(label):
     """Presses the close button of the toast that shows @label."""
     node = label
@@ -468,6 +526,7 @@ def drive(run):
              'the account in the subtitle')
     time.sleep(0.5)
     screenshot('empty')
+    check_accessible_names(run.frame, 'the empty window')
 
     # 1. Command-line open into the running instance, then import.  What is
     # not an offering ID is said next to the field, never logged.
@@ -477,18 +536,37 @@ def drive(run):
                         'the offering field')
     expect_inline_error(run.frame, field, '99999999999999999999', 'This number is too large',
                         run.import_button(), 'the offering field')
+    xdotool('windowactivate', '--sync', wid)
+    field = wait_for(run.offering_field, 15, 'the Course offering ID field')
+    set_text(field, '6606')
+    wait_for(lambda: label_matching(run.frame, lambda n: n == 'Biology 101'), 15,
+             'the course “Biology 101” to be looked up')
+    check_accessible_names(run.frame, 'the window with a new import')
     run.import_into('6606', 'Biology 101')
     wait_for(lambda: label_matching(run.frame, lambda n: n == 'Week 1.imscc → Biology 101'), 15,
              'the row of Week 1')
     log('ok: “Week 1.imscc” opened from the command line and imported into 6606')
+
+    # The Import button went with its card: the keyboard focus is on the new
+    # row, and Tab goes on to the row's buttons.
+    week1_row = wait_for(lambda: next(iter(rows_titled(run, 'Week 1.imscc → Biology 101')), None),
+                         15, 'the row of Week 1')
+    wait_for(lambda: focused(week1_row), 15, 'the keyboard focus on the new row')
+    log(f'ok: after Import the focus is on the new row “{name(week1_row)}”')
+    xdotool('key', '--clearmodifiers', 'Tab')
+    button = wait_for(lambda: (f := focus_in(week1_row)) and role(f) == 'push button' and f, 15,
+                      'Tab to reach a button of the new row')
+    log(f'ok: Tab reaches the row’s “{name(button)}”')
 
     # 2. A dropped file that is not a zip is refused, naming the file.
     source = run.spawn([DRAG_SOURCE, '--title', 'Drag Source', notes], stdout=subprocess.DEVNULL)
     source_wid = wait_for(lambda: window_id('Drag Source'), 15, 'the drag source window')
     xdotool('windowmove', source_wid, SOURCE_X, SOURCE_Y)
     time.sleep(0.5)
-    wait_for(lambda: label_matching(run.frame, lambda n: n.startswith('Brightspace is')), 15,
-             'a job in progress')
+    # (The focus checks above may have taken the job's few seconds.)
+    wait_for(lambda: label_matching(run.frame,
+                                    lambda n: n.startswith(('Brightspace is', 'Completed'))),
+             15, 'a job in progress or completed')
     screenshot('progress')
     drag((SOURCE_X + 120, SOURCE_Y + 70), (APP_X + 450, APP_Y + 400))
     toast = wait_for(lambda: label_matching(run.frame,
@@ -517,9 +595,10 @@ def drive(run):
     xdotool('windowactivate', '--sync', source_wid)
 
     # 4. The outcomes, as the rows say them.
-    wait_for(lambda: label_matching(run.frame, lambda n: n == 'Completed'), 60,
-             'the row label “Completed”')
-    log('ok: Week 1 → Biology 101 says “Completed”')
+    # The sandbox logs a warning with every completed import.
+    wait_for(lambda: label_matching(run.frame, lambda n: n == 'Completed with 1 warning'), 60,
+             'the row label “Completed with 1 warning”')
+    log('ok: Week 1 → Biology 101 says “Completed with 1 warning”')
     failed = wait_for(lambda: label_matching(run.frame, lambda n: n.startswith('Import failed: ')),
                       60, 'the row label “Import failed: …”')
     if 'res-0003' not in name(failed):
@@ -556,7 +635,20 @@ def drive(run):
     wait_for(lambda: label_matching(log_frame, lambda n: 'res-0003' in n), 15,
              'the log entry with the reason')
     log('ok: Show Log lists the error entry')
+    check_accessible_names(log_frame, 'the log window')
     press(find(log_frame, 'push button', lambda n: n == 'Close'))
+    wait_for(lambda: not frames(app, 'Import Log'), 15, 'the log window to close')
+
+    # The warnings of the completed job, one press away from its row.
+    week1_row = rows_titled(run, 'Week 1.imscc → Biology 101')[0]
+    press(find(week1_row, 'push button', lambda n: n == 'Show Warnings'))
+    log_frame = wait_for(lambda: frames(app, 'Import Log'), 15, 'the log window')[0]
+    wait_for(lambda: label_matching(log_frame, lambda n: 'question types are not supported' in n),
+             15, 'the warning in the log')
+    log('ok: “Show Warnings” leads to the warning in the log')
+    press(find(log_frame, 'push button', lambda n: n == 'Close'))
+    wait_for(lambda: not frames(app, 'Import Log'), 15, 'the log window to close')
+    check_accessible_names(run.frame, 'the window with finished jobs')
 
     # 5. The duplicate guard: Week 1 into Biology 101 again asks first.
     run.open_in_running_app(week1)
@@ -571,22 +663,20 @@ def drive(run):
     wait_for(lambda: run.offering_field() is None, 15, 'the discarded package to go')
     log('ok: importing Week 1 into Biology 101 again asks “Import Again?” first')
 
-    # 6. Retry the failed import: a new upload, after the same question.
+    # 6. Retry the failed import: Brightspace could not convert it, so
+    # nothing reached the course and there is no duplicate to warn about.
     press(find(failed_row_of(run), 'push button', lambda n: n == 'Retry'))
-    wait_for(lambda: label_matching(app, lambda n: 'was already imported into Broken Course' in n),
-             15, 'the “Import Again?” question for the retry')
-    dialog = next(f for f in frames(app)
-                  if label_matching(f, lambda n: 'was already imported into' in n))
-    press(find(dialog, 'push button', lambda n: 'Import Again' in n))
     wait_for(lambda: len(rows_titled(run, 'Week 2.imscc → Broken Course')) == 2, 15,
              'the retried job’s row')
-    log('ok: Retry uploads Week 2 again after “Import Again?”')
+    if label_matching(app, lambda n: 'was already imported into Broken Course' in n):
+        raise Failure('Retry of a conversion failure warns about duplicates')
+    log('ok: Retry uploads Week 2 again at once: its conversion had failed')
 
     # 7. Remove forgets a job; Track Existing Job follows it again by its token.
     week1_row = rows_titled(run, 'Week 1.imscc → Biology 101')[0]
     token = next(re.search(r'Job (\d+)', name(n)).group(1)
                  for n in find_all(week1_row, 'label', lambda n: re.search(r'Job \d+', n)))
-    press(find(week1_row, 'push button', lambda n: n == 'Remove'))
+    press(find(week1_row, 'push button', lambda n: n == 'Remove from List'))
     wait_for(lambda: not rows_titled(run, 'Week 1.imscc → Biology 101'), 15,
              'the removed row to go')
     wait_for(lambda: label_matching(run.frame, lambda n: n.startswith('Removed “Week 1.imscc')),
@@ -601,6 +691,7 @@ def drive(run):
     dialog = wait_for(lambda: next((f for f in frames(app)
                                     if find(f, 'text', lambda n: n == 'Job token')), None),
                       15, 'the Track Existing Job dialog')
+    check_accessible_names(dialog, 'the Track Existing Job dialog')
     track = find(dialog, 'push button', lambda n: 'Track' in n)
     offering = find(dialog, 'text', lambda n: n == 'Course offering ID')
     token_field = find(dialog, 'text', lambda n: n == 'Job token')
@@ -614,7 +705,7 @@ def drive(run):
                    and sensitive(b) and b, 15, 'the Track button'))
     wait_for(lambda: rows_titled(run, f'Job {token} → Biology 101'), 15,
              'the tracked job’s row, named after its course')
-    wait_for(lambda: any(label_matching(row, lambda n: n == 'Completed')
+    wait_for(lambda: any(label_matching(row, lambda n: n.startswith('Completed'))
                          for row in rows_titled(run, f'Job {token} → Biology 101')), 30,
              'the tracked job to say “Completed”')
     log(f'ok: Track Existing Job followed job {token} to “Completed”')
@@ -625,10 +716,29 @@ def drive(run):
     upload_started = time.monotonic()
     wait_for(lambda: label_matching(run.frame, lambda n: n.startswith('Uploading')), 60,
              'the upload progress')
+
+    # Quitting now would lose the upload: the window asks first.
+    xdotool('windowactivate', '--sync', wid)
+    xdotool('key', '--clearmodifiers', 'ctrl+q')
+    question = wait_for(lambda: next((f for f in frames(app)
+                                      if label_matching(f, lambda n: 'is still uploading' in n)),
+                                     None), 15, 'the “Stop the Upload?” question')
+    check_accessible_names(question, 'the “Stop the Upload?” question')
+    press(find(question, 'push button', lambda n: 'Keep Uploading' in n))
+    time.sleep(1)
+    if run.app.poll() is not None:
+        raise Failure('the app quit although “Keep Uploading” was pressed')
+    log('ok: Ctrl+Q during an upload asks first; “Keep Uploading” keeps it going')
     # No screenshot here: `import` grabs the X server, which would stall the
     # app and spoil the lateness figure.
-    wait_for(lambda: label_matching(run.frame, lambda n: n in ('PROCESSING', 'IMPORTING')),
+    wait_for(lambda: label_matching(run.frame,
+                                    lambda n: n.startswith(('Brightspace is converting',
+                                                            'Brightspace is importing'))),
              150, 'the 512 MiB job to leave the upload stage')
+    raw = label_matching(run.frame, lambda n: n in ('UPLOADING', 'PROCESSING', 'PROCESSED',
+                                                    'IMPORTING', 'COMPLETED', 'IMPORTFAILED'))
+    if raw:
+        raise Failure(f'a row shows Brightspace’s raw status word “{name(raw)}”')
     log(f'upload: 512 MiB accepted by the sandbox after {time.monotonic() - upload_started:.1f} s')
 
     # Quit with Ctrl+Q (openbox gives the window the keyboard focus); the app

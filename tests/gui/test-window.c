@@ -270,6 +270,32 @@ shows (GtkWidget  *root,
   return widget != NULL && gtk_widget_is_visible (widget);
 }
 
+/* The empty page leads somewhere: its primary action opens packages. */
+static void
+test_window_empty_action (LogCheck      *check,
+                          gconstpointer  data)
+{
+  CdWindow *window = g_object_ref (cd_window_new (NULL));
+  g_autoptr(CdJobList) jobs = create_job_list ();
+  GtkWidget *open;
+
+  cd_window_set_job_list (window, jobs);
+  gtk_window_present (GTK_WINDOW (window));
+  flush (GTK_WIDGET (window));
+
+  g_assert_cmpstr (visible_page (window), ==, "empty");
+  open = find_labelled (GTK_WIDGET (window->empty_page), GTK_TYPE_BUTTON,
+                        "_Open Course Packages…");
+  g_assert_nonnull (open);
+  g_assert_true (gtk_widget_is_visible (open));
+  g_assert_true (gtk_widget_has_css_class (open, "suggested-action"));
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (open)), ==, "win.open");
+  /* One suggested action: the sample, in the demo, is the second choice. */
+  g_assert_false (gtk_widget_has_css_class (window->sample_button, "suggested-action"));
+
+  destroy_window (window);
+}
+
 /* A job nobody answers needs attention; the row says so and why, and its
  * Try Again follows the job again. */
 static void
@@ -524,6 +550,229 @@ test_demo_credentials (LogCheck      *check,
   g_assert_cmpstr (CD_DEMO_USER_KEY, ==, CD_SANDBOX_DEFAULT_USER_KEY);
 }
 
+
+/* A package file that cd_package_check() accepts: a local header, then the
+ * end record of an empty archive. */
+static char *
+write_package (const char *dir)
+{
+  char *path = g_build_filename (dir, "Week 1.imscc", NULL);
+  g_autofree char *data = g_malloc0 (4096);
+
+  memcpy (data, "PK\003\004", 4);
+  memcpy (data + 4096 - 22, "PK\005\006", 4);
+  g_assert_true (g_file_set_contents (path, data, 4096, NULL));
+  return path;
+}
+
+static GtkWidget *
+find_type (GtkWidget *root,
+           GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+focus_is_in (CdWindow  *window,
+             GtkWidget *widget)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+
+  return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
+}
+
+static guint
+n_items (CdJobList *jobs)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (jobs));
+}
+
+/* The button that started, retried or removed a job goes away with its
+ * card or row; the keyboard focus must not go with it.  Remove only takes
+ * the job off the list, and its toast's Undo brings it back. */
+static void
+test_window_focus_and_undo (LogCheck      *check,
+                            gconstpointer  data)
+{
+  CdWindow *window = g_object_ref (cd_window_new (NULL));
+  g_autoptr(CdJobList) jobs = create_job_list ();
+  g_autofree char *dir = g_dir_make_tmp ("cd-test-window-XXXXXX", NULL);
+  g_autofree char *path = write_package (dir);
+  g_autoptr(CdJobRecord) record = cd_job_record_new ();
+  g_autoptr(CdImportJob) failed = NULL;
+  g_autofree char *id = NULL;
+  gint64 deadline = g_get_monotonic_time () + 60 * G_TIME_SPAN_SECOND;
+  GtkWidget *row;
+
+  /* An upload that failed before it got a token: nothing to duplicate. */
+  record->host = g_strdup (cd_client_get_host (cd_job_list_get_client (jobs)));
+  record->offering = 6606;
+  record->package = g_strdup (path);
+  record->started = g_date_time_new_now_utc ();
+  record->finished = g_date_time_ref (record->started);
+  record->error = g_strdup ("The upload failed.");
+  id = g_strdup (record->id);
+  cd_job_journal_add (cd_job_list_get_journal (jobs), record);
+  failed = cd_import_job_new_for_record (cd_job_list_get_client (jobs),
+                                         cd_job_list_get_journal (jobs), record);
+
+  cd_window_set_job_list (window, jobs);
+  cd_job_list_add (jobs, failed);
+  gtk_window_present (GTK_WINDOW (window));
+  flush (GTK_WIDGET (window));
+
+  /* Retry: a new upload, first in the list, with the focus. */
+  row = GTK_WIDGET (gtk_list_box_get_row_at_index (window->jobs_list, 0));
+  g_signal_emit_by_name (row, "retry");
+  while (n_items (jobs) < 2 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (n_items (jobs), ==, 2);
+  flush (GTK_WIDGET (window));
+  row = GTK_WIDGET (gtk_list_box_get_row_at_index (window->jobs_list, 0));
+  g_assert_true (focus_is_in (window, row));
+
+  /* Remove the failed one (second): the focus goes to the row now last. */
+  row = GTK_WIDGET (gtk_list_box_get_row_at_index (window->jobs_list, 1));
+  g_signal_emit_by_name (row, "remove");
+  g_assert_cmpuint (n_items (jobs), ==, 1);
+  flush (GTK_WIDGET (window));
+  g_assert_true (focus_is_in (window,
+                              GTK_WIDGET (gtk_list_box_get_row_at_index (window->jobs_list, 0))));
+
+  /* Undo brings it back, into the journal too, with the focus. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.undo-remove", "s", id);
+  g_assert_cmpuint (n_items (jobs), ==, 2);
+  {
+    GPtrArray *records = cd_job_journal_get_records (cd_job_list_get_journal (jobs));
+    gboolean found = FALSE;
+
+    for (guint i = 0; i < records->len; i++)
+      found |= g_strcmp0 (((CdJobRecord *)g_ptr_array_index (records, i))->id, id) == 0;
+    g_assert_true (found);
+  }
+  flush (GTK_WIDGET (window));
+  row = GTK_WIDGET (gtk_list_box_get_row_at_index (window->jobs_list, 0));
+  g_assert_true (focus_is_in (window, row));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->jobs_list)));
+
+  /* A second Undo of the same toast does nothing. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.undo-remove", "s", id);
+  g_assert_cmpuint (n_items (jobs), ==, 2);
+
+  while (n_items (jobs) > 0)
+    {
+      g_autoptr(CdImportJob) job = g_list_model_get_item (G_LIST_MODEL (jobs), 0);
+
+      g_assert_true (cd_job_list_remove (jobs, job, NULL));
+    }
+  while (cd_job_journal_is_saving (cd_job_list_get_journal (jobs)))
+    g_main_context_iteration (NULL, TRUE);
+  destroy_window (window);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* The demo's sample card suggests an offering: selected, so that typing
+ * replaces it. */
+static void
+test_window_sample_selected (LogCheck      *check,
+                             gconstpointer  data)
+{
+  CdWindow *window = g_object_ref (cd_window_new (NULL));
+  g_autoptr(CdJobList) jobs = create_job_list ();
+  g_autofree char *dir = g_dir_make_tmp ("cd-test-window-XXXXXX", NULL);
+  g_autofree char *path = write_package (dir);
+  g_autoptr(GFile) sample = g_file_new_for_path (path);
+  GtkWidget *card;
+  GtkWidget *text = NULL;
+  int start = -1, end = -1;
+
+  cd_window_set_job_list (window, jobs);
+  cd_window_set_sample_package (window, sample);
+  gtk_window_present (GTK_WINDOW (window));
+  flush (GTK_WIDGET (window));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.try-sample", NULL);
+  flush (GTK_WIDGET (window));
+  card = gtk_widget_get_first_child (GTK_WIDGET (window->pending_box));
+  g_assert_nonnull (card);
+  text = find_type (card, GTK_TYPE_TEXT);
+  g_assert_nonnull (text);
+  g_assert_true (GTK_IS_EDITABLE (text));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (text)), ==, "6606");
+  g_assert_true (gtk_editable_get_selection_bounds (GTK_EDITABLE (text), &start, &end));
+  g_assert_cmpint (MIN (start, end), ==, 0);
+  g_assert_cmpint (MAX (start, end), ==, 4);
+
+  destroy_window (window);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* A phone-sized window (360 px, the metainfo's promise) stays that wide
+ * with a job whose title is long and whose row shows every button. */
+static void
+test_window_narrow (LogCheck      *check,
+                    gconstpointer  data)
+{
+  CdWindow *window = g_object_ref (cd_window_new (NULL));
+  g_autoptr(CdJobList) jobs = create_job_list ();
+  g_autoptr(CdJobRecord) record = cd_job_record_new ();
+  g_autoptr(CdImportJob) job = NULL;
+  g_autoptr(CdJobRecord) unknown = cd_job_record_new ();
+  g_autoptr(CdImportJob) unknown_job = NULL;
+  int minimum = 0, natural = 0;
+
+  record->host = g_strdup (cd_client_get_host (cd_job_list_get_client (jobs)));
+  record->offering = 6606;
+  record->offering_name = g_strdup ("Introduction to Comparative Vertebrate Anatomy and Physiology");
+  record->token = g_strdup ("88400000000000000000");
+  record->package = g_strdup ("/nonexistent/Semester_Archive_Complete_With_All_Quizzes_2024.imscc");
+  record->status = g_strdup ("IMPORTFAILED");
+  record->started = g_date_time_new_now_utc ();
+  record->finished = g_date_time_ref (record->started);
+  record->error = g_strdup ("Import failed: a long reason that wraps over several lines.");
+  job = cd_import_job_new_for_record (cd_job_list_get_client (jobs), NULL, record);
+
+  /* And one that needs attention: its row has a line of buttons more. */
+  unknown->host = g_strdup (record->host);
+  unknown->offering = 6606;
+  unknown->offering_name = g_strdup (record->offering_name);
+  unknown->package = g_strdup (record->package);
+  unknown->status = g_strdup ("OUTCOME_UNKNOWN");
+  unknown->started = g_date_time_new_now_utc ();
+  unknown_job = cd_import_job_new_for_record (cd_job_list_get_client (jobs), NULL, unknown);
+
+  cd_window_set_job_list (window, jobs);
+  cd_job_list_add (jobs, job);
+  cd_job_list_add (jobs, unknown_job);
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
+  gtk_window_present (GTK_WINDOW (window));
+  flush (GTK_WIDGET (window));
+
+  gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1,
+                      &minimum, &natural, NULL, NULL);
+  g_test_message ("minimum width %d", minimum);
+  g_assert_cmpint (minimum, <=, 360);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 360);
+
+  destroy_window (window);
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -577,10 +826,14 @@ main (int   argc,
   add_test ("/gui/demo-credentials", test_demo_credentials);
   add_test ("/gui/window/no-account", test_window_no_account);
   add_test ("/gui/window/empty", test_window_empty);
+  add_test ("/gui/window/empty-action", test_window_empty_action);
   add_test ("/gui/window/add-files", test_window_add_files);
   add_test ("/gui/window/attention", test_window_attention);
   add_test ("/gui/window/outcome-unknown", test_window_outcome_unknown);
   add_test ("/gui/window/journal-banner", test_window_journal_banner);
+  add_test ("/gui/window/focus-and-undo", test_window_focus_and_undo);
+  add_test ("/gui/window/sample-selected", test_window_sample_selected);
+  add_test ("/gui/window/narrow", test_window_narrow);
   add_test ("/gui/track-dialog/inline-errors", test_track_dialog_inline_errors);
   add_test ("/gui/account-window/le-version", test_account_window_le_version);
 
