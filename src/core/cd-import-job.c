@@ -548,6 +548,10 @@ cd_import_job_set_offering_name (CdImportJob *self,
   g_free (self->record->offering_name);
   self->record->offering_name = g_strdup (name);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OFFERING_NAME]);
+  /* Saved at once: a change kept only in memory would make this process's
+   * version "newer" forever, and another process's token or end, arriving
+   * meanwhile, would wait for a save that never comes. */
+  _cd_import_job_save (self);
 }
 
 const char *

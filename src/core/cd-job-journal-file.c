@@ -314,6 +314,17 @@ find_id (GPtrArray  *records,
   return -1;
 }
 
+/* What only the losing version of a record knows (the course's name, looked
+ * up by one process while another recorded the token) is kept. */
+static void
+keep_what_loser_knows (CdJobRecord       *winner,
+                       const CdJobRecord *loser)
+{
+  if (winner->offering_name == NULL && loser->offering_name != NULL &&
+      winner->offering == loser->offering)
+    winner->offering_name = g_strdup (loser->offering_name);
+}
+
 /* This process's changes over what is on disk: removals by id, then each
  * changed record against the file's version of it (cd_job_record_beats).
  * A record not on disk is added if it is new; if it was there once,
@@ -341,9 +352,12 @@ merge (CdJournalOp *op,
         continue;
       else if (cd_job_record_beats (ours, g_ptr_array_index (disk, (guint)at)))
         {
+          keep_what_loser_knows (ours, g_ptr_array_index (disk, (guint)at));
           cd_job_record_unref (g_ptr_array_index (disk, (guint)at));
           g_ptr_array_index (disk, (guint)at) = cd_job_record_ref (ours);
         }
+      else
+        keep_what_loser_knows (g_ptr_array_index (disk, (guint)at), ours);
     }
 }
 
