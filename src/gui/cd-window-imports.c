@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "cd-gui-util.h"
+#include "cd-time-format.h"
 #include "cd-track-job-dialog.h"
 #include "cd-window-private.h"
 #include "cd-json.h"
@@ -97,12 +98,7 @@ ask_about_duplicate (ImportRequest *request,
     course = g_strdup_printf (_("Course offering %" PRId64), request->offering_id);
 
   if (previous->started != NULL)
-    {
-      g_autoptr(GDateTime) local = g_date_time_to_local (previous->started);
-
-      /* Translators: a date and time, see g_date_time_format(). */
-      when = g_date_time_format (local, _("%x at %H:%M"));
-    }
+    when = cd_time_format (previous->started);
   else
     when = g_strdup (_("an earlier day"));
 
@@ -111,7 +107,7 @@ ask_about_duplicate (ImportRequest *request,
   if (cd_import_job_record_outcome_unknown (previous))
     adw_message_dialog_format_body (dialog,
                                     /* Translators: package, course, date. */
-                                    _("“%s” was sent to %s on %s, but Brightspace never said "
+                                    _("“%s” was sent to %s (%s), but Brightspace never said "
                                       "whether it started the import, so it may be there "
                                       "already. Check the course’s import history first: "
                                       "Brightspace adds imported content again, so the course "
@@ -120,7 +116,7 @@ ask_about_duplicate (ImportRequest *request,
   else
     adw_message_dialog_format_body (dialog,
                                     /* Translators: package, course, date. */
-                                    _("“%s” was already imported into %s on %s. Brightspace adds "
+                                    _("“%s” was already imported into %s (%s). Brightspace adds "
                                       "imported content again, so the course may end up with "
                                       "duplicates."),
                                     cd_package_get_display_name (request->package), course, when);
