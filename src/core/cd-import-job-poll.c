@@ -70,8 +70,8 @@ static gint64
 remaining_ms (CdImportJob *self)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  GTimeSpan elapsed = self->record->started != NULL
-                      ? g_date_time_difference (now, self->record->started) : 0;
+  GDateTime *since = self->record->started != NULL ? self->record->started : self->followed_since;
+  GTimeSpan elapsed = since != NULL ? g_date_time_difference (now, since) : 0;
 
   return (self->deadline - elapsed) / G_TIME_SPAN_MILLISECOND;
 }

@@ -38,6 +38,7 @@ struct _CdImportJob
   goffset         bytes_sent;
   goffset         bytes_total;
   GTimeSpan       deadline;
+  GDateTime      *followed_since;  /* (owned) (nullable): the deadline's start without a known one */
   gint64          upload_started;  /* monotonic µs */
   double          upload_seconds;
   double          time_scale;      /* real waits = policy waits × this (tests) */

@@ -244,6 +244,7 @@ cd_import_job_finalize (GObject *object)
   g_clear_pointer (&self->logs, g_ptr_array_unref);
   g_clear_pointer (&self->failure_reason, g_free);
   g_clear_pointer (&self->retry_reason, g_free);
+  g_clear_pointer (&self->followed_since, g_date_time_unref);
   g_clear_object (&self->preview);
   g_clear_pointer (&self->before, cd_content_snapshot_free);
   g_clear_pointer (&self->verification, cd_verification_free);

@@ -128,11 +128,41 @@ update_elapsed (CdJobRow *self)
   gtk_label_set_label (self->elapsed_label, text);
 }
 
+/* Brightspace cannot be reached (or answers badly): say so, with the
+ * host, the reason and the seconds until the next attempt, counted down.
+ * FALSE when the job is not retrying. */
+static gboolean
+update_retry (CdJobRow *self)
+{
+  g_autofree char *message = NULL;
+
+  if (!cd_import_job_is_running (self->job) || is_uploading (self))
+    return FALSE;
+
+  message = cd_import_job_dup_retry_message (self->job, g_get_monotonic_time ());
+  if (message == NULL)
+    return FALSE;
+
+  gtk_label_set_label (self->state_label, message);
+  gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "warning");
+  return TRUE;
+}
+
 static gboolean
 elapsed_tick_cb (gpointer user_data)
 {
   update_elapsed (user_data);
+  update_retry (user_data);
   return G_SOURCE_CONTINUE;
+}
+
+/* A job followed by its token: Coursedrop did not upload it, so it knows
+ * nothing of an upload, only what Brightspace says. */
+static gboolean
+is_tracked (CdJobRow *self)
+{
+  return cd_import_job_get_record (self->job)->package == NULL &&
+         cd_import_job_get_token (self->job) != NULL;
 }
 
 static gboolean
@@ -222,6 +252,8 @@ server_state_text (CdJobRow *self)
 {
   if (cd_import_job_get_status (self->job) == CD_IMPORT_STATUS_UNKNOWN)
     return _("Waiting for Brightspace…");
+  if (is_tracked (self) && cd_import_job_get_status_text (self->job) == NULL)
+    return _("Asking Brightspace about the job…");
 
   switch (cd_import_job_get_stage (self->job))
     {
@@ -427,12 +459,17 @@ update (CdJobRow *self)
     }
   else if (is_uploading (self))
     update_progress (self);
-  else
+  else if (!update_retry (self))
     gtk_label_set_label (self->state_label, server_state_text (self));
 
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), running);
+  /* The short badge only while the reason is not known yet. */
   gtk_widget_set_visible (GTK_WIDGET (self->retrying_label),
-                          running && cd_import_job_get_retrying (job));
+                          running && cd_import_job_get_retrying (job) &&
+                          cd_import_job_get_retry_time (job) == 0);
+  /* Brightspace has not said a word about a tracked job yet: no stage to
+   * show, and no upload of ours that could have failed. */
+  gtk_widget_set_visible (GTK_WIDGET (self->stepper), !(is_tracked (self) && word == NULL));
 
   /* Brightspace's raw word (UPLOADING, IMPORTFAILED…) is for support:
    * a tooltip here, and the log window, but not the row's text. */
@@ -665,6 +702,7 @@ cd_job_row_new (CdImportJob *job)
     g_signal_connect_object (job, watched[i], G_CALLBACK (job_notify_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (job, "notify::bytes-sent", G_CALLBACK (bytes_sent_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (job, "retry", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
 
   update (self);
 

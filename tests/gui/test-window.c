@@ -475,10 +475,26 @@ assert_error_shown (GtkWidget  *root,
 }
 
 static void
+count_track_cb (CdTrackJobDialog *dialog,
+                gint64            offering,
+                const char       *token,
+                const char       *word,
+                guint            *count)
+{
+  (*count)++;
+}
+
+static void
 test_track_dialog_inline_errors (LogCheck      *check,
                                  gconstpointer  data)
 {
-  CdTrackJobDialog *dialog = g_object_ref_sink (cd_track_job_dialog_new (NULL));
+  g_autoptr(CdIdKeyContext) context = cd_idkey_context_new ("app", "key", "user", "key");
+  g_autoptr(GError) error = NULL;
+  /* Nothing listens there: Brightspace cannot be asked. */
+  g_autoptr(CdClient) client = cd_client_new ("http://127.0.0.1:9", context, &error);
+  CdTrackJobDialog *dialog = g_object_ref_sink (cd_track_job_dialog_new (NULL, client));
+  gint64 give_up = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  guint tracked = 0;
   AdwMessageDialog *message = ADW_MESSAGE_DIALOG (dialog);
   GtkEditable *offering = find_row (GTK_WIDGET (dialog), "Course offering ID");
   GtkEditable *token = find_row (GTK_WIDGET (dialog), "Job token");
@@ -510,6 +526,20 @@ test_track_dialog_inline_errors (LogCheck      *check,
   g_assert_cmpint (cd_track_job_dialog_get_offering_id (dialog), ==, 6606);
   typed = cd_track_job_dialog_dup_token (dialog);
   g_assert_cmpstr (typed, ==, "8840");
+
+  /* Track asks Brightspace first: unreachable, the dialog stays and says
+   * why beside the fields, and nothing is tracked. */
+  cd_client_set_retry_policy (client, 1, 0, 0);
+  cd_client_set_le_version (client, "1.67");
+  g_signal_connect (dialog, "track", G_CALLBACK (count_track_cb), &tracked);
+  adw_message_dialog_response (message, "track");
+  g_assert_false (adw_message_dialog_get_response_enabled (message, "track"));
+  while (shown_error (GTK_WIDGET (dialog)) == NULL && g_get_monotonic_time () < give_up)
+    g_main_context_iteration (NULL, TRUE);
+  assert_error_shown (GTK_WIDGET (dialog), "refused the connection");
+  g_assert_cmpuint (tracked, ==, 0);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  g_assert_true (adw_message_dialog_get_response_enabled (message, "track"));
 
   gtk_window_destroy (GTK_WINDOW (dialog));
   g_assert_finalize_object (dialog);
