@@ -49,6 +49,7 @@ struct _CdJobRow
   guint           elapsed_source;
   guint           pulse_source;
   guint           highlight_source;
+  guint           minute_source;   /* "Started 5 minutes ago" grows older */
 
   /* The last stage before a failure, to show where it failed. */
   CdImportStage   reached;
@@ -494,6 +495,13 @@ update (CdJobRow *self)
   update_timers (self);
 }
 
+static gboolean
+minute_cb (gpointer user_data)
+{
+  update (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 job_notify_cb (CdJobRow   *self,
                GParamSpec *pspec)
@@ -617,6 +625,7 @@ cd_job_row_dispose (GObject *object)
   g_clear_handle_id (&self->elapsed_source, g_source_remove);
   g_clear_handle_id (&self->pulse_source, g_source_remove);
   g_clear_handle_id (&self->highlight_source, g_source_remove);
+  g_clear_handle_id (&self->minute_source, g_source_remove);
   if (self->job != NULL)
     g_signal_handlers_disconnect_by_data (self->job, self);
   g_clear_object (&self->job);
@@ -703,6 +712,10 @@ cd_job_row_new (CdImportJob *job)
   g_signal_connect_object (job, "notify::bytes-sent", G_CALLBACK (bytes_sent_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (job, "retry", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+  /* Relative dates ("just now") must not go stale in a window left open. */
+  self->minute_source = g_timeout_add_seconds (60, minute_cb, self);
+  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->minute_source),
+                            "[coursedrop] relative dates");
 
   update (self);
 
