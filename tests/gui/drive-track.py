@@ -156,6 +156,7 @@ def drive(run):
     if invented:
         raise Failure(f'the tracked job’s row invents: {name(invented)!r}')
     log(f'ok: Track closed on job {token}; its row shows Brightspace’s status, no start time')
+    safe_screenshot('tracking')
 
     # 3. The server refuses: the row says where, why, and when it tries again.
     host = run.proxy.url.split('//', 1)[1]
@@ -167,6 +168,7 @@ def drive(run):
     if 'Brightspace is receiving' in first or seconds_in(first) is None:
         raise Failure(f'the retry message is not what it should be: {first!r}')
     log(f'ok: the row says “{first}”')
+    safe_screenshot('retrying')
     # Counted down, or refreshed by the next attempt: it changes.
     wait_for(lambda: (text := name(label_matching(run.row(title),
                                                   lambda n: 'Retrying' in n) or ''))
