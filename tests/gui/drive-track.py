@@ -5,6 +5,7 @@
 # Runs inside `run-gui-test.sh --keyring`, like drive-jobs.py (whose
 # JobsRun it reuses): the app talks to the sandbox through cd_proxy.py.
 #
+#   0. an import of the window's own, in progress (a screenshot);
 #   1. a token Brightspace never issued: the dialog stays open, says so
 #      beside the field, and no row is added;
 #   2. a real token (of a job coursedrop-cli started, recorded elsewhere):
@@ -126,6 +127,17 @@ def drive(run):
     run.start_app()
     wait_for(lambda: label_matching(run.frame, lambda n: n == 'Drop course packages here'), 30,
              'the empty page')
+
+    # 0. An import of the window's own, in progress (the metainfo's
+    # screenshot of a job in progress).
+    week1 = os.path.join(run.tmp, 'Week 1.imscc')
+    make_package(week1, 'Week 1')
+    run.open_file(week1)
+    run.import_into(BIOLOGY, 'Biology 101')
+    wait_for(lambda: run.row_says('Week 1.imscc → Biology 101',
+                                  lambda n: n.startswith('Brightspace is converting')), 30,
+             'Week 1 to be converted')
+    safe_screenshot('progress-import')
 
     # 1. A token Brightspace never issued: said beside the field, no row.
     dialog = open_track_dialog(run)
