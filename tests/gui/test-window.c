@@ -532,7 +532,8 @@ test_track_dialog_inline_errors (LogCheck      *check,
   cd_client_set_retry_policy (client, 1, 0, 0);
   cd_client_set_le_version (client, "1.67");
   g_signal_connect (dialog, "track", G_CALLBACK (count_track_cb), &tracked);
-  adw_message_dialog_response (message, "track");
+  /* Enter in a field, as the default response would. */
+  g_signal_emit_by_name (token, "entry-activated");
   g_assert_false (adw_message_dialog_get_response_enabled (message, "track"));
   while (shown_error (GTK_WIDGET (dialog)) == NULL && g_get_monotonic_time () < give_up)
     g_main_context_iteration (NULL, TRUE);
@@ -540,6 +541,56 @@ test_track_dialog_inline_errors (LogCheck      *check,
   g_assert_cmpuint (tracked, ==, 0);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
   g_assert_true (adw_message_dialog_get_response_enabled (message, "track"));
+
+  /* Escape (the window's close) still closes it. */
+  gtk_window_close (GTK_WINDOW (dialog));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  g_assert_cmpuint (tracked, ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_finalize_object (dialog);
+}
+
+static GtkWidget *
+find_button (GtkWidget  *root,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* The dialog keeps itself open for Track only: Cancel closes it. */
+static void
+test_track_dialog_cancel (LogCheck      *check,
+                          gconstpointer  data)
+{
+  g_autoptr(CdIdKeyContext) context = cd_idkey_context_new ("app", "key", "user", "key");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdClient) client = cd_client_new ("http://127.0.0.1:9", context, &error);
+  CdTrackJobDialog *dialog = g_object_ref_sink (cd_track_job_dialog_new (NULL, client));
+  GtkWidget *cancel;
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  flush (GTK_WIDGET (dialog));
+  cancel = find_button (GTK_WIDGET (dialog), "_Cancel");
+  g_assert_nonnull (cancel);
+  g_signal_emit_by_name (cancel, "clicked");
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dialog)));
 
   gtk_window_destroy (GTK_WINDOW (dialog));
   g_assert_finalize_object (dialog);
@@ -865,6 +916,7 @@ main (int   argc,
   add_test ("/gui/window/sample-selected", test_window_sample_selected);
   add_test ("/gui/window/narrow", test_window_narrow);
   add_test ("/gui/track-dialog/inline-errors", test_track_dialog_inline_errors);
+  add_test ("/gui/track-dialog/cancel", test_track_dialog_cancel);
   add_test ("/gui/account-window/le-version", test_account_window_le_version);
 
   status = g_test_run ();
