@@ -14,6 +14,7 @@
 #include "cd-oauth.h"
 #include "cd-package.h"
 #include "cd-signin.h"
+#include "cd-time-format.h"
 #include "cd-validate.h"
 
 /* What of a value the user gave goes into a message. */
@@ -167,7 +168,7 @@ static void
 print_date (const char *label,
             GDateTime  *date)
 {
-  g_autofree char *text = date != NULL ? g_date_time_format (date, "%Y-%m-%d %H:%M UTC") : NULL;
+  g_autofree char *text = cd_time_format (date);
 
   g_printerr ("  %-12s %s\n", label, text != NULL ? text : "?");
 }

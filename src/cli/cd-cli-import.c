@@ -18,6 +18,7 @@
 #include "cd-cli-output.h"
 #include "cd-import-job.h"
 #include "cd-package-reader.h"
+#include "cd-time-format.h"
 #include "cd-validate.h"
 
 typedef struct
@@ -88,11 +89,10 @@ progress_cb (CdImportJob *job,
 }
 
 static void
-retrying_cb (CdImportJob *job,
-             GParamSpec  *pspec,
-             ImportRun   *run)
+retry_cb (CdImportJob *job,
+          ImportRun   *run)
 {
-  cd_cli_output_retrying (run->out, cd_import_job_get_retrying (job));
+  cd_cli_output_retrying (run->out, job);
 }
 
 static void
@@ -262,7 +262,7 @@ follow_import (CdImportJob *job,
   g_signal_connect (run.job, "notify::token", G_CALLBACK (token_cb), &run);
   g_signal_connect (run.job, "status-changed", G_CALLBACK (status_changed_cb), &run);
   g_signal_connect (run.job, "notify::bytes-sent", G_CALLBACK (progress_cb), &run);
-  g_signal_connect (run.job, "notify::retrying", G_CALLBACK (retrying_cb), &run);
+  g_signal_connect (run.job, "retry", G_CALLBACK (retry_cb), &run);
   g_signal_connect (run.job, "notify::running", G_CALLBACK (running_cb), &run);
   sigint = g_unix_signal_add (SIGINT, interrupted_cb, &run);
   sigterm = g_unix_signal_add (SIGTERM, interrupted_cb, &run);
@@ -323,19 +323,18 @@ warn_about_duplicate (CdPackage   *package,
   g_autofree char *safe_name = NULL;
   g_autofree char *safe_token = NULL;
 
-  when = previous->started != NULL ? g_date_time_format (previous->started, "%x %X")
-                                   : g_strdup ("?");
+  when = previous->started != NULL ? cd_time_format (previous->started) : g_strdup ("?");
   safe_name = cd_cli_escape (cd_package_get_display_name (package));
   safe_token = cd_cli_escape (previous->token);
   if (cd_import_job_record_outcome_unknown (previous))
     g_printerr (_("Warning: “%s” may already have been imported into course offering %" PRId64
-                  " on %s: Coursedrop sent it but got no answer. Check the course’s import "
+                  " (%s): Coursedrop sent it but got no answer. Check the course’s import "
                   "history in Brightspace; Brightspace adds imported content again, so the "
                   "course may end up with duplicates.\n"),
                 safe_name, offering_id, when);
   else
     g_printerr (_("Warning: “%s” was already imported into course offering %" PRId64
-                  " on %s (job %s). Brightspace adds imported content again, so the course may "
+                  " (%s, job %s). Brightspace adds imported content again, so the course may "
                   "end up with duplicates.\n"),
                 safe_name, offering_id, when, safe_token);
 }

@@ -10,10 +10,113 @@
 #include "cd-cli-output.h"
 #include "cd-client-imports.h"
 
+#include "cd-time-format.h"
+
 static const char *
 or_dash (const char *text)
 {
   return text != NULL && text[0] != '\0' ? text : "-";
+}
+
+/* "school.brightspace.com" from "https://school.brightspace.com": the
+ * column tells sites apart, the scheme adds nothing. */
+static char *
+short_host (const char *url)
+{
+  g_autoptr(GUri) uri = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
+
+  if (uri == NULL || g_uri_get_host (uri) == NULL)
+    return g_strdup (or_dash (url));
+  if (g_uri_get_port (uri) > 0)
+    return g_strdup_printf ("%s:%d", g_uri_get_host (uri), g_uri_get_port (uri));
+
+  return g_strdup (g_uri_get_host (uri));
+}
+
+/* An attempt that never got a token is no job in Brightspace: say what
+ * became of the upload instead of a bare dash. */
+static const char *
+status_of (CdJobRecord *record)
+{
+  if (record->token != NULL)
+    return or_dash (record->status);
+  if (cd_import_job_record_outcome_unknown (record))
+    return _("sent, no answer — check Brightspace");
+  if (record->finished != NULL)
+    return _("upload failed — no job");
+
+  return _("upload interrupted — no job");
+}
+
+/* Pads @text with spaces to @width characters (not bytes). */
+static void
+print_cell (const char *text,
+            gsize       width,
+            gboolean    last)
+{
+  gsize length = g_utf8_strlen (text, -1);
+
+  fputs (text, stdout);
+  if (last)
+    return;
+  for (gsize i = length; i < width + 2; i++)
+    fputc (' ', stdout);
+}
+
+enum { COL_STARTED, COL_HOST, COL_TOKEN, COL_OFFERING, COL_STATUS, COL_PACKAGE, N_COLUMNS };
+
+static void
+print_table (GPtrArray *records)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  gsize widths[N_COLUMNS] = { 0 };
+
+  /* Translators: column headings of the job list. */
+  g_ptr_array_add (rows, g_strdupv ((char *[]) { _("Started"), _("Host"), _("Token"),
+                                                 _("Offering"), _("Status"), _("Package"),
+                                                 NULL }));
+  for (guint i = 0; i < records->len; i++)
+    {
+      CdJobRecord *record = g_ptr_array_index (records, i);
+      g_autofree char *started = cd_time_format (record->started);
+      g_autofree char *host = short_host (record->host);
+      g_autofree char *package = record->package != NULL
+        ? g_filename_display_basename (record->package) : NULL;
+      char **row = g_new0 (char *, N_COLUMNS + 1);
+
+      /* Whatever the journal holds, one line per job and no escapes. */
+      row[COL_STARTED] = g_strdup (started != NULL ? started : "-");
+      row[COL_HOST] = cd_cli_escape (host);
+      row[COL_TOKEN] = record->token != NULL ? cd_cli_escape (record->token)
+                                             : g_strdup (_("none"));
+      row[COL_OFFERING] = g_strdup_printf ("%" G_GINT64_FORMAT, record->offering);
+      row[COL_STATUS] = cd_cli_escape (status_of (record));
+      row[COL_PACKAGE] = cd_cli_escape (or_dash (package));
+      g_ptr_array_add (rows, row);
+    }
+
+  for (guint i = 0; i < rows->len; i++)
+    for (guint c = 0; c < N_COLUMNS; c++)
+      widths[c] = MAX (widths[c], (gsize) g_utf8_strlen (((char **) rows->pdata[i])[c], -1));
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      char **row = rows->pdata[i];
+      CdJobRecord *record = i > 0 ? g_ptr_array_index (records, i - 1) : NULL;
+
+      for (guint c = 0; c < N_COLUMNS; c++)
+        print_cell (row[c], widths[c], c == N_COLUMNS - 1);
+      fputc ('\n', stdout);
+
+      if (record != NULL && record->error != NULL)
+        {
+          g_autofree char *failure = cd_cli_escape (record->error);
+
+          print_cell ("", widths[COL_STARTED], FALSE);
+          fputs (failure, stdout);
+          fputc ('\n', stdout);
+        }
+    }
 }
 
 int
@@ -28,10 +131,13 @@ cd_cli_jobs (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(CdJobJournal) journal = NULL;
   g_autoptr(GPtrArray) records = NULL;
-  g_autoptr(GError) error = NULL;
   int status;
 
-  context = cd_cli_option_context_new (NULL, _("List the import jobs Coursedrop has recorded."),
+  context = cd_cli_option_context_new (NULL, _("List the import jobs Coursedrop has recorded, "
+                                               "of every Brightspace site: the Host column "
+                                               "tells them apart, since each site numbers its "
+                                               "jobs on its own. An attempt whose upload never "
+                                               "became a job says so in the Status column."),
                                        entries);
   if ((status = cd_cli_parse (context, &argc, &argv)) != CD_EXIT_OK)
     return status;
@@ -58,27 +164,8 @@ cd_cli_jobs (int    argc,
       return CD_EXIT_OK;
     }
 
-  /* Translators: column headings of the job list. */
-  g_print ("%-20s %-10s %-9s %-14s %s\n", _("Started"), _("Token"), _("Offering"), _("Status"),
-           _("Package"));
-  for (guint i = 0; i < records->len; i++)
-    {
-      CdJobRecord *record = g_ptr_array_index (records, i);
-      g_autofree char *started = record->started != NULL
-        ? g_date_time_format (record->started, "%Y-%m-%d %H:%M:%S") : g_strdup ("-");
-      g_autofree char *package = record->package != NULL
-        ? g_filename_display_basename (record->package) : NULL;
-
-      g_autofree char *token = cd_cli_escape (or_dash (record->token));
-      g_autofree char *word = cd_cli_escape (or_dash (record->status));
-      g_autofree char *name = cd_cli_escape (or_dash (package));
-      g_autofree char *failure = cd_cli_escape (record->error);
-
-      g_print ("%-20s %-10s %-9" G_GINT64_FORMAT " %-14s %s\n", started, token,
-               record->offering, word, name);
-      if (record->error != NULL)
-        g_print ("%20s %s\n", "", failure);
-    }
+  print_table (records);
+  fflush (stdout);
 
   return CD_EXIT_OK;
 }

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "cd-cli-output.h"
+#include "cd-time-format.h"
 
 struct _CdCliOutput
 {
@@ -259,19 +260,33 @@ cd_cli_output_uploaded (CdCliOutput *out,
     g_printerr (_("Uploaded %s in %.1f s (%s/s).\n"), size, seconds, rate);
 }
 
+/* Once per attempt: the job says what is wrong and when it tries again. */
 void
 cd_cli_output_retrying (CdCliOutput *out,
-                        gboolean     retrying)
+                        CdImportJob *job)
 {
-  if (!retrying)
+  gint64 now = g_get_monotonic_time ();
+  g_autofree char *message = cd_import_job_dup_retry_message (job, now);
+  g_autofree char *safe = NULL;
+  gint64 next = cd_import_job_get_retry_time (job);
+
+  if (message == NULL)
     return;
 
   end_bar (out);
-  g_printerr (_("Brightspace did not answer as expected; retrying…\n"));
+  safe = cd_cli_escape (message);
+  g_printerr ("%s\n", safe);
 
   if (out->json)
     {
       g_autoptr(JsonBuilder) builder = event ("retrying");
+
+      json_builder_set_member_name (builder, "reason");
+      json_builder_add_string_value (builder, cd_import_job_get_retry_reason (job));
+      json_builder_set_member_name (builder, "delay_ms");
+      json_builder_add_int_value (builder, next > now ? (next - now) / 1000 : 0);
+      json_builder_set_member_name (builder, "message");
+      json_builder_add_string_value (builder, message);
       emit (builder);
     }
 }
@@ -314,9 +329,8 @@ cd_cli_print_log_entries (FILE      *stream,
   for (guint i = 0; entries != NULL && i < entries->len; i++)
     {
       CdImportLogEntry *entry = g_ptr_array_index (entries, i);
-      g_autofree char *when = entry->time != NULL
-                                ? g_date_time_format (entry->time, "%Y-%m-%d %H:%M:%S")
-                                : g_strdup ("-");
+      g_autofree char *when = entry->time != NULL ? cd_time_format (entry->time)
+                                                  : g_strdup ("-");
       /* One line per entry, whatever the server put in it. */
       g_autofree char *message = cd_cli_escape (entry->message);
 

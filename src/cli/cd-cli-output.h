@@ -39,7 +39,7 @@ void         cd_cli_output_uploaded    (CdCliOutput  *out,
                                         goffset       bytes,
                                         double        seconds);
 void         cd_cli_output_retrying    (CdCliOutput  *out,
-                                        gboolean      retrying);
+                                        CdImportJob  *job);
 void         cd_cli_output_error       (CdCliOutput  *out,
                                         const GError *error);
 void         cd_cli_output_interrupted (CdCliOutput  *out);

@@ -13,6 +13,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "cd-time-format.h"
 #include "cd-batch-private.h"
 #include "cd-json.h"
 
@@ -216,12 +217,11 @@ check_journal (CdBatch    *self,
       return;
     }
 
-  when = previous->started ? g_date_time_format (previous->started, "%Y-%m-%d %H:%M UTC")
-                           : g_strdup ("?");
+  when = previous->started ? cd_time_format (previous->started) : g_strdup ("?");
 
   if (cd_import_job_record_outcome_unknown (previous) && !self->again)
     {
-      message = g_strdup_printf (_("sent on %s without an answer, so it may have been imported; "
+      message = g_strdup_printf (_("sent %s without an answer, so it may have been imported; "
                                    "check the course’s import history, then run with --again "
                                    "to import it anyway"), when);
       _cd_batch_set_state (self, row, CD_BATCH_ROW_INVALID, message);

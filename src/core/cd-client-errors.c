@@ -253,6 +253,44 @@ _cd_client_error_from_transport (const char   *host,
                       _("The connection to %s failed: %s"), host, reason);
 }
 
+/* The few words of "Cannot reach HOST: connection refused": the cause
+ * without the advice that the full message adds. */
+char *
+_cd_client_transport_reason (const GError *error)
+{
+  if (error->domain == G_TLS_ERROR)
+    return g_strdup (_("TLS failure"));
+  if (error->domain == G_RESOLVER_ERROR)
+    return g_strdup (_("name not found"));
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
+    return g_strdup (_("connection refused"));
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    return g_strdup (_("timed out"));
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE))
+    return g_strdup (_("network unreachable"));
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE))
+    return g_strdup (_("host unreachable"));
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT))
+    return g_strdup (_("connection lost"));
+
+  return g_strdup (_("connection failed"));
+}
+
+char *
+_cd_client_status_reason (guint status)
+{
+  if (status == 429)
+    return g_strdup (_("too many requests"));
+  if (SOUP_STATUS_IS_SERVER_ERROR (status))
+    /* Translators: %u is an HTTP status such as 503. */
+    return g_strdup_printf (_("server error (HTTP %u)"), status);
+
+  /* Translators: %u is an HTTP status such as 404. */
+  return g_strdup_printf (_("HTTP error %u"), status);
+}
+
 gboolean
 _cd_client_error_is_transient (const GError *error)
 {

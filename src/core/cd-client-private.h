@@ -31,6 +31,7 @@ struct _CdClient
   guint           max_delay_ms;
   guint           request_timeout_ms;
   guint           last_retry_after_ms;
+  char           *last_failure;          /* (nullable): in a few words, for retry notes */
 
   guint           le_overridden : 1;
   guint           lp_overridden : 1;
@@ -125,6 +126,9 @@ GError       *_cd_client_error_from_transport (const char           *host,
                                                const GError         *error);
 gboolean      _cd_client_error_is_transient   (const GError         *error);
 guint         _cd_client_retry_after_ms       (SoupMessage          *message);
+/* (transfer full): what went wrong in a few words ("connection refused"). */
+char         *_cd_client_transport_reason     (const GError         *error);
+char         *_cd_client_status_reason        (guint                 status);
 guint         _cd_client_parse_retry_after    (const char           *value);
 JsonNode     *_cd_client_parse_json           (GBytes               *body,
                                                GError              **error);

@@ -265,6 +265,8 @@ request_sent_cb (GObject      *object,
         }
 
       mapped = _cd_client_error_from_transport (self->host, req->message, error);
+      g_free (self->last_failure);
+      self->last_failure = _cd_client_transport_reason (error);
       if (_cd_client_error_is_transient (mapped) && request_schedule_retry (task, 0))
         return;
 
@@ -290,6 +292,9 @@ request_sent_cb (GObject      *object,
 
   if (!_cd_client_error_from_status (self->host, req->route, status, body, &error))
     {
+      g_free (self->last_failure);
+      self->last_failure = _cd_client_status_reason (status);
+
       /* Error bodies are plain text or small JSON; bodies of successful
        * replies may hold personal data and are never logged. */
       g_autofree char *excerpt = _cd_client_body_excerpt (body, 200);
@@ -308,6 +313,9 @@ request_sent_cb (GObject      *object,
   node = _cd_client_parse_json (body, &error);
   if (node == NULL)
     {
+      g_free (self->last_failure);
+      self->last_failure = g_strdup (_("incomplete answer"));
+
       /* A truncated reply to a GET is worth another try; proxies and
        * overloaded front ends cut bodies short. */
       if (request_schedule_retry (task, 0))

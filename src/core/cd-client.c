@@ -223,6 +223,14 @@ cd_client_get_request_timeout (CdClient *self)
   return self->request_timeout_ms;
 }
 
+const char *
+cd_client_get_last_failure (CdClient *self)
+{
+  g_return_val_if_fail (CD_IS_CLIENT (self), NULL);
+
+  return self->last_failure;
+}
+
 guint
 cd_client_get_retry_after (CdClient *self)
 {
@@ -441,6 +449,7 @@ cd_client_finalize (GObject *object)
   self->context = NULL;
   g_clear_object (&self->auth);
   g_clear_pointer (&self->host, g_free);
+  g_clear_pointer (&self->last_failure, g_free);
   g_clear_pointer (&self->le_version, g_free);
   g_clear_pointer (&self->lp_version, g_free);
   g_clear_pointer (&self->discovery_waiters, g_ptr_array_unref);

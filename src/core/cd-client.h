@@ -116,6 +116,11 @@ guint       cd_client_get_request_timeout    (CdClient        *self);
  * of this client's last answer asked for, e.g. with a
  * CD_CLIENT_ERROR_RATE_LIMITED or _SERVER error; 0 when it had none. */
 guint       cd_client_get_retry_after        (CdClient        *self);
+/* What this client's last failed attempt ran into, in a few translated
+ * words fit for "Cannot reach HOST: …" ("connection refused", "timed
+ * out", "name not found", "TLS failure", "server error (HTTP 503)").
+ * (nullable) */
+const char *cd_client_get_last_failure       (CdClient        *self);
 /* (nullable): NULL unless the client signs with ID-Key. */
 CdIdKeyContext *cd_client_get_context        (CdClient        *self);
 /* (transfer none) */

@@ -70,8 +70,8 @@ static gint64
 remaining_ms (CdImportJob *self)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  GTimeSpan elapsed = self->record->started != NULL
-                      ? g_date_time_difference (now, self->record->started) : 0;
+  GDateTime *since = self->record->started != NULL ? self->record->started : self->followed_since;
+  GTimeSpan elapsed = since != NULL ? g_date_time_difference (now, since) : 0;
 
   return (self->deadline - elapsed) / G_TIME_SPAN_MILLISECOND;
 }
@@ -153,6 +153,7 @@ schedule_poll (CdImportJob *self,
                             "[coursedrop] import poll");
 
   self->poll_delay_ms = delay_ms;
+  self->poll_due = g_get_monotonic_time () + (gint64) (CLAMP (real, 0, G_MAXINT32) * 1000);
   g_object_notify_by_pspec (G_OBJECT (self), _cd_import_job_properties[PROP_POLL_INTERVAL]);
 }
 
@@ -258,11 +259,15 @@ poll_failed (CdImportJob *self,
     }
 
   g_debug ("Poll of job %s failed, retrying: %s", self->record->token, error->message);
-  g_error_free (error);
   _cd_import_job_set_retrying (self, TRUE);
   self->interval_ms = MAX (_cd_import_job_next_interval (self->interval_ms, self->max_ms),
                            retry_after_ms);
   schedule_next (self, self->interval_ms);
+
+  /* Once per attempt, with the real wait (not given up at the deadline). */
+  if (self->poll_source != 0)
+    _cd_import_job_note_retry (self, error);
+  g_error_free (error);
 }
 
 static void

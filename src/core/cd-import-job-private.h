@@ -26,6 +26,9 @@ struct _CdImportJob
   GError         *journal_error;   /* (owned) (nullable): the last failed journal save */
   GPtrArray      *logs;            /* (owned) (element-type CdImportLogEntry) */
   char           *failure_reason;  /* (owned) (nullable) */
+  char           *retry_reason;    /* (owned) (nullable): the last failed poll, in a few words */
+  gint64          retry_time;      /* monotonic µs of the next attempt; 0 when not retrying */
+  gint64          poll_due;        /* monotonic µs the pending poll fires */
   CdPackagePreview  *preview;      /* (owned) (nullable): what the package should add */
   CdContentSnapshot *before;       /* (owned) (nullable): the offering before the upload */
   CdVerification    *verification; /* (owned) (nullable) */
@@ -35,6 +38,7 @@ struct _CdImportJob
   goffset         bytes_sent;
   goffset         bytes_total;
   GTimeSpan       deadline;
+  GDateTime      *followed_since;  /* (owned) (nullable): the deadline's start without a known one */
   gint64          upload_started;  /* monotonic µs */
   double          upload_seconds;
   double          time_scale;      /* real waits = policy waits × this (tests) */
@@ -51,6 +55,7 @@ struct _CdImportJob
   guint           in_journal : 1;
   guint           running : 1;
   guint           retrying : 1;
+  guint           retry_unreachable : 1; /* no answer at all, rather than a bad one */
   guint           stopping : 1;
   guint           verify : 1;
 };
@@ -115,6 +120,15 @@ void      _cd_import_job_verify_then_finish (CdImportJob *self,
                                              GError      *outcome);
 /* The verification a record holds, if any. */
 void      _cd_import_job_load_verification (CdImportJob  *self);
+
+void      _cd_import_job_emit_retry      (CdImportJob    *self);
+
+/* cd-import-job-retry.c */
+/* The poll that failed with @error will be tried again at
+ * CdImportJob->poll_due: records why, and emits CdImportJob::retry. */
+void      _cd_import_job_note_retry      (CdImportJob    *self,
+                                          const GError   *error);
+void      _cd_import_job_clear_retry     (CdImportJob    *self);
 
 /* cd-import-job-poll.c */
 guint     _cd_import_job_next_interval   (guint           current_ms,

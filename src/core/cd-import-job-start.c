@@ -180,8 +180,12 @@ cd_import_job_start (CdImportJob *self)
   g_return_if_fail (CD_IS_IMPORT_JOB (self));
   g_return_if_fail (!self->running);
 
-  if (self->record->started == NULL)
+  /* Only an upload of ours has a start we know; a job followed by its
+   * token started whenever someone else started it. */
+  if (self->record->started == NULL && self->record->token == NULL)
     self->record->started = g_date_time_new_now_utc ();
+  if (self->followed_since == NULL)
+    self->followed_since = g_date_time_new_now_utc ();
 
   _cd_import_job_set_running (self, TRUE);
 

@@ -19,6 +19,7 @@ G_DEFINE_FINAL_TYPE (CdImportJob, cd_import_job, G_TYPE_OBJECT)
 enum {
   STATUS_CHANGED,
   FINISHED,
+  RETRY,
   N_SIGNALS
 };
 
@@ -112,7 +113,15 @@ _cd_import_job_set_retrying (CdImportJob *self,
     return;
 
   self->retrying = !!retrying;
+  if (!retrying)
+    _cd_import_job_clear_retry (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RETRYING]);
+}
+
+void
+_cd_import_job_emit_retry (CdImportJob *self)
+{
+  g_signal_emit (self, signals[RETRY], 0);
 }
 
 void
@@ -234,6 +243,8 @@ cd_import_job_finalize (GObject *object)
   g_clear_error (&self->journal_error);
   g_clear_pointer (&self->logs, g_ptr_array_unref);
   g_clear_pointer (&self->failure_reason, g_free);
+  g_clear_pointer (&self->retry_reason, g_free);
+  g_clear_pointer (&self->followed_since, g_date_time_unref);
   g_clear_object (&self->preview);
   g_clear_pointer (&self->before, cd_content_snapshot_free);
   g_clear_pointer (&self->verification, cd_verification_free);
@@ -343,6 +354,9 @@ cd_import_job_class_init (CdImportJobClass *klass)
                                           G_TYPE_NONE, 1, G_TYPE_STRING);
   signals[FINISHED] = g_signal_new ("finished", G_TYPE_FROM_CLASS (klass),
                                     G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* Once per attempt that got no answer: see cd_import_job_dup_retry_message(). */
+  signals[RETRY] = g_signal_new ("retry", G_TYPE_FROM_CLASS (klass),
+                                 G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void

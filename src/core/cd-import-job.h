@@ -138,6 +138,17 @@ GDateTime      *cd_import_job_get_started     (CdImportJob   *self);
 GDateTime      *cd_import_job_get_finished    (CdImportJob   *self);
 double          cd_import_job_get_upload_seconds (CdImportJob *self);
 gboolean        cd_import_job_get_retrying    (CdImportJob   *self);
+/* While CdImportJob:retrying, after each attempt that got no (good)
+ * answer (CdImportJob::retry): what went wrong in a few words ("connection
+ * refused"), and when the next attempt is (monotonic µs, as
+ * g_get_monotonic_time()); NULL and 0 otherwise. */
+const char     *cd_import_job_get_retry_reason (CdImportJob  *self);
+gint64          cd_import_job_get_retry_time  (CdImportJob   *self);
+/* "Cannot reach school.brightspace.com: connection refused. Retrying in
+ * 8 s…", counted down to @now_us (monotonic); NULL when not retrying.
+ * The one sentence the window and the CLI show.  (transfer full) */
+char           *cd_import_job_dup_retry_message (CdImportJob *self,
+                                                 gint64       now_us);
 /* Whether the job needs attention because Brightspace rejected the key
  * (a new sign-in, then cd_import_job_resume(), goes on). */
 gboolean        cd_import_job_get_paused      (CdImportJob   *self);

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "cd-gui-util.h"
+#include "cd-time-format.h"
 
 char *
 cd_format_duration (GTimeSpan span)
@@ -41,21 +42,8 @@ cd_format_host (const char *host_url)
 char *
 cd_format_when (GDateTime *when)
 {
-  g_autoptr(GDateTime) local = NULL;
-  g_autoptr(GDateTime) now = NULL;
-
-  if (when == NULL)
-    return NULL;
-
-  local = g_date_time_to_local (when);
-  now = g_date_time_new_now_local ();
-
-  if (g_date_time_get_year (local) == g_date_time_get_year (now) &&
-      g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (now))
-    return g_date_time_format (local, "%H:%M");
-
-  /* Translators: a date and time in a job list; see g_date_time_format(). */
-  return g_date_time_format (local, _("%e %b %Y, %H:%M"));
+  /* One format for the window and the CLI: see cd-time-format.h. */
+  return cd_time_format (when);
 }
 
 char *

@@ -49,6 +49,7 @@ struct _CdJobRow
   guint           elapsed_source;
   guint           pulse_source;
   guint           highlight_source;
+  guint           minute_source;   /* "Started 5 minutes ago" grows older */
 
   /* The last stage before a failure, to show where it failed. */
   CdImportStage   reached;
@@ -128,11 +129,41 @@ update_elapsed (CdJobRow *self)
   gtk_label_set_label (self->elapsed_label, text);
 }
 
+/* Brightspace cannot be reached (or answers badly): say so, with the
+ * host, the reason and the seconds until the next attempt, counted down.
+ * FALSE when the job is not retrying. */
+static gboolean
+update_retry (CdJobRow *self)
+{
+  g_autofree char *message = NULL;
+
+  if (!cd_import_job_is_running (self->job) || is_uploading (self))
+    return FALSE;
+
+  message = cd_import_job_dup_retry_message (self->job, g_get_monotonic_time ());
+  if (message == NULL)
+    return FALSE;
+
+  gtk_label_set_label (self->state_label, message);
+  gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "warning");
+  return TRUE;
+}
+
 static gboolean
 elapsed_tick_cb (gpointer user_data)
 {
   update_elapsed (user_data);
+  update_retry (user_data);
   return G_SOURCE_CONTINUE;
+}
+
+/* A job followed by its token: Coursedrop did not upload it, so it knows
+ * nothing of an upload, only what Brightspace says. */
+static gboolean
+is_tracked (CdJobRow *self)
+{
+  return cd_import_job_get_record (self->job)->package == NULL &&
+         cd_import_job_get_token (self->job) != NULL;
 }
 
 static gboolean
@@ -222,6 +253,8 @@ server_state_text (CdJobRow *self)
 {
   if (cd_import_job_get_status (self->job) == CD_IMPORT_STATUS_UNKNOWN)
     return _("Waiting for Brightspace…");
+  if (is_tracked (self) && cd_import_job_get_status_text (self->job) == NULL)
+    return _("Asking Brightspace about the job…");
 
   switch (cd_import_job_get_stage (self->job))
     {
@@ -427,12 +460,17 @@ update (CdJobRow *self)
     }
   else if (is_uploading (self))
     update_progress (self);
-  else
+  else if (!update_retry (self))
     gtk_label_set_label (self->state_label, server_state_text (self));
 
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), running);
+  /* The short badge only while the reason is not known yet. */
   gtk_widget_set_visible (GTK_WIDGET (self->retrying_label),
-                          running && cd_import_job_get_retrying (job));
+                          running && cd_import_job_get_retrying (job) &&
+                          cd_import_job_get_retry_time (job) == 0);
+  /* Brightspace has not said a word about a tracked job yet: no stage to
+   * show, and no upload of ours that could have failed. */
+  gtk_widget_set_visible (GTK_WIDGET (self->stepper), !(is_tracked (self) && word == NULL));
 
   /* Brightspace's raw word (UPLOADING, IMPORTFAILED…) is for support:
    * a tooltip here, and the log window, but not the row's text. */
@@ -455,6 +493,13 @@ update (CdJobRow *self)
 
   update_elapsed (self);
   update_timers (self);
+}
+
+static gboolean
+minute_cb (gpointer user_data)
+{
+  update (user_data);
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -580,6 +625,7 @@ cd_job_row_dispose (GObject *object)
   g_clear_handle_id (&self->elapsed_source, g_source_remove);
   g_clear_handle_id (&self->pulse_source, g_source_remove);
   g_clear_handle_id (&self->highlight_source, g_source_remove);
+  g_clear_handle_id (&self->minute_source, g_source_remove);
   if (self->job != NULL)
     g_signal_handlers_disconnect_by_data (self->job, self);
   g_clear_object (&self->job);
@@ -665,6 +711,11 @@ cd_job_row_new (CdImportJob *job)
     g_signal_connect_object (job, watched[i], G_CALLBACK (job_notify_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (job, "notify::bytes-sent", G_CALLBACK (bytes_sent_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (job, "retry", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+  /* Relative dates ("just now") must not go stale in a window left open. */
+  self->minute_source = g_timeout_add_seconds (60, minute_cb, self);
+  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->minute_source),
+                            "[coursedrop] relative dates");
 
   update (self);
 

@@ -12,6 +12,7 @@
 #include "cd-client-imports.h"
 #include "cd-gui-util.h"
 #include "cd-log-window.h"
+#include "cd-time-format.h"
 
 struct _CdLogWindow
 {
@@ -75,12 +76,8 @@ create_entry_row (CdImportLogEntry *entry)
   gtk_label_set_xalign (GTK_LABEL (message), 0);
   gtk_label_set_selectable (GTK_LABEL (message), TRUE);
 
-  if (entry->time != NULL)
-    {
-      g_autoptr(GDateTime) local = g_date_time_to_local (entry->time);
-
-      when = g_date_time_format (local, "%x %X");
-    }
+  /* The one date format of the window and the CLI. */
+  when = cd_time_format (entry->time);
   time = gtk_label_new (when);
   gtk_label_set_xalign (GTK_LABEL (time), 0);
   gtk_label_set_selectable (GTK_LABEL (time), TRUE);

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "cd-gui-util.h"
+#include "cd-time-format.h"
 #include "cd-track-job-dialog.h"
 #include "cd-window-private.h"
 #include "cd-json.h"
@@ -97,12 +98,7 @@ ask_about_duplicate (ImportRequest *request,
     course = g_strdup_printf (_("Course offering %" PRId64), request->offering_id);
 
   if (previous->started != NULL)
-    {
-      g_autoptr(GDateTime) local = g_date_time_to_local (previous->started);
-
-      /* Translators: a date and time, see g_date_time_format(). */
-      when = g_date_time_format (local, _("%x at %H:%M"));
-    }
+    when = cd_time_format (previous->started);
   else
     when = g_strdup (_("an earlier day"));
 
@@ -111,7 +107,7 @@ ask_about_duplicate (ImportRequest *request,
   if (cd_import_job_record_outcome_unknown (previous))
     adw_message_dialog_format_body (dialog,
                                     /* Translators: package, course, date. */
-                                    _("“%s” was sent to %s on %s, but Brightspace never said "
+                                    _("“%s” was sent to %s (%s), but Brightspace never said "
                                       "whether it started the import, so it may be there "
                                       "already. Check the course’s import history first: "
                                       "Brightspace adds imported content again, so the course "
@@ -120,7 +116,7 @@ ask_about_duplicate (ImportRequest *request,
   else
     adw_message_dialog_format_body (dialog,
                                     /* Translators: package, course, date. */
-                                    _("“%s” was already imported into %s on %s. Brightspace adds "
+                                    _("“%s” was already imported into %s (%s). Brightspace adds "
                                       "imported content again, so the course may end up with "
                                       "duplicates."),
                                     cd_package_get_display_name (request->package), course, when);
@@ -498,23 +494,19 @@ _cd_window_name_course (CdWindow    *self,
                               course_name_cb, g_object_ref (job));
 }
 
+/* Brightspace knows the job (the dialog asked): follow it. */
 static void
-track_response_cb (CdTrackJobDialog *dialog,
-                   const char       *response,
-                   CdWindow         *self)
+track_cb (CdTrackJobDialog *dialog,
+          gint64            offering_id,
+          const char       *token,
+          const char       *word,
+          CdWindow         *self)
 {
-  g_autofree char *token = NULL;
   CdImportJob *job;
-  gint64 offering_id;
   gboolean already;
 
-  if (g_strcmp0 (response, "track") != 0 || self->jobs == NULL)
-    return;
-
-  offering_id = cd_track_job_dialog_get_offering_id (dialog);
-  token = cd_track_job_dialog_dup_token (dialog);
   /* The dialog only lets valid ones through; checked again all the same. */
-  if (offering_id <= 0 || !cd_validate_job_token (token, NULL))
+  if (self->jobs == NULL || offering_id <= 0 || !cd_validate_job_token (token, NULL))
     return;
 
   job = cd_job_list_track_token (self->jobs, offering_id, token, &already);
@@ -525,6 +517,7 @@ track_response_cb (CdTrackJobDialog *dialog,
       return;
     }
 
+  g_debug ("Tracking job %s, which Brightspace reports as %s", token, word);
   cd_import_job_start (job);
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled_window), 0);
   /* The dialog is gone: the keyboard goes on from the job it added. */
@@ -535,6 +528,7 @@ void
 _cd_window_track_job (CdWindow *self)
 {
   CdTrackJobDialog *dialog;
+  CdClient *client;
 
   if (self->jobs == NULL)
     {
@@ -542,7 +536,14 @@ _cd_window_track_job (CdWindow *self)
       return;
     }
 
-  dialog = cd_track_job_dialog_new (GTK_WINDOW (self));
-  g_signal_connect_object (dialog, "response", G_CALLBACK (track_response_cb), self, 0);
+  client = _cd_window_get_client (self);
+  if (client == NULL)
+    {
+      _cd_window_show_error_toast (self, _("Connect to Brightspace before tracking a job."));
+      return;
+    }
+
+  dialog = cd_track_job_dialog_new (GTK_WINDOW (self), client);
+  g_signal_connect_object (dialog, "track", G_CALLBACK (track_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }

@@ -397,9 +397,9 @@ test_json (void)
 }
 
 static const Fault faults[] = {
-  { "500", "--fault", "500:2", "retrying" },
-  { "429", "--fault", "429:2:1", "retrying" },
-  { "broken-json", "--fault", "badjson:2", "retrying" },
+  { "500", "--fault", "500:2", "did not answer properly: server error (HTTP 500). Retrying " },
+  { "429", "--fault", "429:2:1", "did not answer properly: too many requests. Retrying " },
+  { "broken-json", "--fault", "badjson:2", "did not answer properly: incomplete answer. Retrying " },
   { "slow", "--fault", "slow:2:1500", NULL },
   { "skew-2h", "--skew", "7200", NULL },
 };

@@ -515,6 +515,16 @@ test_attention_auth (Fixture       *f,
   g_assert_cmpuint (notified, ==, 2);
 }
 
+static void
+note_retry_cb (CdImportJob *job,
+               GPtrArray   *messages)
+{
+  char *message = cd_import_job_dup_retry_message (job, g_get_monotonic_time ());
+
+  g_assert_nonnull (message);
+  g_ptr_array_add (messages, message);
+}
+
 /* Nothing listens any more: a few tries, then attention, not an end. */
 static void
 test_attention_refused (Fixture       *f,
@@ -530,6 +540,8 @@ test_attention_refused (Fixture       *f,
   g_autoptr(CdIdKeyContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_free);
   gboolean was_retrying = FALSE;
 
   /* A port that was free a moment ago, and is closed again. */
@@ -552,6 +564,7 @@ test_attention_refused (Fixture       *f,
 
   job = cd_import_job_new_for_token (dead, f->journal, 6606, token);
   cd_import_job_set_poll_interval (job, 10, 20);
+  g_signal_connect (job, "retry", G_CALLBACK (note_retry_cb), messages);
   cd_import_job_start (job);
   while (cd_import_job_is_running (job))
     {
@@ -560,6 +573,19 @@ test_attention_refused (Fixture       *f,
     }
 
   g_assert_true (was_retrying);
+  /* Each attempt said what is wrong, where, and when the next one is. */
+  expected = g_strdup_printf ("Cannot reach %s: connection refused. Retrying ", url + 7);
+  g_assert_cmpuint (messages->len, >=, 2);
+  for (guint i = 0; i < messages->len; i++)
+    {
+      const char *message = g_ptr_array_index (messages, i);
+
+      g_test_message ("%s", message);
+      g_assert_true (g_str_has_prefix (message, expected));
+      g_assert_true (g_str_has_suffix (message, "…"));
+    }
+  g_assert_null (cd_import_job_get_retry_reason (job));
+  g_assert_null (cd_import_job_dup_retry_message (job, g_get_monotonic_time ()));
   g_assert_false (cd_import_job_get_retrying (job));
   assert_attention_then_resume (f, job, CD_CLIENT_ERROR, CD_CLIENT_ERROR_NETWORK, f->client);
 }

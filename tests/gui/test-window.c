@@ -475,10 +475,26 @@ assert_error_shown (GtkWidget  *root,
 }
 
 static void
+count_track_cb (CdTrackJobDialog *dialog,
+                gint64            offering,
+                const char       *token,
+                const char       *word,
+                guint            *count)
+{
+  (*count)++;
+}
+
+static void
 test_track_dialog_inline_errors (LogCheck      *check,
                                  gconstpointer  data)
 {
-  CdTrackJobDialog *dialog = g_object_ref_sink (cd_track_job_dialog_new (NULL));
+  g_autoptr(CdIdKeyContext) context = cd_idkey_context_new ("app", "key", "user", "key");
+  g_autoptr(GError) error = NULL;
+  /* Nothing listens there: Brightspace cannot be asked. */
+  g_autoptr(CdClient) client = cd_client_new ("http://127.0.0.1:9", context, &error);
+  CdTrackJobDialog *dialog = g_object_ref_sink (cd_track_job_dialog_new (NULL, client));
+  gint64 give_up = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  guint tracked = 0;
   AdwMessageDialog *message = ADW_MESSAGE_DIALOG (dialog);
   GtkEditable *offering = find_row (GTK_WIDGET (dialog), "Course offering ID");
   GtkEditable *token = find_row (GTK_WIDGET (dialog), "Job token");
@@ -510,6 +526,71 @@ test_track_dialog_inline_errors (LogCheck      *check,
   g_assert_cmpint (cd_track_job_dialog_get_offering_id (dialog), ==, 6606);
   typed = cd_track_job_dialog_dup_token (dialog);
   g_assert_cmpstr (typed, ==, "8840");
+
+  /* Track asks Brightspace first: unreachable, the dialog stays and says
+   * why beside the fields, and nothing is tracked. */
+  cd_client_set_retry_policy (client, 1, 0, 0);
+  cd_client_set_le_version (client, "1.67");
+  g_signal_connect (dialog, "track", G_CALLBACK (count_track_cb), &tracked);
+  /* Enter in a field, as the default response would. */
+  g_signal_emit_by_name (token, "entry-activated");
+  g_assert_false (adw_message_dialog_get_response_enabled (message, "track"));
+  while (shown_error (GTK_WIDGET (dialog)) == NULL && g_get_monotonic_time () < give_up)
+    g_main_context_iteration (NULL, TRUE);
+  assert_error_shown (GTK_WIDGET (dialog), "refused the connection");
+  g_assert_cmpuint (tracked, ==, 0);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  g_assert_true (adw_message_dialog_get_response_enabled (message, "track"));
+
+  /* Escape (the window's close) still closes it. */
+  gtk_window_close (GTK_WINDOW (dialog));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  g_assert_cmpuint (tracked, ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_finalize_object (dialog);
+}
+
+static GtkWidget *
+find_button (GtkWidget  *root,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* The dialog keeps itself open for Track only: Cancel closes it. */
+static void
+test_track_dialog_cancel (LogCheck      *check,
+                          gconstpointer  data)
+{
+  g_autoptr(CdIdKeyContext) context = cd_idkey_context_new ("app", "key", "user", "key");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdClient) client = cd_client_new ("http://127.0.0.1:9", context, &error);
+  CdTrackJobDialog *dialog = g_object_ref_sink (cd_track_job_dialog_new (NULL, client));
+  GtkWidget *cancel;
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  flush (GTK_WIDGET (dialog));
+  cancel = find_button (GTK_WIDGET (dialog), "_Cancel");
+  g_assert_nonnull (cancel);
+  g_signal_emit_by_name (cancel, "clicked");
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dialog)));
 
   gtk_window_destroy (GTK_WINDOW (dialog));
   g_assert_finalize_object (dialog);
@@ -835,6 +916,7 @@ main (int   argc,
   add_test ("/gui/window/sample-selected", test_window_sample_selected);
   add_test ("/gui/window/narrow", test_window_narrow);
   add_test ("/gui/track-dialog/inline-errors", test_track_dialog_inline_errors);
+  add_test ("/gui/track-dialog/cancel", test_track_dialog_cancel);
   add_test ("/gui/account-window/le-version", test_account_window_le_version);
 
   status = g_test_run ();
