@@ -85,13 +85,15 @@ extern GParamSpec *_cd_import_job_properties[N_PROPS];
 /* The record of an upload that may have reached Brightspace unanswered. */
 #define CD_IMPORT_JOB_WORD_OUTCOME_UNKNOWN "OUTCOME_UNKNOWN"
 
-/* cd-import-job.c */
+/* cd-import-job-journal.c */
 typedef void (*CdImportJobSavedFunc) (CdImportJob *self,
                                       gboolean     saved);
 
 void      _cd_import_job_save            (CdImportJob    *self);
 void      _cd_import_job_save_then       (CdImportJob          *self,
                                           CdImportJobSavedFunc  then);
+
+/* cd-import-job.c */
 void      _cd_import_job_set_running     (CdImportJob    *self,
                                           gboolean        running);
 void      _cd_import_job_set_retrying    (CdImportJob    *self,
