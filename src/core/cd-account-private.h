@@ -1,4 +1,4 @@
-/* cd-account-private.h: what cd-account.c and cd-account-saved.c share
+/* cd-account-private.h: what the parts of CdAccount share
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -29,6 +29,11 @@ struct _CdAccount
 };
 
 char *_cd_account_non_empty (const char  *value);
+
+/* cd-account-saved.c */
+/* The host as settings and the keyring spell it; NULL if it is not one. */
+char      *_cd_account_normalized_host (const char  *host);
+GSettings *_cd_account_open_settings   (GError     **error);
 
 /* cd-account-oauth.c: the saved OAuth 2.0 account. */
 typedef void (*CdAccountBatchAdd) (gpointer          batch,
