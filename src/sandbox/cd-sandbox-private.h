@@ -135,6 +135,8 @@ struct _CdSandbox
 /* cd-sandbox.c */
 const char  *_cd_sandbox_ensure_upload_dir  (CdSandbox         *self,
                                              GError           **error);
+gboolean     _cd_sandbox_parse_id           (const char        *text,
+                                             gint64            *id);
 
 /* cd-sandbox-dispatch.c */
 void         _cd_sandbox_install_handlers   (CdSandbox         *self,
@@ -182,6 +184,14 @@ void         _cd_sandbox_upload_early       (CdSandbox         *self,
 void         _cd_sandbox_upload_finish      (CdSandbox         *self,
                                              SoupServerMessage *msg,
                                              CdSandboxRoute    *route);
+void         _cd_sandbox_respond_bad_request (SoupServerMessage *msg,
+                                              const char        *text);
+/* The stage @job is in now; @stage_starts (nullable) gets when (µs after
+ * the start) each stage up to it began. */
+guint        _cd_sandbox_job_current_stage  (CdSandboxJob      *job,
+                                             gint64            *stage_starts);
+
+/* cd-sandbox-import-status.c */
 void         _cd_sandbox_import_status      (CdSandbox         *self,
                                              SoupServerMessage *msg,
                                              CdSandboxRoute    *route);
