@@ -99,8 +99,8 @@ more_row_new (guint more)
   g_autofree char *title = NULL;
 
   /* Translators: more matches than the list shows. */
-  title = g_strdup_printf (g_dngettext (NULL, "%u more course offering matches",
-                                        "%u more course offerings match", more), more);
+  title = g_strdup_printf (ngettext ("%u more course offering matches",
+                                     "%u more course offerings match", more), more);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
                                _("Type more of the name or code to find it."));

@@ -416,8 +416,8 @@ search_finished_cb (CdNewImport  *self,
       return;
     }
 
-  title = g_strdup_printf (g_dngettext (NULL, "%u course offering matches",
-                                        "%u course offerings match", n_matches), n_matches);
+  title = g_strdup_printf (ngettext ("%u course offering matches",
+                                     "%u course offerings match", n_matches), n_matches);
   set_course (self, LOOKUP_CHOOSING, title,
               _("Choose one in the list below (Down, then Return)."));
 }
@@ -434,8 +434,9 @@ use_offering (CdNewImport     *self,
       g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, unit->id);
 
       self->setting_text = TRUE;
+      /* A code of digits would be read back as an ID. */
       gtk_editable_set_text (GTK_EDITABLE (self->offering_row),
-                             unit->code[0] != '\0' ? unit->code : id);
+                             unit->code[0] != '\0' && !is_number (unit->code) ? unit->code : id);
       self->setting_text = FALSE;
       cd_course_search_clear (self->course_search);
       gtk_widget_grab_focus (GTK_WIDGET (self->offering_row));

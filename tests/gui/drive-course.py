@@ -179,6 +179,7 @@ def new_offering(run, app):
     if sensitive(create):
         raise Failure('Create is sensitive with the code “CHEM:300”')
     log('ok: “CHEM:300”: the reason beside the field, Create insensitive')
+    safe_screenshot('new-offering-error')
 
     set_text(code, 'CHEM300')
     wait_for(lambda: not label_matching(dialog, lambda n: n.startswith('A course offering code')),
