@@ -258,3 +258,135 @@ cd_org_units_find_by_code_finish (CdOrgUnits    *self,
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/* --- what people type: part of a name or of a code --------------------------------------- */
+
+typedef struct
+{
+  CdOrgUnitKind  kind;
+  char          *text;
+  GPtrArray     *units;   /* by name first, then by code, no ID twice */
+  gboolean       by_code; /* the second search is running */
+} Text;
+
+static void
+text_free (Text *text)
+{
+  g_free (text->text);
+  g_ptr_array_unref (text->units);
+  g_free (text);
+}
+
+/* Exact code matches first (that is what was meant), then by name. */
+static int
+compare_units (gconstpointer a,
+               gconstpointer b,
+               gpointer      user_data)
+{
+  const CdOrgUnit *ua = *(const CdOrgUnit * const *)a;
+  const CdOrgUnit *ub = *(const CdOrgUnit * const *)b;
+  const char *text = user_data;
+  gboolean exact_a = g_ascii_strcasecmp (ua->code, text) == 0;
+  gboolean exact_b = g_ascii_strcasecmp (ub->code, text) == 0;
+  int order;
+
+  if (exact_a != exact_b)
+    return exact_a ? -1 : 1;
+  if ((order = g_utf8_collate (ua->name, ub->name)) != 0)
+    return order;
+  return ua->id < ub->id ? -1 : ua->id > ub->id;
+}
+
+static gboolean
+has_id (GPtrArray *units,
+        gint64     id)
+{
+  for (guint i = 0; i < units->len; i++)
+    if (((CdOrgUnit *)g_ptr_array_index (units, i))->id == id)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+text_part_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Text *text = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) units = NULL;
+  g_autoptr(GError) error = NULL;
+
+  units = cd_org_units_search_finish (CD_ORG_UNITS (object), result, &error);
+  if (units == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  for (guint i = 0; i < units->len; i++)
+    {
+      CdOrgUnit *unit = g_ptr_array_index (units, i);
+
+      if (!has_id (text->units, unit->id))
+        g_ptr_array_add (text->units, cd_org_unit_copy (unit));
+    }
+
+  /* Brightspace's filters are "and": name OR code takes two listings. */
+  if (!text->by_code)
+    {
+      text->by_code = TRUE;
+      cd_org_units_search_async (CD_ORG_UNITS (object), text->kind, NULL, text->text,
+                                 g_task_get_cancellable (task), text_part_cb,
+                                 g_object_ref (task));
+      return;
+    }
+
+  g_ptr_array_sort_with_data (text->units, compare_units, text->text);
+  g_task_return_pointer (task, g_ptr_array_ref (text->units),
+                         (GDestroyNotify)g_ptr_array_unref);
+}
+
+void
+cd_org_units_search_text_async (CdOrgUnits          *self,
+                                CdOrgUnitKind        kind,
+                                const char          *text,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Text *data;
+
+  g_return_if_fail (CD_IS_ORG_UNITS (self));
+  g_return_if_fail (kind <= CD_ORG_UNIT_SEMESTER);
+  g_return_if_fail (text != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cd_org_units_search_text_async);
+  data = g_new0 (Text, 1);
+  data->kind = kind;
+  data->text = g_strstrip (g_strdup (text));
+  data->units = g_ptr_array_new_with_free_func ((GDestroyNotify)cd_org_unit_free);
+  g_task_set_task_data (task, data, (GDestroyNotify)text_free);
+
+  if (*data->text == '\0')
+    {
+      g_task_return_pointer (task, g_ptr_array_ref (data->units),
+                             (GDestroyNotify)g_ptr_array_unref);
+      return;
+    }
+
+  cd_org_units_search_async (self, kind, data->text, NULL, cancellable, text_part_cb,
+                             g_steal_pointer (&task));
+}
+
+GPtrArray *
+cd_org_units_search_text_finish (CdOrgUnits    *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -89,6 +89,19 @@ GPtrArray  *cd_org_units_search_finish      (CdOrgUnits          *self,
                                              GAsyncResult        *result,
                                              GError             **error);
 
+/* Every org unit of @kind whose name OR code contains @text (case does
+ * not matter), each once: exact code matches first, then by name.
+ * (element-type CdOrgUnit) */
+void        cd_org_units_search_text_async  (CdOrgUnits          *self,
+                                             CdOrgUnitKind        kind,
+                                             const char          *text,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+GPtrArray  *cd_org_units_search_text_finish (CdOrgUnits          *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
+
 /* The one org unit of @kind with exactly this code: NULL without an error
  * when there is none; CD_ORG_UNITS_ERROR_AMBIGUOUS when there are more. */
 void        cd_org_units_find_by_code_async (CdOrgUnits          *self,

@@ -6,23 +6,34 @@
  * keystroke cancels the lookup in flight, so answers never arrive out of
  * order.
  *
+ * The field also takes a course code or part of a name: then the
+ * matching offerings are listed under it (CdCourseSearch) to be picked,
+ * and the one picked is looked up by its ID like a typed one.  New Course
+ * Offering… makes one from a template (CdNewOfferingDialog) and fills it
+ * in.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include <inttypes.h>
 #include <glib/gi18n.h>
 
+#include "cd-course-search.h"
 #include "cd-gui-util.h"
 #include "cd-new-import.h"
+#include "cd-new-offering-dialog.h"
 #include "cd-json.h"
 #include "cd-validate.h"
 
 #define LOOKUP_DELAY_MS 400
+/* One letter matches nearly everything in a large tenant. */
+#define MIN_SEARCH_CHARS 2
 
 typedef enum {
   LOOKUP_NONE,
   LOOKUP_INVALID,
   LOOKUP_WAITING,
+  LOOKUP_CHOOSING,
   LOOKUP_FOUND,
   LOOKUP_FAILED,
 } LookupState;
@@ -37,6 +48,8 @@ struct _CdNewImport
   GtkImage     *check_icon;
   AdwEntryRow  *offering_row;
   GtkSpinner   *lookup_spinner;
+  GtkButton    *new_offering_button;
+  CdCourseSearch *course_search;
   AdwActionRow *course_row;
   GtkImage     *course_icon;
   GtkButton    *discard_button;
@@ -45,6 +58,7 @@ struct _CdNewImport
   /* Owned */
   CdPackage    *package;
   CdClient     *client;             /* (nullable) */
+  CdOrgUnits   *org_units;          /* (nullable): with the client */
   GCancellable *check_cancellable;  /* cancelled on dispose only */
   GCancellable *lookup_cancellable; /* (nullable): the lookup in flight */
   char         *offering_name;
@@ -55,6 +69,7 @@ struct _CdNewImport
   guint         checked : 1;
   guint         busy : 1;
   guint         ready : 1;
+  guint         setting_text : 1;   /* the field shows what was picked */
 };
 
 G_DEFINE_FINAL_TYPE (CdNewImport, cd_new_import, ADW_TYPE_BIN)
@@ -146,8 +161,8 @@ set_course_hint (CdNewImport *self)
                 _("Course offerings are looked up once Coursedrop is connected."));
   else
     set_course (self, LOOKUP_NONE, _("Course offering"),
-                _("Type the number from the course’s address in Brightspace, for example "
-                  "6606 in …/d2l/home/6606."));
+                _("Type part of the course’s name, its code, or the number from its address "
+                  "in Brightspace, for example 6606 in …/d2l/home/6606."));
 }
 
 static void
@@ -168,7 +183,8 @@ lookup_cb (GObject      *object,
   g_autoptr(JsonObject) course = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *subtitle = NULL;
-  const char *name, *code;
+  const char *name, *code, *semester;
+  JsonObject *semester_unit;
 
   course = cd_client_get_course_finish (CD_CLIENT (object), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
@@ -197,6 +213,8 @@ lookup_cb (GObject      *object,
 
   name = cd_json_get_string (course, "Name");
   code = cd_json_get_string (course, "Code");
+  semester_unit = cd_json_get_object (course, "Semester");
+  semester = semester_unit ? cd_json_get_string (semester_unit, "Name") : NULL;
 
   self->offering_name = g_strdup (name != NULL && name[0] != '\0' ? name : NULL);
   if (code != NULL && code[0] != '\0')
@@ -205,6 +223,13 @@ lookup_cb (GObject      *object,
                                 self->offering_id);
   else
     subtitle = g_strdup_printf (_("Course offering %" PRId64), self->offering_id);
+  if (semester != NULL && semester[0] != '\0')
+    {
+      g_autofree char *short_subtitle = g_steal_pointer (&subtitle);
+
+      /* Translators: the line above, then the offering's semester. */
+      subtitle = g_strdup_printf (_("%s · %s"), short_subtitle, semester);
+    }
 
   set_course (self, LOOKUP_FOUND,
               self->offering_name != NULL ? self->offering_name : _("Unnamed course offering"),
@@ -247,14 +272,68 @@ start_lookup (CdNewImport *self)
   self->lookup_timeout = g_timeout_add (LOOKUP_DELAY_MS, lookup_timeout_cb, self);
 }
 
+/* Digits (and blanks) only: an ID, never a code or a name. */
+static gboolean
+is_number (const char *text)
+{
+  gboolean digits = FALSE;
+
+  for (; *text != '\0'; text++)
+    {
+      if (g_ascii_isdigit (*text))
+        digits = TRUE;
+      else if (!g_ascii_isspace (*text))
+        return FALSE;
+    }
+  return digits;
+}
+
+static void
+start_search (CdNewImport *self,
+              const char  *text)
+{
+  g_autofree char *title = NULL;
+
+  self->offering_id = 0;
+
+  if (self->client == NULL)
+    {
+      set_course_hint (self);
+      return;
+    }
+  if (g_utf8_strlen (text, -1) < MIN_SEARCH_CHARS)
+    {
+      set_course (self, LOOKUP_NONE, _("Course offering"),
+                  _("Type at least two letters of the course’s name or code."));
+      return;
+    }
+
+  /* Translators: %s is what was typed, e.g. part of a course name. */
+  title = g_strdup_printf (_("Searching for “%s”…"), text);
+  set_course (self, LOOKUP_WAITING, title, NULL);
+  cd_course_search_search (self->course_search, text);
+}
+
 static void
 offering_changed_cb (CdNewImport *self)
 {
   g_autoptr(GError) error = NULL;
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->offering_row));
+  g_autofree char *stripped = g_strstrip (g_strdup (text));
   gint64 id;
 
+  /* What was picked is set already; its code in the field is for show. */
+  if (self->setting_text)
+    return;
+
   cancel_lookup (self);
+  cd_course_search_clear (self->course_search);
+
+  if (*stripped != '\0' && !is_number (stripped))
+    {
+      start_search (self, stripped);
+      return;
+    }
 
   /* The course row under the field says what is wrong with what was
    * typed; an empty field is not wrong yet. */
@@ -277,6 +356,127 @@ import_clicked_cb (CdNewImport *self)
 {
   if (self->ready && !self->busy)
     g_signal_emit (self, signals[IMPORT], 0);
+}
+
+/* Return imports once the course is found; with one match, picks it. */
+static void
+offering_activated_cb (CdNewImport *self)
+{
+  const CdOrgUnit *single = cd_course_search_get_single (self->course_search);
+
+  if (self->ready)
+    import_clicked_cb (self);
+  else if (single != NULL)
+    cd_course_search_choose (self->course_search, single);
+}
+
+/* Down from the field goes to the matches. */
+static gboolean
+offering_key_cb (CdNewImport     *self,
+                 guint            keyval,
+                 guint            keycode,
+                 GdkModifierType  state)
+{
+  if ((keyval != GDK_KEY_Down && keyval != GDK_KEY_KP_Down) ||
+      (state & gtk_accelerator_get_default_mod_mask ()) != 0)
+    return GDK_EVENT_PROPAGATE;
+
+  return cd_course_search_focus_first (self->course_search) ? GDK_EVENT_STOP
+                                                            : GDK_EVENT_PROPAGATE;
+}
+
+static void
+search_finished_cb (CdNewImport  *self,
+                    guint         n_matches,
+                    const GError *error)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->offering_row))));
+  g_autofree char *title = NULL;
+
+  if (error != NULL)
+    {
+      if (g_error_matches (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_FORBIDDEN))
+        set_course (self, LOOKUP_FAILED, _("Your account may not search course offerings"),
+                    _("Type the offering’s ID instead, or ask your Brightspace administrator "
+                      "for a role that may see the org structure."));
+      else
+        set_course (self, LOOKUP_FAILED, _("The course offerings could not be searched"),
+                    error->message);
+      if (self->client != NULL)
+        g_signal_emit (self, signals[CLIENT_ERROR], 0, self->client, error);
+      return;
+    }
+
+  if (n_matches == 0)
+    {
+      /* Translators: %s is what was typed. */
+      title = g_strdup_printf (_("No course offering matches “%s”"), text);
+      set_course (self, LOOKUP_FAILED, title,
+                  _("Type its ID, its code or part of its name."));
+      return;
+    }
+
+  title = g_strdup_printf (ngettext ("%u course offering matches",
+                                     "%u course offerings match", n_matches), n_matches);
+  set_course (self, LOOKUP_CHOOSING, title,
+              _("Choose one in the list below (Down, then Return)."));
+}
+
+/* @unit becomes the offering: the field shows its code, the course row
+ * what the look-up by ID finds. */
+static void
+use_offering (CdNewImport     *self,
+              const CdOrgUnit *unit,
+              gboolean         set_text)
+{
+  if (set_text)
+    {
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, unit->id);
+
+      self->setting_text = TRUE;
+      /* A code of digits would be read back as an ID. */
+      gtk_editable_set_text (GTK_EDITABLE (self->offering_row),
+                             unit->code[0] != '\0' && !is_number (unit->code) ? unit->code : id);
+      self->setting_text = FALSE;
+      cd_course_search_clear (self->course_search);
+      gtk_widget_grab_focus (GTK_WIDGET (self->offering_row));
+    }
+
+  self->offering_id = unit->id;
+  start_lookup (self);
+}
+
+static void
+search_chosen_cb (CdNewImport *self,
+                  CdOrgUnit   *unit,
+                  gboolean     automatic)
+{
+  use_offering (self, unit, !automatic);
+}
+
+static void
+offering_created_cb (CdNewImport *self,
+                     CdOrgUnit   *unit,
+                     gboolean     created)
+{
+  use_offering (self, unit, TRUE);
+}
+
+static void
+new_offering_clicked_cb (CdNewImport *self)
+{
+  CdNewOfferingDialog *dialog;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (self->org_units == NULL)
+    return;
+
+  dialog = cd_new_offering_dialog_new (self->org_units);
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (root));
+  g_signal_connect_object (dialog, "created", G_CALLBACK (offering_created_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -368,6 +568,7 @@ cd_new_import_finalize (GObject *object)
 
   g_clear_object (&self->package);
   g_clear_object (&self->client);
+  g_clear_object (&self->org_units);
   g_clear_object (&self->check_cancellable);
   g_clear_pointer (&self->offering_name, g_free);
 
@@ -416,28 +617,42 @@ cd_new_import_class_init (CdNewImportClass *klass)
                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2,
                                         CD_TYPE_CLIENT, G_TYPE_ERROR);
 
+  g_type_ensure (CD_TYPE_COURSE_SEARCH);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/cd-new-import.ui");
   gtk_widget_class_bind_template_child (widget_class, CdNewImport, package_row);
   gtk_widget_class_bind_template_child (widget_class, CdNewImport, check_spinner);
   gtk_widget_class_bind_template_child (widget_class, CdNewImport, check_icon);
   gtk_widget_class_bind_template_child (widget_class, CdNewImport, offering_row);
   gtk_widget_class_bind_template_child (widget_class, CdNewImport, lookup_spinner);
+  gtk_widget_class_bind_template_child (widget_class, CdNewImport, new_offering_button);
+  gtk_widget_class_bind_template_child (widget_class, CdNewImport, course_search);
   gtk_widget_class_bind_template_child (widget_class, CdNewImport, course_row);
   gtk_widget_class_bind_template_child (widget_class, CdNewImport, course_icon);
   gtk_widget_class_bind_template_child (widget_class, CdNewImport, discard_button);
   gtk_widget_class_bind_template_child (widget_class, CdNewImport, import_button);
   gtk_widget_class_bind_template_callback (widget_class, offering_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, import_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, offering_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_finished_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_chosen_cb);
+  gtk_widget_class_bind_template_callback (widget_class, new_offering_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, discard_clicked_cb);
 }
 
 static void
 cd_new_import_init (CdNewImport *self)
 {
+  GtkEventController *keys;
   GtkEditable *text;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   cd_fix_button_names (GTK_WIDGET (self));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->new_offering_button), FALSE);
+
+  keys = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect_swapped (keys, "key-pressed", G_CALLBACK (offering_key_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->offering_row), keys);
 
   self->check_cancellable = g_cancellable_new ();
 
@@ -446,8 +661,8 @@ cd_new_import_init (CdNewImport *self)
   text = gtk_editable_get_delegate (GTK_EDITABLE (self->offering_row));
   if (text != NULL)
     gtk_accessible_update_property (GTK_ACCESSIBLE (text),
-                                    GTK_ACCESSIBLE_PROPERTY_LABEL, _("Course offering ID"),
-                                    -1);
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    _("Course offering ID, code or name"), -1);
 
   set_course_hint (self);
 }
@@ -489,12 +704,14 @@ cd_new_import_set_client (CdNewImport *self,
   if (!g_set_object (&self->client, client))
     return;
 
-  if (self->offering_id > 0)
-    start_lookup (self);
-  else if (self->lookup_state == LOOKUP_NONE)
-    set_course_hint (self);
-  else
-    update_ready (self);
+  g_clear_object (&self->org_units);
+  if (client != NULL)
+    self->org_units = cd_org_units_new (client);
+  cd_course_search_set_org_units (self->course_search, self->org_units);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->new_offering_button), client != NULL);
+
+  /* What the field holds is looked up (or searched) with the new client. */
+  offering_changed_cb (self);
 }
 
 void

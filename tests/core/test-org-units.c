@@ -120,6 +120,68 @@ test_search_pages (Fixture       *f,
   g_assert_false (has_id (all, 6605));
 }
 
+static GPtrArray *
+search_text (Fixture    *f,
+             const char *text)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *units;
+
+  cd_org_units_search_text_async (f->units, CD_ORG_UNIT_OFFERING, text, NULL, store_cb, &result);
+  units = cd_org_units_search_text_finish (f->units, wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (units);
+  return units;
+}
+
+static gint64
+id_at (GPtrArray *units,
+       guint      index)
+{
+  g_assert_cmpuint (index, <, units->len);
+  return ((CdOrgUnit *)g_ptr_array_index (units, index))->id;
+}
+
+/* What the window's course field does: part of a name or of a code. */
+static void
+test_search_text (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) chem = NULL;
+  g_autoptr(GPtrArray) bio1 = NULL;
+  g_autoptr(GPtrArray) ones = NULL;
+  g_autoptr(GPtrArray) none = NULL;
+  g_autoptr(GError) error = NULL;
+  guint before;
+
+  g_assert_true (cd_sandbox_add_offering (f->sandbox, "6660:Zoology;BIO1", &error));
+  g_assert_no_error (error);
+
+  /* Found by its name and by its code: listed once. */
+  chem = search_text (f, "  chem ");
+  g_assert_cmpuint (chem->len, ==, 1);
+  g_assert_cmpint (id_at (chem, 0), ==, 6630);
+
+  /* By code only; the exact code first although "Zoology" sorts last,
+   * then by name. */
+  bio1 = search_text (f, "bio1");
+  g_assert_cmpuint (bio1->len, ==, 3);
+  g_assert_cmpint (id_at (bio1, 0), ==, 6660);
+  g_assert_cmpint (id_at (bio1, 1), ==, 6606);
+  g_assert_cmpint (id_at (bio1, 2), ==, 6610);
+
+  /* Names ("Biology 101") and codes ("HIST1") together, across pages. */
+  ones = search_text (f, "1");
+  g_assert_cmpuint (ones->len, ==, 7);
+
+  /* Nothing typed: nothing asked. */
+  before = cd_sandbox_get_request_count (f->sandbox);
+  none = search_text (f, " ");
+  g_assert_cmpuint (none->len, ==, 0);
+  g_assert_cmpuint (cd_sandbox_get_request_count (f->sandbox), ==, before);
+}
+
 static CdOrgUnit *
 find (Fixture       *f,
       CdOrgUnitKind  kind,
@@ -408,6 +470,7 @@ main (int   argc,
   g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
 
   ADD ("/org-units/search/pages", test_search_pages);
+  ADD ("/org-units/search/text", test_search_text);
   ADD ("/org-units/find", test_find);
   ADD ("/org-units/create/lp-versions", test_create_versions);
   ADD ("/org-units/create/sandbox-refuses", test_sandbox_refuses);

@@ -331,7 +331,7 @@ def drive(run):
                             text=True)
     if app_log.problems(second.stderr):
         raise Failure(app_log.describe('the second instance', app_log.problems(second.stderr)))
-    set_text(wait_for(lambda: find(run.frame, 'text', lambda n: n == 'Course offering ID'), 15,
+    set_text(wait_for(lambda: find(run.frame, 'text', lambda n: n.startswith('Course offering ID')), 15,
                       'the Course offering ID field'), '6606')
     again = wait_for(lambda: find(run.frame, 'push button', named('Sign In Again')) if label_matching(
         run.frame, lambda n: n == 'Your Brightspace sign-in has expired') else None, 30,

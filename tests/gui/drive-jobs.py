@@ -115,7 +115,7 @@ class JobsRun(Processes):
             raise Failure(f'the second instance failed: {second.stderr}')
 
     def import_into(self, offering, course, before_press=None):
-        field = wait_for(lambda: find(self.frame, 'text', lambda n: n == 'Course offering ID'),
+        field = wait_for(lambda: find(self.frame, 'text', lambda n: n.startswith('Course offering ID')),
                          15, 'the Course offering ID field')
         set_text(field, offering)
         wait_for(lambda: label_matching(self.frame, lambda n: n == course), 15,

@@ -329,7 +329,7 @@ class Run(Processes):
                                            app_log.problems(second.stderr)))
 
     def offering_field(self):
-        return find(self.frame, 'text', lambda n: n == 'Course offering ID')
+        return find(self.frame, 'text', lambda n: n.startswith('Course offering ID'))
 
     def import_button(self):
         return find(self.frame, 'push button',
@@ -532,7 +532,7 @@ def drive(run):
     # not an offering ID is said next to the field, never logged.
     run.open_in_running_app(week1)
     field = wait_for(run.offering_field, 15, 'the Course offering ID field')
-    expect_inline_error(run.frame, field, '66O6', 'Use digits only', run.import_button(),
+    expect_inline_error(run.frame, field, '66O6', 'No course offering matches', run.import_button(),
                         'the offering field')
     expect_inline_error(run.frame, field, '99999999999999999999', 'This number is too large',
                         run.import_button(), 'the offering field')
