@@ -142,6 +142,8 @@ verification_row_new (const char *title,
                                       subtitle, -1);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
     }
+  /* One name: GTK 4.8 would add the title the row is labelled by. */
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
 
   return row;

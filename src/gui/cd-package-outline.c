@@ -23,8 +23,8 @@ struct _CdPackageOutline
 {
   AdwBin            parent_instance;
 
-  /* Template widgets */
-  GtkListBox       *list;
+  /* Template widgets (the list itself is AdwBin's child, not bound here:
+   * disposing the template would unparent it under AdwBin's feet) */
   AdwActionRow     *kind_row;
   GtkSpinner       *spinner;
   GtkImage         *state_icon;
@@ -104,11 +104,14 @@ type_icon (CdPackageItemType type)
     }
 }
 
+/* GTK 4.8 names a row after its label *and* what it is labelled by (an
+ * AdwActionRow's title): one name, the one given here. */
 static void
 describe (GtkWidget  *widget,
           const char *name,
           const char *description)
 {
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
   gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, name,
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description != NULL ? description : "",
@@ -397,7 +400,6 @@ cd_package_outline_class_init (CdPackageOutlineClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/cd-package-outline.ui");
-  gtk_widget_class_bind_template_child (widget_class, CdPackageOutline, list);
   gtk_widget_class_bind_template_child (widget_class, CdPackageOutline, kind_row);
   gtk_widget_class_bind_template_child (widget_class, CdPackageOutline, spinner);
   gtk_widget_class_bind_template_child (widget_class, CdPackageOutline, state_icon);
