@@ -305,7 +305,9 @@ show_check_result (CdNewImport *self,
   gtk_spinner_set_spinning (self->check_spinner, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->check_spinner), FALSE);
   gtk_image_set_from_icon_name (self->check_icon, icon_name);
+  /* A refused preview comes after the check's own result. */
   gtk_widget_remove_css_class (GTK_WIDGET (self->check_icon), "success");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->check_icon), "warning");
   gtk_widget_add_css_class (GTK_WIDGET (self->check_icon), style);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->check_icon), description);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->check_icon),
