@@ -42,6 +42,7 @@ struct _CdJobRow
   GtkLabel       *retrying_label;
   GtkWidget      *warnings_button;
   GtkLabel       *elapsed_label;
+  GtkLabel       *verify_label;
 
   /* Owned */
   CdImportJob    *job;
@@ -279,19 +280,67 @@ set_accessible_label (GtkWidget  *widget,
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
 }
 
-/* The warnings in the log Brightspace gave the job (a restored job has
- * none: its log is not kept). */
+/* The verification's result, when there is one (not "not verified"). */
+static const CdVerification *
+verified (CdJobRow *self)
+{
+  const CdVerification *verification = cd_import_job_get_verification (self->job);
+
+  return verification != NULL && verification->not_verified == NULL ? verification : NULL;
+}
+
+/* The warnings in the log Brightspace gave the job.  A restored job's log
+ * is not kept, but its verification kept the log's warnings. */
 static guint
 count_warnings (CdJobRow *self)
 {
   GPtrArray *logs = cd_import_job_get_logs (self->job);
   guint n = 0;
 
+  if (logs == NULL && verified (self) != NULL)
+    return verified (self)->warnings->len;
+
   for (guint i = 0; logs != NULL && i < logs->len; i++)
     if (((CdImportLogEntry *)g_ptr_array_index (logs, i))->type == CD_IMPORT_LOG_WARNING)
       n++;
 
   return n;
+}
+
+static guint
+count_missing (CdJobRow *self)
+{
+  return verified (self) != NULL ? verified (self)->missing->len : 0;
+}
+
+/* "Not verified: …" under a completed job whose content could not be
+ * checked; the details button names what there is to see. */
+static void
+update_verification (CdJobRow *self,
+                     gboolean  completed,
+                     guint     n_warnings)
+{
+  const CdVerification *verification = cd_import_job_get_verification (self->job);
+  gboolean not_verified = completed && verification != NULL && verification->not_verified != NULL;
+  gboolean details = completed && verified (self) != NULL &&
+                     (verified (self)->missing->len > 0 || verified (self)->broken->len > 0);
+  const char *label = details ? _("Show Details") : _("Show Warnings");
+
+  if (not_verified)
+    {
+      /* Translators: %s says why Coursedrop could not check what arrived. */
+      g_autofree char *text = g_strdup_printf (_("Not verified: %s"), verification->not_verified);
+
+      gtk_label_set_label (self->verify_label, text);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->verify_label), not_verified);
+
+  if (g_strcmp0 (gtk_button_get_label (GTK_BUTTON (self->warnings_button)), label) != 0)
+    {
+      gtk_button_set_label (GTK_BUTTON (self->warnings_button), label);
+      cd_fix_button_names (self->warnings_button);
+    }
+  gtk_widget_set_visible (self->warnings_button, details || (completed && n_warnings > 0));
 }
 
 /* Icon buttons say what they do; which job they do it to comes as the
@@ -319,6 +368,8 @@ short_state (CdJobRow *self)
 
   if (is_outcome_unknown (self))
     return _("Needs attention");
+  if (is_finished (self) && cd_import_job_succeeded (job) && count_missing (self) > 0)
+    return _("Completed with items missing");
   if (is_finished (self) && cd_import_job_succeeded (job) && count_warnings (self) > 0)
     return _("Completed with warnings");
   if (is_finished (self) && cd_import_job_succeeded (job))
@@ -374,6 +425,7 @@ update (CdJobRow *self)
   const char *token = cd_import_job_get_token (job);
   const char *word = cd_import_job_get_status_text (job);
   guint n_warnings = finished && succeeded ? count_warnings (self) : 0;
+  guint n_missing = finished && succeeded ? count_missing (self) : 0;
   g_autofree char *tooltip = NULL;
   g_autofree char *row_name = NULL;
   g_autofree char *title = NULL;
@@ -427,6 +479,17 @@ update (CdJobRow *self)
                                  "the course’s import history in Brightspace before importing "
                                  "this package again."));
     }
+  else if (finished && succeeded && n_missing > 0)
+    {
+      g_autofree char *text = g_strdup_printf (ngettext ("Completed — %u item missing",
+                                                         "Completed — %u items missing",
+                                                         n_missing),
+                                               n_missing);
+
+      /* What the package holds did not all arrive: the details say what. */
+      gtk_label_set_label (self->state_label, text);
+      gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "warning");
+    }
   else if (finished && succeeded && n_warnings > 0)
     {
       g_autofree char *text = g_strdup_printf (ngettext ("Completed with %u warning",
@@ -479,7 +542,7 @@ update (CdJobRow *self)
     tooltip = g_strdup_printf (_("Brightspace status: %s"), word);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->state_label), tooltip);
 
-  gtk_widget_set_visible (self->warnings_button, n_warnings > 0);
+  update_verification (self, finished && succeeded, n_warnings);
 
   /* Translators: a job row's accessible name: “package → course, Completed”. */
   row_name = g_strdup_printf (_("%s, %s"), title, short_state (self));
@@ -672,6 +735,7 @@ cd_job_row_class_init (CdJobRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CdJobRow, retrying_label);
   gtk_widget_class_bind_template_child (widget_class, CdJobRow, warnings_button);
   gtk_widget_class_bind_template_child (widget_class, CdJobRow, elapsed_label);
+  gtk_widget_class_bind_template_child (widget_class, CdJobRow, verify_label);
   gtk_widget_class_bind_template_callback (widget_class, log_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, browser_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, copy_clicked_cb);
@@ -693,7 +757,7 @@ cd_job_row_new (CdImportJob *job)
   static const char * const watched[] = {
     "notify::token", "notify::status", "notify::stage", "notify::offering-name",
     "notify::bytes-total", "notify::finished", "notify::retrying", "notify::paused",
-    "notify::running", "notify::attention", "notify::status-text",
+    "notify::running", "notify::attention", "notify::status-text", "notify::verification",
   };
   CdJobRow *self;
 

@@ -4,6 +4,10 @@
  * earlier session, or one still running, has it fetched here through
  * core; the window refreshes when the job ends.
  *
+ * Above the log, a verified job lists what arrived: how many of the items
+ * the package should add did, each missing one, and the topics Brightspace
+ * marks as broken (the log's warnings are the entries below).
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -13,6 +17,7 @@
 #include "cd-gui-util.h"
 #include "cd-log-window.h"
 #include "cd-time-format.h"
+#include "cd-package-outline.h"
 
 struct _CdLogWindow
 {
@@ -24,6 +29,8 @@ struct _CdLogWindow
   GtkSpinner     *spinner;
   AdwStatusPage  *empty_page;
   GtkListBox     *list;
+  GtkWidget      *verification_scroller;
+  GtkListBox     *verification_list;
 
   /* Owned */
   CdImportJob    *job;
@@ -107,6 +114,122 @@ create_entry_row (CdImportLogEntry *entry)
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
 
   return row;
+}
+
+static GtkWidget *
+verification_row_new (const char *title,
+                      const char *subtitle,
+                      const char *icon_name,
+                      const char *style,
+                      const char *name)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle != NULL ? subtitle : "");
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  if (icon_name != NULL)
+    {
+      GtkWidget *icon = gtk_image_new_from_icon_name (icon_name);
+
+      gtk_widget_add_css_class (icon, style);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      subtitle, -1);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+    }
+  /* One name: GTK 4.8 would add the title the row is labelled by. */
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+
+  return row;
+}
+
+/* The missing items, or with @broken the topics marked broken. */
+static void
+add_items (CdLogWindow *self,
+           GPtrArray   *items,
+           gboolean     broken)
+{
+  for (guint i = 0; i < items->len; i++)
+    {
+      CdContentItem *item = g_ptr_array_index (items, i);
+      const char *type = cd_package_outline_type_label (item->type);
+      g_autofree char *subtitle = NULL;
+      g_autofree char *name = NULL;
+
+      if (broken)
+        /* Translators: %s is a kind of item: “Broken link”. */
+        subtitle = g_strdup_printf (_("Broken %s"), type);
+      else
+        /* Translators: %s is a kind of item: “Missing quiz”. */
+        subtitle = g_strdup_printf (_("Missing %s"), type);
+      /* Translators: a row's accessible name: “Missing quiz: Bonds quiz”. */
+      name = g_strdup_printf (_("%s: %s"), subtitle, item->title);
+      gtk_list_box_append (self->verification_list,
+                           verification_row_new (item->title, subtitle,
+                                                 broken ? "dialog-error-symbolic"
+                                                        : "dialog-warning-symbolic",
+                                                 broken ? "error" : "warning", name));
+    }
+}
+
+static char *
+format_arrived (const CdVerification *verification)
+{
+  if (verification->missing->len == 0)
+    return g_strdup_printf (ngettext ("The %u item the package holds arrived",
+                                      "All %u items the package holds arrived",
+                                      verification->expected),
+                            verification->expected);
+
+  return g_strdup_printf (ngettext ("%u of %u item arrived",
+                                    "%u of %u items arrived", verification->expected),
+                          verification->arrived, verification->expected);
+}
+
+/* What arrived, from the job's verification; nothing without one. */
+static void
+show_verification (CdLogWindow *self)
+{
+  const CdVerification *verification = cd_import_job_get_verification (self->job);
+  g_autofree char *arrived = NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->verification_list))) != NULL)
+    gtk_list_box_remove (self->verification_list, child);
+
+  gtk_widget_set_visible (self->verification_scroller,
+                          verification != NULL &&
+                          (verification->not_verified != NULL || verification->expected > 0 ||
+                           verification->broken->len > 0));
+  if (verification == NULL)
+    return;
+
+  if (verification->not_verified != NULL)
+    {
+      gtk_list_box_append (self->verification_list,
+                           verification_row_new (_("Not verified"), verification->not_verified,
+                                                 "dialog-information-symbolic", "dim-label",
+                                                 _("Not verified")));
+      return;
+    }
+
+  arrived = format_arrived (verification);
+  gtk_list_box_append (self->verification_list,
+                       verification_row_new (arrived,
+                                             _("Compared with what the package holds; "
+                                               "Brightspace does not publish how it converts "
+                                               "packages, so this is an estimate."),
+                                             verification->missing->len > 0
+                                               ? "dialog-warning-symbolic"
+                                               : "object-select-symbolic",
+                                             verification->missing->len > 0 ? "warning"
+                                                                             : "success",
+                                             arrived));
+  add_items (self, verification->missing, FALSE);
+  add_items (self, verification->broken, TRUE);
 }
 
 /* Sets every part of the page, so an earlier failure never shows through. */
@@ -203,6 +326,7 @@ load (CdLogWindow *self)
 static void
 job_finished_cb (CdLogWindow *self)
 {
+  show_verification (self);
   load (self);
 }
 
@@ -247,6 +371,8 @@ cd_log_window_class_init (CdLogWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CdLogWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, CdLogWindow, empty_page);
   gtk_widget_class_bind_template_child (widget_class, CdLogWindow, list);
+  gtk_widget_class_bind_template_child (widget_class, CdLogWindow, verification_scroller);
+  gtk_widget_class_bind_template_child (widget_class, CdLogWindow, verification_list);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK,
@@ -287,6 +413,7 @@ cd_log_window_new (CdImportJob *job)
   adw_window_title_set_subtitle (self->window_title, subtitle);
 
   g_signal_connect_object (job, "finished", G_CALLBACK (job_finished_cb), self, G_CONNECT_SWAPPED);
+  show_verification (self);
   load (self);
 
   return self;

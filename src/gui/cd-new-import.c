@@ -12,6 +12,10 @@
  * Offering… makes one from a template (CdNewOfferingDialog) and fills it
  * in.
  *
+ * After the check, the manifest is read in a worker too
+ * (cd_package_reader_read_async) for the preview under the package; a
+ * package the reader refuses says why and cannot be imported.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -23,6 +27,8 @@
 #include "cd-new-import.h"
 #include "cd-new-offering-dialog.h"
 #include "cd-json.h"
+#include "cd-package-outline.h"
+#include "cd-package-reader.h"
 #include "cd-validate.h"
 
 #define LOOKUP_DELAY_MS 400
@@ -54,6 +60,7 @@ struct _CdNewImport
   GtkImage     *course_icon;
   GtkButton    *discard_button;
   GtkButton    *import_button;
+  CdPackageOutline *outline;
 
   /* Owned */
   CdPackage    *package;
@@ -62,6 +69,7 @@ struct _CdNewImport
   GCancellable *check_cancellable;  /* cancelled on dispose only */
   GCancellable *lookup_cancellable; /* (nullable): the lookup in flight */
   char         *offering_name;
+  CdPackagePreview *preview;        /* (nullable): until read, or when refused */
   guint         lookup_timeout;
 
   gint64        offering_id;        /* 0 while the field holds no valid ID */
@@ -93,7 +101,8 @@ static guint signals[N_SIGNALS];
 static void
 update_ready (CdNewImport *self)
 {
-  gboolean ready = self->checked && self->lookup_state == LOOKUP_FOUND && self->client != NULL;
+  gboolean ready = self->checked && self->preview != NULL &&
+                   self->lookup_state == LOOKUP_FOUND && self->client != NULL;
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->import_button), ready && !self->busy);
 
@@ -496,11 +505,42 @@ show_check_result (CdNewImport *self,
   gtk_spinner_set_spinning (self->check_spinner, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->check_spinner), FALSE);
   gtk_image_set_from_icon_name (self->check_icon, icon_name);
+  /* A refused preview comes after the check's own result. */
+  gtk_widget_remove_css_class (GTK_WIDGET (self->check_icon), "success");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->check_icon), "warning");
   gtk_widget_add_css_class (GTK_WIDGET (self->check_icon), style);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->check_icon), description);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->check_icon),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, description, -1);
   gtk_widget_set_visible (GTK_WIDGET (self->check_icon), TRUE);
+}
+
+/* The preview, read in a worker after the check: until it is there, or
+ * when the reader refused the package, Import stays off. */
+static void
+preview_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(CdNewImport) self = user_data;
+  g_autoptr(CdPackagePreview) preview = NULL;
+  g_autoptr(GError) error = NULL;
+
+  preview = cd_package_reader_read_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_cancellable_is_cancelled (self->check_cancellable))
+    return;
+
+  if (preview == NULL)
+    {
+      cd_package_outline_set_refused (self->outline, error->message);
+      show_check_result (self, "dialog-error-symbolic", "error", error->message);
+      return;
+    }
+
+  self->preview = g_steal_pointer (&preview);
+  cd_package_outline_set_preview (self->outline, self->preview);
+  update_ready (self);
 }
 
 static void
@@ -524,6 +564,7 @@ check_cb (GObject      *object,
 
       show_check_result (self, "dialog-error-symbolic", "error", error->message);
       adw_action_row_set_subtitle (self->package_row, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->outline), FALSE);
       return;
     }
 
@@ -546,6 +587,9 @@ check_cb (GObject      *object,
 
   self->checked = TRUE;
   update_ready (self);
+
+  cd_package_reader_read_async (cd_package_get_path (self->package), self->check_cancellable,
+                                preview_cb, g_object_ref (self));
 }
 
 static void
@@ -571,6 +615,7 @@ cd_new_import_finalize (GObject *object)
   g_clear_object (&self->org_units);
   g_clear_object (&self->check_cancellable);
   g_clear_pointer (&self->offering_name, g_free);
+  g_clear_object (&self->preview);
 
   G_OBJECT_CLASS (cd_new_import_parent_class)->finalize (object);
 }
@@ -618,6 +663,8 @@ cd_new_import_class_init (CdNewImportClass *klass)
                                         CD_TYPE_CLIENT, G_TYPE_ERROR);
 
   g_type_ensure (CD_TYPE_COURSE_SEARCH);
+  g_type_ensure (CD_TYPE_PACKAGE_OUTLINE);
+
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/cd-new-import.ui");
   gtk_widget_class_bind_template_child (widget_class, CdNewImport, package_row);
   gtk_widget_class_bind_template_child (widget_class, CdNewImport, check_spinner);
@@ -630,6 +677,7 @@ cd_new_import_class_init (CdNewImportClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CdNewImport, course_icon);
   gtk_widget_class_bind_template_child (widget_class, CdNewImport, discard_button);
   gtk_widget_class_bind_template_child (widget_class, CdNewImport, import_button);
+  gtk_widget_class_bind_template_child (widget_class, CdNewImport, outline);
   gtk_widget_class_bind_template_callback (widget_class, offering_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, import_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, offering_activated_cb);
@@ -739,6 +787,13 @@ cd_new_import_get_offering_name (CdNewImport *self)
 {
   g_return_val_if_fail (CD_IS_NEW_IMPORT (self), NULL);
   return self->offering_name;
+}
+
+CdPackagePreview *
+cd_new_import_get_preview (CdNewImport *self)
+{
+  g_return_val_if_fail (CD_IS_NEW_IMPORT (self), NULL);
+  return self->preview;
 }
 
 gboolean

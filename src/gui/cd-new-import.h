@@ -9,6 +9,7 @@
 
 #include "cd-client.h"
 #include "cd-package.h"
+#include "cd-package-preview.h"
 
 G_BEGIN_DECLS
 
@@ -27,7 +28,9 @@ void         cd_new_import_set_offering_id   (CdNewImport *self,
                                               gint64       offering_id);
 gint64       cd_new_import_get_offering_id   (CdNewImport *self);
 const char  *cd_new_import_get_offering_name (CdNewImport *self);
-/* The package checked out and the offering was found. */
+/* What the package holds, once read (nullable: not yet, or refused). */
+CdPackagePreview *cd_new_import_get_preview  (CdNewImport *self);
+/* The package checked out, was read, and the offering was found. */
 gboolean     cd_new_import_get_ready         (CdNewImport *self);
 /* While the window asks about a duplicate: no second press. */
 void         cd_new_import_set_busy          (CdNewImport *self,

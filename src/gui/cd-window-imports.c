@@ -29,6 +29,7 @@ typedef struct
   char        *offering_name;  /* (owned) (nullable) */
   gint64       offering_id;
   CdImportJob *retry_of;       /* (owned) (nullable): the failed job it retries */
+  CdPackagePreview *preview;   /* (owned) (nullable): what the job verifies against */
 } ImportRequest;
 
 static void
@@ -38,6 +39,7 @@ import_request_free (ImportRequest *request)
   g_clear_object (&request->card);
   g_clear_object (&request->package);
   g_clear_object (&request->retry_of);
+  g_clear_object (&request->preview);
   g_clear_pointer (&request->offering_name, g_free);
   g_free (request);
 }
@@ -55,6 +57,8 @@ start_import (ImportRequest *request)
                                        cd_job_list_get_journal (jobs),
                                        request->package, request->offering_id);
   cd_import_job_set_offering_name (job, request->offering_name);
+  /* What arrived is checked against it once Brightspace says COMPLETED. */
+  cd_import_job_set_preview (job, request->preview);
   cd_job_list_add (jobs, job);
   cd_import_job_start (job);
 
@@ -286,12 +290,16 @@ void
 _cd_window_import_card (CdWindow    *self,
                         CdNewImport *card)
 {
+  ImportRequest *request;
+
   if (self->jobs == NULL || !cd_new_import_get_ready (card))
     return;
 
-  request_import (import_request_new (self, cd_new_import_get_package (card),
-                                      cd_new_import_get_offering_id (card),
-                                      cd_new_import_get_offering_name (card), card));
+  request = import_request_new (self, cd_new_import_get_package (card),
+                                cd_new_import_get_offering_id (card),
+                                cd_new_import_get_offering_name (card), card);
+  g_set_object (&request->preview, cd_new_import_get_preview (card));
+  request_import (request);
 }
 
 static void
@@ -309,6 +317,12 @@ retry_check_cb (GObject      *object,
         _cd_window_show_error_toast (request->self, error->message);
       return;
     }
+
+  /* The earlier preview fits the file only if it has not changed since. */
+  if (request->retry_of != NULL &&
+      g_strcmp0 (cd_package_get_quick_key (request->package),
+                 cd_import_job_get_record (request->retry_of)->quick_key) != 0)
+    g_clear_object (&request->preview);
 
   if (request->self->jobs != NULL)
     request_import (g_steal_pointer (&request));
@@ -345,6 +359,7 @@ _cd_window_retry_job (CdWindow    *self,
   /* Its quick key again too: the guard must see the file as it is now. */
   request = import_request_new (self, package, record->offering, record->offering_name, NULL);
   request->retry_of = g_object_ref (job);
+  g_set_object (&request->preview, cd_import_job_get_preview (job));
   cd_package_check_async (package, self->cancellable, retry_check_cb, request);
 }
 
