@@ -501,6 +501,7 @@ cd_application_open (GApplication  *application,
   CdWindow *window = ensure_window (CD_APPLICATION (application));
   gboolean shown = gtk_widget_get_mapped (GTK_WIDGET (window));
   OpenFiles *open = g_new0 (OpenFiles, 1);
+  GdkFrameClock *frame_clock;
 
   gtk_window_present (GTK_WINDOW (window));
 
@@ -511,13 +512,14 @@ cd_application_open (GApplication  *application,
 
   /* A new window first: the packages are added once it has been drawn,
    * so that their cards never delay it. */
-  open->frame_clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
-  if (shown || open->frame_clock == NULL)
+  frame_clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  if (shown || frame_clock == NULL)
     {
       add_files_later (open);
       return;
     }
-  g_object_ref (open->frame_clock);
+  /* Only here does OpenFiles own a reference (open_files_free drops it). */
+  open->frame_clock = g_object_ref (frame_clock);
   open->painted_id = g_signal_connect (open->frame_clock, "after-paint",
                                        G_CALLBACK (window_painted_cb), open);
 }

@@ -289,6 +289,8 @@ view_new (CdPlanWindow *self,
   view->status = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_wrap (view->status, TRUE);
   gtk_label_set_wrap_mode (view->status, PANGO_WRAP_WORD_CHAR);
+  /* Wide enough never to break a word like "Completed" apart. */
+  gtk_label_set_width_chars (view->status, 18);
   gtk_label_set_max_width_chars (view->status, 34);
   gtk_label_set_xalign (view->status, 0);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (view->icon));

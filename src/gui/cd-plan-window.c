@@ -414,6 +414,7 @@ report_clicked_cb (CdPlanWindow *self)
 {
   g_autofree char *base = g_file_get_basename (self->file);
   g_autofree char *name = NULL;
+  g_autoptr(GFile) folder = NULL;
   char *dot;
 
   if (self->report_chooser != NULL)
@@ -430,6 +431,9 @@ report_clicked_cb (CdPlanWindow *self)
   self->report_chooser = gtk_file_chooser_native_new (_("Save Report"), GTK_WINDOW (self),
                                                       GTK_FILE_CHOOSER_ACTION_SAVE,
                                                       _("_Save"), _("_Cancel"));
+  /* Beside the plan, named after it: where one looks for it afterwards. */
+  if ((folder = g_file_get_parent (self->file)) != NULL)
+    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (self->report_chooser), folder, NULL);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->report_chooser), name);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->report_chooser), TRUE);
   g_signal_connect (self->report_chooser, "response", G_CALLBACK (report_response_cb), self);

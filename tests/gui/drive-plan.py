@@ -1,0 +1,347 @@
+#!/usr/bin/python3
+# drive-plan.py: many packages at once, through AT-SPI.
+#
+# Runs inside run-gui-test.sh (a session bus, Xvfb with openbox, the
+# accessibility bus).  Starts a sandbox and the real `coursedrop`, then:
+#
+#   1. two packages opened from the command line make two pending cards and
+#      Import All; with both offerings found, Import All imports both, and
+#      the keyboard focus goes to the first new job row;
+#   2. a plan with bad rows (`coursedrop PLAN.csv`, as a file manager would
+#      open it) shows each problem with its line number; Run stays off and
+#      Check sends no POST;
+#   3. a four-row plan (packages made here, one row creating an offering
+#      from a template by code): Check says what each row would do, Run
+#      brings every row to Completed, the main window lists the plan's
+#      jobs, and Save Report… writes the report CSV.
+#
+# The app must never log a CRITICAL or a WARNING (app_log.py).
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import app_log  # noqa: E402
+from drive import (  # noqa: E402
+    APP, SANDBOX, Failure, NotificationServer, Processes, check_accessible_names, find, find_all, find_app,
+    focused, frames, label_matching, log, make_package, name, press, safe_screenshot,
+    sensitive, set_text, wait_for, window_id, xdotool,
+)
+
+CREDENTIALS = {
+    'COURSEDROP_APP_ID': 'CoursedropDemoApp',
+    'COURSEDROP_APP_KEY': 'demo-app-key-not-secret',
+    'COURSEDROP_USER_ID': 'CoursedropDemoUser',
+    'COURSEDROP_USER_KEY': 'demo-user-key-not-secret',
+}
+
+
+class PlanRun(Processes):
+    def __init__(self):
+        super().__init__()
+        self.tmp = tempfile.mkdtemp(prefix='coursedrop-gui-plan-')
+        home = os.path.join(self.tmp, 'home')
+        os.makedirs(home)
+        self.env = dict(os.environ)
+        self.env.pop('NO_AT_BRIDGE', None)
+        self.env.update({
+            'HOME': home,
+            'XDG_DATA_HOME': os.path.join(home, '.local', 'share'),
+            'XDG_CONFIG_HOME': os.path.join(home, '.config'),
+            'XDG_CACHE_HOME': os.path.join(home, '.cache'),
+            'GTK_A11Y': 'atspi',
+            'LANG': 'C.UTF-8',
+            'LC_ALL': 'C.UTF-8',
+        })
+        self.env.update(CREDENTIALS)
+        self.app_stderr = os.path.join(self.tmp, 'coursedrop.stderr')
+        self.url = None
+
+    def cleanup(self):
+        self.stop_processes()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def open_file(self, path):
+        """`coursedrop FILE`: a second instance hands it to the running one."""
+        second = subprocess.run([APP, path], env=self.env, timeout=30, capture_output=True,
+                                text=True)
+        if second.returncode != 0 or app_log.problems(second.stderr):
+            raise Failure(f'the second instance failed: {second.stderr}')
+
+    def course_posts(self):
+        with urllib.request.urlopen(self.url.rstrip('/') + '/_sandbox/orgunits',
+                                    timeout=10) as answer:
+            return json.load(answer)['course_posts']
+
+    def plan_frame(self):
+        return next(iter(frames(self.atspi_app, 'Migration Plan')), None)
+
+    def button(self, root, label):
+        return find(root, 'push button', lambda n: n == label)
+
+
+def rows(root):
+    return find_all(root, 'list item', lambda n: '→' in n or n.startswith('Line '))
+
+
+def row_named(root, package):
+    return next((r for r in rows(root) if name(r).startswith(package + ' → ')), None)
+
+
+def start_sandbox(run):
+    stderr = open(os.path.join(run.tmp, 'sandbox.stderr'), 'w')
+    process = run.spawn(
+        [SANDBOX, '--port', '0',
+         '--timeline', 'UPLOADING:0.3,PROCESSING:0.5,IMPORTING:0.5,COMPLETED',
+         '--offering', '6606:Biology 101;BIO101',
+         '--offering', '12345:Introduction to Chemistry;CHEM110',
+         '--template', '6605:Science Template;TPL-SCI'],
+        stdout=subprocess.PIPE, stderr=stderr, text=True)
+    stderr.close()
+    first = process.stdout.readline().strip()
+    if not first.startswith('Listening on '):
+        raise Failure(f'the sandbox did not start: {first!r}')
+    threading.Thread(target=lambda: process.stdout.read(), daemon=True).start()
+    return first[len('Listening on '):]
+
+
+def main():
+    run = PlanRun()
+    try:
+        drive(run)
+    except Failure:
+        safe_screenshot('plan-failure')
+        for path in (run.app_stderr, os.path.join(run.tmp, 'sandbox.stderr')):
+            if os.path.exists(path):
+                with open(path) as f:
+                    log(f'{os.path.basename(path)}:\n' + f.read().rstrip())
+        raise
+    finally:
+        run.cleanup()
+
+
+def drive(run):
+    # As GNOME Shell would: the app tells of finished imports.
+    run.notifications = NotificationServer()
+    run.notifications.start()
+    if not run.notifications.ready.wait(15):
+        raise Failure('the test notification server did not start')
+
+    run.url = start_sandbox(run)
+    run.env['COURSEDROP_HOST'] = run.url
+    log(f'sandbox: {run.url}')
+
+    with open(run.app_stderr, 'w') as stderr:
+        wrap = os.environ.get('CD_PLAN_WRAP', '').split()
+        run.spawn(wrap + [APP], stderr=stderr, stdout=stderr)
+    run.atspi_app = wait_for(lambda: (a := find_app()) and frames(a, 'Coursedrop') and a, 30,
+                             'the Coursedrop window on the accessibility bus')
+    run.frame = frames(run.atspi_app, 'Coursedrop')[0]
+    wait_for(lambda: label_matching(run.frame, lambda n: n == 'Drop course packages here'), 30,
+             'the empty page')
+
+    import_all(run)
+    invalid_plan(run)
+    plan(run)
+
+    lines = app_log.problems_in(run.app_stderr)
+    if lines:
+        raise Failure(app_log.describe('coursedrop', lines))
+    log('ok: coursedrop wrote no CRITICAL or WARNING')
+
+
+def import_all(run):
+    packages = []
+    for title in ('Unit A', 'Unit B'):
+        path = os.path.join(run.tmp, f'{title}.imscc')
+        make_package(path, title)
+        packages.append(path)
+
+    run.open_file(packages[0])
+    wait_for(lambda: find(run.frame, 'text', lambda n: n == 'Course offering ID'), 15,
+             'the first pending card')
+    # One card: no Import All yet.
+    if run.button(run.frame, 'Import All') is not None:
+        raise Failure('Import All shows with a single pending package')
+    run.open_file(packages[1])
+    fields = wait_for(lambda: len(f := find_all(run.frame, 'text',
+                                                lambda n: n == 'Course offering ID')) == 2 and f,
+                      15, 'two pending cards')
+    button = wait_for(lambda: run.button(run.frame, 'Import All'), 15, 'the Import All button')
+    if sensitive(button):
+        raise Failure('Import All is enabled before any offering is found')
+    log('ok: two pending packages show Import All, disabled until one is ready')
+
+    set_text(fields[0], '6606')
+    set_text(fields[1], '12345')
+    wait_for(lambda: label_matching(run.frame, lambda n: n == 'Introduction to Chemistry') and
+             label_matching(run.frame, lambda n: n == 'Biology 101'), 15,
+             'both offerings to be looked up')
+    wait_for(lambda: sensitive(button), 60, 'Import All to become enabled')
+    press(button)
+
+    titles = ('Unit A.imscc → Biology 101', 'Unit B.imscc → Introduction to Chemistry')
+    for title in titles:
+        wait_for(lambda: label_matching(run.frame, lambda n, t=title: n == t), 30,
+                 f'the job row “{title}”')
+    wait_for(lambda: find(run.frame, 'text', lambda n: n == 'Course offering ID') is None, 15,
+             'the pending cards to go')
+    first = wait_for(lambda: next(iter(find_all(run.frame, 'list item',
+                                                lambda n: '→' in n)), None), 15,
+                     'the first job row')
+    wait_for(lambda: focused(first), 15, 'the keyboard focus on the first new job row')
+    log(f'ok: Import All started both imports; the focus is on “{name(first)}”')
+
+
+def write_plan(run, file_name, text):
+    folder = os.path.join(run.tmp, 'migration')
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, file_name)
+    with open(path, 'w') as f:
+        f.write(text)
+    return path
+
+
+def invalid_plan(run):
+    folder = os.path.join(run.tmp, 'migration')
+    os.makedirs(folder, exist_ok=True)
+    make_package(os.path.join(folder, 'Good.imscc'), 'Good')
+    path = write_plan(run, 'broken.csv',
+                      'package,offering\n'
+                      'Missing.imscc,6606\n'
+                      'Good.imscc,not-an-id\n'
+                      'Good.imscc,12345\n')
+    posts = run.course_posts()
+
+    run.open_file(path)
+    frame = wait_for(run.plan_frame, 30, 'the plan window')
+    check = wait_for(lambda: (b := run.button(frame, 'Check')) and sensitive(b) and b, 30,
+                     'the Check button')
+    run_button = run.button(frame, 'Run')
+    press(check)
+    for line in (2, 3):
+        wait_for(lambda: any(f'Line {line}' in name(r) for r in rows(frame)), 30,
+                 f'the problem on line {line}')
+    if run_button is None or sensitive(run_button):
+        raise Failure('Run is available for a plan with bad rows')
+    if run.course_posts() != posts:
+        raise Failure('checking a plan with bad rows sent a POST')
+    bad = [name(r) for r in rows(frame) if 'Line ' in name(r)]
+    log(f'ok: the bad rows show with their line numbers, Run is off, nothing was sent: {bad}')
+    frame_close(frame)
+
+
+def frame_close(frame):
+    # Escape closes the plan window (its window.close binding).
+    wid = wait_for(lambda: window_id('Migration Plan'), 15, 'the plan window on X')
+    xdotool('windowactivate', '--sync', wid)
+    xdotool('key', '--clearmodifiers', 'Escape')
+    wait_for(lambda: window_id('Migration Plan') is None, 15, 'the plan window to close')
+
+
+def plan(run):
+    folder = os.path.join(run.tmp, 'migration')
+    for week in range(1, 5):
+        make_package(os.path.join(folder, f'Week {week}.imscc'), f'Week {week}')
+    path = write_plan(run, 'fall.csv',
+                      'package,offering,code,name,template\n'
+                      'Week 1.imscc,6606,,,\n'
+                      'Week 2.imscc,code:CHEM110,,,\n'
+                      'Week 3.imscc,6606,,,\n'
+                      'Week 4.imscc,,NEW-101,New Biology,code:TPL-SCI\n')
+
+    run.open_file(path)
+    frame = wait_for(run.plan_frame, 30, 'the plan window')
+    check = wait_for(lambda: (b := run.button(frame, 'Check')) and sensitive(b) and b, 30,
+                     'the Check button')
+    wait_for(lambda: len(rows(frame)) == 4, 15, 'the four rows of the plan')
+    new_row = row_named(frame, 'Week 4.imscc')
+    if new_row is None or 'new: NEW-101 New Biology' not in name(new_row):
+        raise Failure(f'the new offering’s row does not say “new: NEW-101 …”: '
+                      f'{new_row and name(new_row)}')
+    check_accessible_names(frame, 'the plan window')
+
+    posts = run.course_posts()
+    press(check)
+    expected = {'Week 1.imscc': 'Would import into Biology 101',
+                'Week 2.imscc': 'Would import into Introduction to Chemistry',
+                'Week 3.imscc': 'Would import into Biology 101',
+                'Week 4.imscc': 'Would create offering NEW-101'}
+    for package, words in expected.items():
+        wait_for(lambda p=package, w=words: (r := row_named(frame, p)) and w in name(r), 60,
+                 f'{package} to say “{words}”')
+    if run.course_posts() != posts:
+        raise Failure('Check sent a POST')
+    log('ok: Check says what each row would do, and sends nothing:\n  ' +
+        '\n  '.join(name(row_named(frame, p)) for p in expected))
+
+    run_button = wait_for(lambda: (b := run.button(frame, 'Run')) and sensitive(b) and b, 15,
+                          'Run to be available')
+    started = time.monotonic()
+    press(run_button)
+    for package in expected:
+        wait_for(lambda p=package: (r := row_named(frame, p)) and ': Completed' in name(r),
+                 120, f'{package} to reach Completed')
+    log(f'ok: every row reached Completed in {time.monotonic() - started:.1f} s')
+    if run.course_posts() != posts + 1:
+        raise Failure(f'the run made {run.course_posts() - posts} offerings, not 1')
+    log('ok: the run created the one new offering')
+
+    # The plan's jobs are the main window's too.
+    for package in expected:
+        wait_for(lambda p=package: label_matching(run.frame, lambda n: n.startswith(p + ' → ')),
+                 30, f'the main window’s row of {package}')
+    log('ok: the main window lists the plan’s jobs')
+
+    # Show Log on a finished row opens its log.
+    log_button = find(row_named(frame, 'Week 1.imscc'), 'push button',
+                      lambda n: n == 'Show log: Week 1.imscc')
+    if log_button is None:
+        raise Failure('the finished row has no “Show log” button')
+
+    report = wait_for(lambda: (b := run.button(frame, 'Save Report…')) and sensitive(b) and b,
+                      15, 'Save Report… after the run')
+    save_report(run, report, folder)
+
+
+def save_report(run, report, folder):
+    """The chooser opens beside the plan with the report named after it:
+    Save takes both as they are."""
+    target = os.path.join(folder, 'fall-report.csv')
+    press(report)
+    dialog = wait_for(lambda: next(iter(frames(run.atspi_app, 'Save Report')), None), 30,
+                      'the Save Report file chooser')
+    # GTK's own dialog names its buttons after their class: find the label.
+    save = wait_for(lambda: next((b for b in find_all(dialog, 'push button', lambda n: True)
+                                  if label_matching(b, lambda n: n in ('Save', '_Save'))
+                                  and sensitive(b)), None), 15, 'the Save button')
+    press(save)
+    wait_for(lambda: os.path.exists(target) and os.path.getsize(target) > 0, 30,
+             f'the report {target}')
+    with open(target, newline='') as f:
+        table = list(csv.reader(f))
+    if len(table) != 5:
+        raise Failure(f'the report has {len(table)} lines, not a header and 4 rows: {table}')
+    if not any('COMPLETED' in cell.upper() for cell in table[1]):
+        raise Failure(f'the report does not say the rows completed: {table[1]}')
+    log(f'ok: Save Report… wrote {target}: {table[0]}')
+
+
+if __name__ == '__main__':
+    try:
+        main()
+    except Failure as error:
+        log(f'FAIL: {error}')
+        sys.exit(1)
+    log('PASS')
