@@ -79,10 +79,13 @@ class PlanRun(Processes):
         if second.returncode != 0 or app_log.problems(second.stderr):
             raise Failure(f'the second instance failed: {second.stderr}')
 
-    def course_posts(self):
+    def counters(self):
         with urllib.request.urlopen(self.url.rstrip('/') + '/_sandbox/orgunits',
                                     timeout=10) as answer:
-            return json.load(answer)['course_posts']
+            return json.load(answer)
+
+    def course_posts(self):
+        return self.counters()['course_posts']
 
     def plan_frame(self):
         return next(iter(frames(self.atspi_app, 'Migration Plan')), None)
@@ -106,7 +109,9 @@ def start_sandbox(run):
          '--timeline', 'UPLOADING:0.3,PROCESSING:0.5,IMPORTING:0.5,COMPLETED',
          '--offering', '6606:Biology 101;BIO101',
          '--offering', '12345:Introduction to Chemistry;CHEM110',
-         '--template', '6605:Science Template;TPL-SCI'],
+         '--template', '6605:Science Template;TPL-SCI',
+         # Fewer than the plan's three at once: a 429 pauses the plan.
+         '--max-concurrent-imports', '2'],
         stdout=subprocess.PIPE, stderr=stderr, text=True)
     stderr.close()
     first = process.stdout.readline().strip()
@@ -143,8 +148,7 @@ def drive(run):
     log(f'sandbox: {run.url}')
 
     with open(run.app_stderr, 'w') as stderr:
-        wrap = os.environ.get('CD_PLAN_WRAP', '').split()
-        run.spawn(wrap + [APP], stderr=stderr, stdout=stderr)
+        run.spawn([APP], stderr=stderr)
     run.atspi_app = wait_for(lambda: (a := find_app()) and frames(a, 'Coursedrop') and a, 30,
                              'the Coursedrop window on the accessibility bus')
     run.frame = frames(run.atspi_app, 'Coursedrop')[0]
@@ -288,21 +292,38 @@ def plan(run):
 
     run_button = wait_for(lambda: (b := run.button(frame, 'Run')) and sensitive(b) and b, 15,
                           'Run to be available')
+    refusals = run.counters()['import_limit_refusals']
     started = time.monotonic()
     press(run_button)
+    summary = find(frame, 'label', lambda n: 'slow down' in n)
     for package in expected:
         wait_for(lambda p=package: (r := row_named(frame, p)) and ': Completed' in name(r),
                  120, f'{package} to reach Completed')
     log(f'ok: every row reached Completed in {time.monotonic() - started:.1f} s')
+    counters = run.counters()
+    if counters['import_limit_refusals'] == refusals:
+        raise Failure('the sandbox refused no upload: the plan was not paused')
+    if counters['max_concurrent_imports'] > 2:
+        raise Failure(f'the sandbox saw {counters["max_concurrent_imports"]} imports at once')
+    log(f'ok: {counters["import_limit_refusals"] - refusals} upload(s) refused with 429 were '
+        f'imported after the pause' + (' (the pause was shown)' if summary else ''))
     if run.course_posts() != posts + 1:
         raise Failure(f'the run made {run.course_posts() - posts} offerings, not 1')
     log('ok: the run created the one new offering')
 
-    # The plan's jobs are the main window's too.
+    # The plan's jobs are the main window's too, once each: an upload
+    # refused with 429 left no row behind.
     for package in expected:
         wait_for(lambda p=package: label_matching(run.frame, lambda n: n.startswith(p + ' → ')),
                  30, f'the main window’s row of {package}')
-    log('ok: the main window lists the plan’s jobs')
+        titles = [name(label) for label in find_all(run.frame, 'label',
+                                                    lambda n, p=package: n.startswith(p + ' → '))]
+        if len(titles) != 1:
+            raise Failure(f'the main window has {len(titles)} rows of {package}: {titles}')
+    failed = find(run.frame, 'label', lambda n: n.startswith('Import failed'))
+    if failed is not None:
+        raise Failure(f'the main window shows a failed job: {name(failed)}')
+    log('ok: the main window lists each of the plan’s jobs once, none failed')
 
     # Show Log on a finished row opens its log.
     log_button = find(row_named(frame, 'Week 1.imscc'), 'push button',
