@@ -631,3 +631,10 @@ cd_plan_window_new (CdJobList *jobs,
 
   return g_object_new (CD_TYPE_PLAN_WINDOW, "jobs", jobs, "file", file, NULL);
 }
+
+GFile *
+cd_plan_window_get_file (CdPlanWindow *self)
+{
+  g_return_val_if_fail (CD_IS_PLAN_WINDOW (self), NULL);
+  return self->file;
+}

@@ -25,5 +25,6 @@ G_DECLARE_FINAL_TYPE (CdPlanWindow, cd_plan_window, CD, PLAN_WINDOW, AdwWindow)
  * start join @jobs, so the main window shows them too. */
 CdPlanWindow *cd_plan_window_new (CdJobList *jobs,
                                   GFile     *file) G_GNUC_WARN_UNUSED_RESULT;
+GFile        *cd_plan_window_get_file (CdPlanWindow *self);
 
 G_END_DECLS

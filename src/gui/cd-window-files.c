@@ -334,6 +334,23 @@ plan_client_error_cb (CdPlanWindow *window,
   _cd_window_emit_client_error (self, client, error);
 }
 
+static CdPlanWindow *
+find_plan_window (GFile *file)
+{
+  g_autoptr(GListModel) windows = g_object_ref (gtk_window_get_toplevels ());
+
+  for (guint i = 0; i < g_list_model_get_n_items (windows); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (windows, i);
+
+      if (CD_IS_PLAN_WINDOW (window) &&
+          g_file_equal (cd_plan_window_get_file (CD_PLAN_WINDOW (window)), file))
+        return CD_PLAN_WINDOW (window);
+    }
+
+  return NULL;
+}
+
 static void
 open_plan (CdWindow *self,
            GFile    *file)
@@ -343,6 +360,13 @@ open_plan (CdWindow *self,
   if (self->jobs == NULL)
     {
       _cd_window_show_error_toast (self, _("Connect to Brightspace before opening a plan."));
+      return;
+    }
+
+  /* One window per plan: two running the same rows would import twice. */
+  if ((window = find_plan_window (file)) != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (window));
       return;
     }
 

@@ -331,6 +331,15 @@ def plan(run):
     if log_button is None:
         raise Failure('the finished row has no “Show log” button')
 
+    check_accessible_names(frame, 'the plan window after the run')
+
+    # Opening the same plan again shows its window, not a second one.
+    run.open_file(path)
+    time.sleep(1)
+    if len(frames(run.atspi_app, 'Migration Plan')) != 1:
+        raise Failure('opening the plan again made a second plan window')
+    log('ok: opening the plan again shows its window')
+
     report = wait_for(lambda: (b := run.button(frame, 'Save Report…')) and sensitive(b) and b,
                       15, 'Save Report… after the run')
     save_report(run, report, folder)
