@@ -378,7 +378,6 @@ _cd_plan_window_job_started (CdPlanWindow *self,
   static const char * const notifications[] = {
     "notify::token", "notify::stage", "notify::bytes-total", "notify::bytes-sent",
   };
-  const char *token = cd_import_job_get_token (job);
   CdPlanRowView *view;
 
   if (self->views == NULL || index >= self->views->len)
@@ -391,10 +390,8 @@ _cd_plan_window_job_started (CdPlanWindow *self,
   for (guint i = 0; i < G_N_ELEMENTS (notifications); i++)
     g_signal_connect_swapped (job, notifications[i], G_CALLBACK (job_progress_cb), view);
 
-  /* A job followed again may be in the list already (it follows it too). */
-  if (token == NULL ||
-      cd_job_list_find_token (self->jobs, cd_import_job_get_offering_id (job), token) == NULL)
-    cd_job_list_add (self->jobs, job);
+  /* A job followed again takes the place of the list's job of it. */
+  cd_job_list_add (self->jobs, job);
 
   update_view (view);
 }

@@ -12,8 +12,11 @@
 #      Check sends no POST;
 #   3. a four-row plan (packages made here, one row creating an offering
 #      from a template by code): Check says what each row would do, Run
-#      brings every row to Completed, the main window lists the plan's
-#      jobs, and Save Report… writes the report CSV.
+#      brings every row to Completed although the sandbox takes only two
+#      imports at once (a 429 pauses the plan), the main window lists the
+#      plan's jobs once each, and Save Report… writes the report CSV;
+#   4. Stop in the middle of a run keeps the jobs; Run again follows them
+#      to Completed without uploading anything again.
 #
 # The app must never log a CRITICAL or a WARNING (app_log.py).
 #
@@ -109,6 +112,8 @@ def start_sandbox(run):
          '--timeline', 'UPLOADING:0.3,PROCESSING:0.5,IMPORTING:0.5,COMPLETED',
          '--offering', '6606:Biology 101;BIO101',
          '--offering', '12345:Introduction to Chemistry;CHEM110',
+         '--offering', '4242:Slow Course;SLOW42',
+         '--offering-timeline', '4242=UPLOADING:0.3,PROCESSING:6,COMPLETED',
          '--template', '6605:Science Template;TPL-SCI',
          # Fewer than the plan's three at once: a 429 pauses the plan.
          '--max-concurrent-imports', '2'],
@@ -158,6 +163,7 @@ def drive(run):
     import_all(run)
     invalid_plan(run)
     plan(run)
+    stop_and_run_again(run)
 
     lines = app_log.problems_in(run.app_stderr)
     if lines:
@@ -243,14 +249,19 @@ def invalid_plan(run):
         raise Failure('checking a plan with bad rows sent a POST')
     bad = [name(r) for r in rows(frame) if 'Line ' in name(r)]
     log(f'ok: the bad rows show with their line numbers, Run is off, nothing was sent: {bad}')
-    frame_close(frame)
+    frame_close(frame, escape=True)
 
 
-def frame_close(frame):
-    # Escape closes the plan window (its window.close binding).
-    wid = wait_for(lambda: window_id('Migration Plan'), 15, 'the plan window on X')
-    xdotool('windowactivate', '--sync', wid)
-    xdotool('key', '--clearmodifiers', 'Escape')
+def frame_close(frame, escape=False):
+    """Closes the plan window with Escape (its shortcut) or its title bar's
+    Close button."""
+    if escape:
+        wid = wait_for(lambda: window_id('Migration Plan'), 15, 'the plan window on X')
+        xdotool('windowactivate', '--sync', wid)
+        xdotool('key', '--clearmodifiers', 'Escape')
+    else:
+        press(wait_for(lambda: find(frame, 'push button', lambda n: n == 'Close'), 15,
+                       'the plan window’s Close button'))
     wait_for(lambda: window_id('Migration Plan') is None, 15, 'the plan window to close')
 
 
@@ -366,6 +377,58 @@ def save_report(run, report, folder):
     if not any('COMPLETED' in cell.upper() for cell in table[1]):
         raise Failure(f'the report does not say the rows completed: {table[1]}')
     log(f'ok: Save Report… wrote {target}: {table[0]}')
+
+
+def journal_records(run, package):
+    path = os.path.join(run.env['XDG_DATA_HOME'], 'coursedrop', 'jobs.json')
+    with open(path) as f:
+        jobs = json.load(f)['jobs']
+    return [job for job in jobs if (job.get('package') or '').endswith('/' + package)]
+
+
+def stop_and_run_again(run):
+    frame_close(run.plan_frame())
+    folder = os.path.join(run.tmp, 'migration')
+    packages = ('Slow 1.imscc', 'Slow 2.imscc')
+    for package in packages:
+        make_package(os.path.join(folder, package), package)
+    path = write_plan(run, 'slow.csv', 'package,offering\n' +
+                      ''.join(f'{p},4242\n' for p in packages))
+
+    run.open_file(path)
+    frame = wait_for(run.plan_frame, 30, 'the plan window of slow.csv')
+    press(wait_for(lambda: (b := run.button(frame, 'Run')) and sensitive(b) and b, 30,
+                   'Run to be available'))
+    for package in packages:
+        wait_for(lambda p=package: (r := row_named(frame, p)) and 'Brightspace is' in name(r),
+                 60, f'Brightspace to be working on {package}')
+    press(wait_for(lambda: run.button(frame, 'Stop'), 15, 'the Stop button'))
+    for package in packages:
+        wait_for(lambda p=package: (r := row_named(frame, p)) and ': Stopped: ' in name(r), 30,
+                 f'{package} to say it stopped')
+    wait_for(lambda: label_matching(frame, lambda n: '\nStopped. ' in n), 15,
+             'the summary to say the plan stopped')
+    for package in packages:
+        if len(journal_records(run, package)) != 1:
+            raise Failure(f'the journal does not keep the stopped job of {package}')
+    log('ok: Stop stops the rows and keeps their jobs in the journal')
+
+    press(wait_for(lambda: (b := run.button(frame, 'Run')) and sensitive(b) and b, 15,
+                   'Run to be available again'))
+    for package in packages:
+        wait_for(lambda p=package: (r := row_named(frame, p)) and ': Completed' in name(r),
+                 90, f'{package} to reach Completed when run again')
+    for package in packages:
+        records = journal_records(run, package)
+        if len(records) != 1:
+            raise Failure(f'running again uploaded {package} again: {len(records)} jobs')
+        title = f'{package} → Slow Course'
+        wait_for(lambda t=title: any(label_matching(r, lambda n: n.startswith('Completed'))
+                                     for r in find_all(run.frame, 'list item', lambda n: True)
+                                     if label_matching(r, lambda n, t=t: n == t)), 30,
+                 f'the main window’s row “{title}” to say Completed')
+    log('ok: Run again follows the stopped jobs to Completed, uploading nothing again; '
+        'the main window’s rows end Completed too')
 
 
 if __name__ == '__main__':
