@@ -51,10 +51,17 @@ describe_target (const CdPlanRow  *plan,
 {
   if (row != NULL && row->offering_id > 0)
     {
-      const char *name = row->offering_name ? row->offering_name
-                                            : (plan->name ? plan->name : "");
+      const char *name = row->offering_name ? row->offering_name : plan->name;
       const char *code = row->offering_code ? row->offering_code : plan->code;
 
+      if ((name == NULL || *name == '\0') && code == NULL)
+        /* Translators: a course offering's ID. */
+        return g_strdup_printf (_("ID %" PRId64), row->offering_id);
+      if (name == NULL || *name == '\0')
+        {
+          name = code;
+          code = NULL;
+        }
       if (code != NULL)
         /* Translators: course offering name, code, and ID. */
         return g_strdup_printf (_("%s · %s · ID %" PRId64), name, code, row->offering_id);
