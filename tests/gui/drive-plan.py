@@ -11,7 +11,8 @@
 #      open it) shows each problem with its line number; Run stays off and
 #      Check sends no POST;
 #   3. a four-row plan (packages made here, one row creating an offering
-#      from a template by code): Check says what each row would do, Run
+#      from a template by code), opened with Open Plan… (Ctrl+Shift+O) and
+#      the file chooser: Check says what each row would do, Run
 #      brings every row to Completed although the sandbox takes only two
 #      imports at once (a 429 pauses the plan), the main window lists the
 #      plan's jobs once each, and Save Report… writes the report CSV;
@@ -265,6 +266,24 @@ def frame_close(frame, escape=False):
     wait_for(lambda: window_id('Migration Plan') is None, 15, 'the plan window to close')
 
 
+def open_with_chooser(run, path):
+    """Open Plan… by its shortcut, and the path typed into the chooser."""
+    wid = wait_for(lambda: window_id('Coursedrop'), 15, 'the Coursedrop X window')
+    xdotool('windowactivate', '--sync', wid)
+    xdotool('key', '--clearmodifiers', 'ctrl+shift+o')
+    dialog = wait_for(lambda: next(iter(frames(run.atspi_app, 'Open Plan')), None), 30,
+                      'the Open Plan file chooser')
+    chooser = wait_for(lambda: window_id('Open Plan'), 15, 'the chooser on X')
+    xdotool('windowactivate', '--sync', chooser)
+    # Typing a path opens the chooser's location field.
+    xdotool('type', '--delay', '20', path)
+    time.sleep(0.5)
+    xdotool('key', 'Return')
+    wait_for(lambda: not frames(run.atspi_app, 'Open Plan') or name(dialog) != 'Open Plan', 30,
+             'the chooser to close')
+    log('ok: Open Plan… (Ctrl+Shift+O) opened the plan through the file chooser')
+
+
 def plan(run):
     folder = os.path.join(run.tmp, 'migration')
     for week in range(1, 5):
@@ -276,7 +295,7 @@ def plan(run):
                       'Week 3.imscc,6606,,,\n'
                       'Week 4.imscc,,NEW-101,New Biology,code:TPL-SCI\n')
 
-    run.open_file(path)
+    open_with_chooser(run, path)
     frame = wait_for(run.plan_frame, 30, 'the plan window')
     check = wait_for(lambda: (b := run.button(frame, 'Check')) and sensitive(b) and b, 30,
                      'the Check button')
