@@ -72,6 +72,9 @@ struct _CdPlanWindow
 /* cd-plan-window.c */
 void     _cd_plan_window_update_summary (CdPlanWindow *self);
 
+/* cd-plan-window-report.c: Save Report… (a file chooser, then the CSV) */
+void     _cd_plan_window_save_report    (CdPlanWindow *self);
+
 /* cd-plan-window-rows.c: the rows of the list */
 void     _cd_plan_window_build_rows     (CdPlanWindow *self);
 void     _cd_plan_window_update_row     (CdPlanWindow *self,
