@@ -99,9 +99,10 @@ static gboolean
 is_plan (GFile *file)
 {
   g_autofree char *name = g_file_get_basename (file);
-  g_autofree char *folded = name != NULL ? g_utf8_casefold (name, -1) : NULL;
+  /* Bytes, not UTF-8: a file name may be in any encoding. */
+  g_autofree char *lower = name != NULL ? g_ascii_strdown (name, -1) : NULL;
 
-  return folded != NULL && g_str_has_suffix (folded, ".csv");
+  return lower != NULL && g_str_has_suffix (lower, ".csv");
 }
 
 static CdNewImport *
