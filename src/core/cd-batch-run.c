@@ -311,6 +311,7 @@ start_row (CdBatch    *self,
   row->started = g_date_time_new_now_utc ();
   _cd_batch_set_state (self, row, CD_BATCH_ROW_RUNNING, NULL);
 
+  g_signal_emit (self, _cd_batch_signals[CD_BATCH_SIGNAL_JOB_STARTED], 0, row->index, job);
   cd_import_job_start (job);
 }
 

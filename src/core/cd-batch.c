@@ -96,6 +96,9 @@ cd_batch_class_init (CdBatchClass *klass)
   _cd_batch_signals[CD_BATCH_SIGNAL_PAUSED] =
     g_signal_new ("paused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+  _cd_batch_signals[CD_BATCH_SIGNAL_JOB_STARTED] =
+    g_signal_new ("job-started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, CD_TYPE_IMPORT_JOB);
 }
 
 static GHashTable *

@@ -63,7 +63,10 @@ G_DECLARE_FINAL_TYPE (CdBatch, cd_batch, CD, BATCH, GObject)
 
 /* Signals: row-changed (guint index) whenever a row's state changes;
  * offering-ready (guint index, gboolean created) when a row's new
- * offering exists; paused (guint seconds) when a 429 stops new work. */
+ * offering exists; paused (guint seconds) when a 429 stops new work;
+ * job-started (guint index, CdImportJob *job) just before a row's job
+ * starts, for a window that shows the jobs too (it may keep a reference;
+ * an upload refused with 429 puts its row back, a new job follows). */
 CdBatch          *cd_batch_new            (CdClient      *client,
                                            CdJobJournal  *journal,
                                            CdPlan        *plan) G_GNUC_WARN_UNUSED_RESULT;

@@ -385,8 +385,27 @@ void
 cd_job_list_add (CdJobList   *self,
                  CdImportJob *job)
 {
+  gint position;
+
   g_return_if_fail (CD_IS_JOB_LIST (self));
   g_return_if_fail (CD_IS_IMPORT_JOB (job));
+
+  /* One job per record: two polling one record would each take the
+   * other's news for old news.  The new one takes the old one's place. */
+  position = find_record (self, cd_import_job_get_record (job));
+  if (position >= 0)
+    {
+      g_autoptr(CdImportJob) old = g_object_ref (g_ptr_array_index (self->jobs, position));
+
+      if (old == job)
+        return;
+      g_signal_handlers_disconnect_by_func (old, job_finished_cb, self);
+      g_ptr_array_remove_index (self->jobs, (guint)position);
+      insert_job (self, (guint)position, job);
+      items_changed (self, (guint)position, 1, 1);
+      cd_import_job_stop (old);
+      return;
+    }
 
   insert_job (self, 0, job);
   items_changed (self, 0, 0, 1);

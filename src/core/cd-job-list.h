@@ -36,7 +36,9 @@ CdJobJournal *cd_job_list_get_journal   (CdJobList     *self);
 gboolean      cd_job_list_load          (CdJobList     *self,
                                          GError       **error);
 
-/* Puts @job first.  The caller starts it. */
+/* Puts @job first, or, when the list has a job of @job's record (a job
+ * followed again), in that job's place; the old one stops following.
+ * The caller starts @job. */
 void          cd_job_list_add           (CdJobList     *self,
                                          CdImportJob   *job);
 /* Stops following @job (a server-side job goes on) and forgets it, in the

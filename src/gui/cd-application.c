@@ -405,6 +405,7 @@ cd_application_startup (GApplication *application)
   static const char * const quit_accels[] = { "<Control>q", NULL };
   static const char * const close_accels[] = { "<Control>w", NULL };
   static const char * const open_accels[] = { "<Control>o", NULL };
+  static const char * const plan_accels[] = { "<Control><Shift>o", NULL };
 
   G_APPLICATION_CLASS (cd_application_parent_class)->startup (application);
 
@@ -416,6 +417,7 @@ cd_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.open", open_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.open-plan", plan_accels);
 
   /* Quit cleanly on a signal: the demo sandbox goes with us. */
   self->sigint_source = g_unix_signal_add (SIGINT, signal_quit_cb, self);
@@ -499,6 +501,7 @@ cd_application_open (GApplication  *application,
   CdWindow *window = ensure_window (CD_APPLICATION (application));
   gboolean shown = gtk_widget_get_mapped (GTK_WIDGET (window));
   OpenFiles *open = g_new0 (OpenFiles, 1);
+  GdkFrameClock *frame_clock;
 
   gtk_window_present (GTK_WINDOW (window));
 
@@ -509,13 +512,14 @@ cd_application_open (GApplication  *application,
 
   /* A new window first: the packages are added once it has been drawn,
    * so that their cards never delay it. */
-  open->frame_clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
-  if (shown || open->frame_clock == NULL)
+  frame_clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  if (shown || frame_clock == NULL)
     {
       add_files_later (open);
       return;
     }
-  g_object_ref (open->frame_clock);
+  /* Only here does OpenFiles own a reference (open_files_free drops it). */
+  open->frame_clock = g_object_ref (frame_clock);
   open->painted_id = g_signal_connect (open->frame_clock, "after-paint",
                                        G_CALLBACK (window_painted_cb), open);
 }
@@ -598,10 +602,14 @@ cd_application_init (CdApplication *self)
   self->pending_toasts = g_ptr_array_new_with_free_func (g_free);
 
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
-  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[PACKAGE…]"));
+  g_application_set_option_context_parameter_string (G_APPLICATION (self),
+                                                     _("[PACKAGE…] [PLAN.csv]"));
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("Import course packages (.zip, .imscc) into D2L "
-                                              "Brightspace course offerings."));
+                                              "Brightspace course offerings.\n"
+                                              "A .csv file is a migration plan (one row per "
+                                              "import, as for coursedrop-cli batch): it opens in "
+                                              "a plan window to check and run."));
 }
 
 CdApplication *

@@ -814,6 +814,13 @@ cd_new_import_set_busy (CdNewImport *self,
   update_ready (self);
 }
 
+gboolean
+cd_new_import_get_busy (CdNewImport *self)
+{
+  g_return_val_if_fail (CD_IS_NEW_IMPORT (self), FALSE);
+  return self->busy;
+}
+
 void
 cd_new_import_focus_offering (CdNewImport *self)
 {

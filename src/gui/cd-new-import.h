@@ -35,6 +35,7 @@ gboolean     cd_new_import_get_ready         (CdNewImport *self);
 /* While the window asks about a duplicate: no second press. */
 void         cd_new_import_set_busy          (CdNewImport *self,
                                               gboolean     busy);
+gboolean     cd_new_import_get_busy          (CdNewImport *self);
 void         cd_new_import_focus_offering    (CdNewImport *self);
 
 G_END_DECLS

@@ -3,7 +3,8 @@
  * Dropped on the window, chosen with Open, handed over by a second
  * `coursedrop FILE`, or the demo's sample: each becomes a pending card
  * (CdNewImport) that waits for its course offering, or a toast that says
- * why it cannot be imported.
+ * why it cannot be imported.  Import All imports every ready card.  A
+ * .csv (or Open Plan…) is a migration plan: it opens a CdPlanWindow.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,7 +12,35 @@
 #include <glib/gi18n.h>
 
 #include "cd-gui-util.h"
+#include "cd-plan-window.h"
 #include "cd-window-private.h"
+
+static void open_plan (CdWindow *self,
+                       GFile    *file);
+
+/* Import All shows with two pending packages or more, and works once one
+ * of them is ready. */
+static void
+update_import_all (CdWindow *self)
+{
+  gboolean any_ready = FALSE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->pending_box));
+       child != NULL && !any_ready;
+       child = gtk_widget_get_next_sibling (child))
+    any_ready = cd_new_import_get_ready (CD_NEW_IMPORT (child));
+
+  gtk_widget_set_visible (self->import_all_button, self->n_pending >= 2);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import-all", any_ready);
+}
+
+static void
+card_ready_cb (CdNewImport *card,
+               GParamSpec  *pspec,
+               CdWindow    *self)
+{
+  update_import_all (self);
+}
 
 static void
 card_import_cb (CdNewImport *card,
@@ -40,8 +69,10 @@ void
 _cd_window_remove_pending (CdWindow    *self,
                            CdNewImport *card)
 {
+  g_signal_handlers_disconnect_by_data (card, self);
   gtk_box_remove (self->pending_box, GTK_WIDGET (card));
   self->n_pending--;
+  update_import_all (self);
   _cd_window_update_page (self);
 }
 
@@ -62,6 +93,18 @@ find_pending (CdWindow   *self,
   return NULL;
 }
 
+/* A .csv is a migration plan: opened, dropped or named on the command
+ * line, it opens in a plan window. */
+static gboolean
+is_plan (GFile *file)
+{
+  g_autofree char *name = g_file_get_basename (file);
+  /* Bytes, not UTF-8: a file name may be in any encoding. */
+  g_autofree char *lower = name != NULL ? g_ascii_strdown (name, -1) : NULL;
+
+  return lower != NULL && g_str_has_suffix (lower, ".csv");
+}
+
 static CdNewImport *
 add_package (CdWindow *self,
              GFile    *file)
@@ -74,6 +117,12 @@ add_package (CdWindow *self,
     {
       _cd_window_show_error_toast (self, _("Nothing can be imported until the problem shown "
                                            "in the window is solved."));
+      return NULL;
+    }
+
+  if (is_plan (file))
+    {
+      open_plan (self, file);
       return NULL;
     }
 
@@ -101,8 +150,10 @@ add_package (CdWindow *self,
   g_signal_connect_object (card, "import", G_CALLBACK (card_import_cb), self, 0);
   g_signal_connect_object (card, "discard", G_CALLBACK (card_discard_cb), self, 0);
   g_signal_connect_object (card, "client-error", G_CALLBACK (card_client_error_cb), self, 0);
+  g_signal_connect_object (card, "notify::ready", G_CALLBACK (card_ready_cb), self, 0);
   gtk_box_append (self->pending_box, GTK_WIDGET (card));
   self->n_pending++;
+  update_import_all (self);
   _cd_window_update_page (self);
 
   /* Typing the offering is the next step: be there already. */
@@ -245,10 +296,145 @@ try_sample_action (GtkWidget  *widget,
     cd_new_import_set_offering_id (card, 6606);
 }
 
+/* Every ready package; the others keep their message (and the keyboard
+ * goes on from the new jobs: see start_import()). */
+static void
+import_all_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  CdWindow *self = CD_WINDOW (widget);
+  g_autoptr(GPtrArray) ready = g_ptr_array_new_with_free_func (g_object_unref);
+
+  /* A card leaves the box once its job starts: collect them first. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->pending_box));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (cd_new_import_get_ready (CD_NEW_IMPORT (child)) &&
+        !cd_new_import_get_busy (CD_NEW_IMPORT (child)))
+      g_ptr_array_add (ready, g_object_ref (child));
+
+  if (ready->len == 0)
+    {
+      gtk_widget_error_bell (widget);
+      return;
+    }
+
+  for (guint i = 0; i < ready->len; i++)
+    _cd_window_import_card (self, g_ptr_array_index (ready, i));
+}
+
+/* Plans */
+
+static void
+plan_client_error_cb (CdPlanWindow *window,
+                      CdClient     *client,
+                      const GError *error,
+                      CdWindow     *self)
+{
+  _cd_window_emit_client_error (self, client, error);
+}
+
+static CdPlanWindow *
+find_plan_window (GFile *file)
+{
+  g_autoptr(GListModel) windows = g_object_ref (gtk_window_get_toplevels ());
+
+  for (guint i = 0; i < g_list_model_get_n_items (windows); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (windows, i);
+
+      if (CD_IS_PLAN_WINDOW (window) &&
+          g_file_equal (cd_plan_window_get_file (CD_PLAN_WINDOW (window)), file))
+        return CD_PLAN_WINDOW (window);
+    }
+
+  return NULL;
+}
+
+static void
+open_plan (CdWindow *self,
+           GFile    *file)
+{
+  CdPlanWindow *window;
+
+  if (self->jobs == NULL)
+    {
+      _cd_window_show_error_toast (self, _("Connect to Brightspace before opening a plan."));
+      return;
+    }
+
+  /* One window per plan: two running the same rows would import twice. */
+  if ((window = find_plan_window (file)) != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (window));
+      return;
+    }
+
+  window = cd_plan_window_new (self->jobs, file);
+  gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (self));
+  g_signal_connect_object (window, "client-error", G_CALLBACK (plan_client_error_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+plan_chooser_response_cb (GtkNativeDialog *dialog,
+                          int              response,
+                          CdWindow        *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      if (file != NULL)
+        open_plan (self, file);
+    }
+
+  gtk_native_dialog_destroy (dialog);
+  g_clear_object (&self->plan_chooser);
+}
+
+static void
+open_plan_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  CdWindow *self = CD_WINDOW (widget);
+  g_autoptr(GtkFileFilter) plans = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+
+  if (self->plan_chooser != NULL)
+    {
+      gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->plan_chooser));
+      return;
+    }
+
+  gtk_file_filter_set_name (plans, _("Plans (CSV)"));
+  gtk_file_filter_add_pattern (plans, "*.csv");
+  gtk_file_filter_add_pattern (plans, "*.CSV");
+  gtk_file_filter_add_mime_type (plans, "text/csv");
+  gtk_file_filter_set_name (all, _("All Files"));
+  gtk_file_filter_add_pattern (all, "*");
+
+  self->plan_chooser = gtk_file_chooser_native_new (_("Open Plan"), GTK_WINDOW (self),
+                                                    GTK_FILE_CHOOSER_ACTION_OPEN,
+                                                    _("_Open"), _("_Cancel"));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->plan_chooser), plans);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->plan_chooser), all);
+  gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (self->plan_chooser), plans);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->plan_chooser), TRUE);
+  g_signal_connect (self->plan_chooser, "response", G_CALLBACK (plan_chooser_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->plan_chooser));
+}
+
 void
 _cd_window_files_class_init (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.import-all", NULL, import_all_action);
+  gtk_widget_class_install_action (widget_class, "win.open-plan", NULL, open_plan_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.open-plan", NULL);
   gtk_widget_class_install_action (widget_class, "win.try-sample", NULL, try_sample_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
 }
@@ -262,4 +448,5 @@ _cd_window_files_init (CdWindow *self)
   g_signal_connect (target, "leave", G_CALLBACK (drop_leave_cb), self);
   g_signal_connect (target, "drop", G_CALLBACK (drop_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
+  update_import_all (self);
 }

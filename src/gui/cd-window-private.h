@@ -27,6 +27,7 @@ struct _CdWindow
   GtkScrolledWindow    *scrolled_window;
   GtkWidget            *pending_section;
   GtkBox               *pending_box;
+  GtkWidget            *import_all_button;
   GtkWidget            *jobs_section;
   GtkListBox           *jobs_list;
   GtkRevealer          *expired_revealer;
@@ -41,6 +42,7 @@ struct _CdWindow
   CdClient             *client;          /* (nullable): else the job list's */
   GFile                *sample_package;  /* (nullable) */
   GtkFileChooserNative *chooser;         /* (nullable) */
+  GtkFileChooserNative *plan_chooser;    /* (nullable) */
   GCancellable         *cancellable;     /* (owned): the window's own background work */
   GHashTable           *removed;         /* (owned): record id → CdJobRecord, for Undo */
 

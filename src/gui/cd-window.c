@@ -472,6 +472,9 @@ cd_window_dispose (GObject *object)
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
+  if (self->plan_chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->plan_chooser));
+  g_clear_object (&self->plan_chooser);
   g_cancellable_cancel (self->cancellable);
 
   if (self->jobs != NULL)
@@ -535,6 +538,7 @@ cd_window_class_init (CdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CdWindow, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, pending_section);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, pending_box);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, import_all_button);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, jobs_section);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, jobs_list);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, expired_revealer);

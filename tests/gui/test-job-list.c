@@ -242,6 +242,34 @@ test_add_remove_track (Fixture       *fixture,
   g_assert_true (job_at (jobs, 0) == again);
 }
 
+/* A second job of a record already listed (a plan following a job again)
+ * takes the first one's place, and only it polls. */
+static void
+test_add_same_record (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(CdJobList) jobs = cd_job_list_new (fixture->client, fixture->journal);
+  g_autoptr(CdImportJob) follower = NULL;
+  g_autoptr(CdImportJob) old = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (cd_job_list_load (jobs, &error));
+  old = g_object_ref (cd_job_list_find_token (jobs, 12345, "4"));
+  g_assert_true (cd_import_job_is_running (old));
+  g_assert_true (job_at (jobs, 0) == old);
+
+  follower = cd_import_job_new_for_record (fixture->client, fixture->journal,
+                                           cd_import_job_get_record (old));
+  cd_job_list_add (jobs, follower);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (jobs)), ==, 3);
+  g_assert_true (job_at (jobs, 0) == follower);
+  g_assert_false (cd_import_job_is_running (old));
+
+  /* Adding it again changes nothing. */
+  cd_job_list_add (jobs, follower);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (jobs)), ==, 3);
+}
+
 static gboolean
 timeout_cb (gpointer user_data)
 {
@@ -344,6 +372,8 @@ main (int   argc,
   g_test_add ("/job-list/load", Fixture, NULL, fixture_set_up, test_load, fixture_tear_down);
   g_test_add ("/job-list/add-remove-track", Fixture, NULL,
               fixture_set_up, test_add_remove_track, fixture_tear_down);
+  g_test_add ("/job-list/add-same-record", Fixture, NULL,
+              fixture_set_up, test_add_same_record, fixture_tear_down);
   g_test_add ("/job-list/other-process", Fixture, NULL,
               fixture_set_up, test_other_process, fixture_tear_down);
 
