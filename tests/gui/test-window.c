@@ -515,25 +515,65 @@ test_track_dialog_inline_errors (LogCheck      *check,
   g_assert_finalize_object (dialog);
 }
 
+static GtkWidget *find_type (GtkWidget *root, GType type);
+
 static void
 test_account_window_le_version (LogCheck      *check,
                                 gconstpointer  data)
 {
   CdAccountWindow *window = g_object_ref_sink (cd_account_window_new (NULL, NULL));
-  GtkEditable *version = find_row (GTK_WIDGET (window), "LE API version (empty: newest)");
+  /* The only GtkEntry: the version, in a row under Advanced. */
+  GtkEditable *version = GTK_EDITABLE (find_type (GTK_WIDGET (window), GTK_TYPE_ENTRY));
+  GtkWidget *row = gtk_widget_get_ancestor (GTK_WIDGET (version), ADW_TYPE_ACTION_ROW);
 
   gtk_window_present (GTK_WINDOW (window));
   flush (GTK_WIDGET (window));
-  g_assert_nonnull (version);
-  g_assert_null (shown_error (GTK_WIDGET (window)));
+  g_assert_nonnull (row);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==,
+                   "Brightspace API version");
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
 
-  /* Said next to the field, never a CRITICAL from core. */
+  /* Said in the field's own row, never a CRITICAL from core. */
   gtk_editable_set_text (version, "banana");
-  assert_error_shown (GTK_WIDGET (window), "two numbers");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "two numbers"));
   gtk_editable_set_text (version, "1.74");
-  g_assert_null (shown_error (GTK_WIDGET (window)));
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
   gtk_editable_set_text (version, "");
-  g_assert_null (shown_error (GTK_WIDGET (window)));
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                   "Empty: the newest the server offers");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
+/* A new account is OAuth 2.0, with the app's own redirect URI; the legacy
+ * ID-Key fields show only when chosen. */
+static void
+test_account_window_kinds (LogCheck      *check,
+                           gconstpointer  data)
+{
+  CdAccountWindow *window = g_object_ref_sink (cd_account_window_new (NULL, NULL));
+  GtkEditable *client_id = find_row (GTK_WIDGET (window), "Client ID");
+  GtkEditable *app_id = find_row (GTK_WIDGET (window), "App ID");
+  GtkEditable *redirect = find_row (GTK_WIDGET (window), "Redirect URI");
+
+  gtk_window_present (GTK_WINDOW (window));
+  flush (GTK_WIDGET (window));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (client_id)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (app_id)));
+  g_assert_cmpstr (gtk_editable_get_text (redirect), ==, CD_ACCOUNT_WINDOW_DEFAULT_REDIRECT_URI);
+  g_assert_true (cd_account_window_is_redirect (CD_ACCOUNT_WINDOW_DEFAULT_REDIRECT_URI
+                                                "?code=1&state=2"));
+  g_assert_true (cd_account_window_is_redirect ("IO.github.Coursedrop.coursedrop:/oauth"));
+  g_assert_false (cd_account_window_is_redirect ("/home/dana/io.github.coursedrop.coursedrop:"));
+  g_assert_false (cd_account_window_is_redirect ("https://example.com/oauth"));
+
+  /* No sign-in waits: an answer is refused, in words, not with a CRITICAL. */
+  g_assert_false (cd_account_window_finish_sign_in (window, "io.github.coursedrop.coursedrop:"
+                                                            "/oauth?code=1&state=2"));
+  assert_error_shown (GTK_WIDGET (window), "none is waiting");
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (window);
@@ -836,6 +876,7 @@ main (int   argc,
   add_test ("/gui/window/narrow", test_window_narrow);
   add_test ("/gui/track-dialog/inline-errors", test_track_dialog_inline_errors);
   add_test ("/gui/account-window/le-version", test_account_window_le_version);
+  add_test ("/gui/account-window/kinds", test_account_window_kinds);
 
   status = g_test_run ();
   g_ptr_array_unref (logged_problems);
