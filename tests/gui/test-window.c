@@ -579,6 +579,39 @@ test_account_window_kinds (LogCheck      *check,
   g_assert_finalize_object (window);
 }
 
+/* The demo's Account view: who and where, the address whole on one line;
+ * nothing to change or sign out of. */
+static void
+test_account_window_demo (LogCheck      *check,
+                          gconstpointer  data)
+{
+  g_autoptr(CdAccount) account = cd_account_new ("http://127.0.0.1:41234", CD_DEMO_APP_ID,
+                                                 CD_DEMO_APP_KEY, CD_DEMO_USER_ID,
+                                                 CD_DEMO_USER_KEY);
+  CdAccountWindow *window = NULL;
+  GtkWidget *row;
+
+  window = g_object_ref_sink (cd_account_window_new (NULL, account));
+  cd_account_window_set_demo (window, TRUE);
+  gtk_window_present (GTK_WINDOW (window));
+  flush (GTK_WIDGET (window));
+
+  row = find_labelled (GTK_WIDGET (window), GTK_TYPE_LABEL, "Signed in as user " CD_DEMO_USER_ID);
+  g_assert_nonnull (row);
+  row = gtk_widget_get_ancestor (row, ADW_TYPE_ACTION_ROW);
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_is_visible (row));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                   "http://127.0.0.1:41234");
+  g_assert_false (gtk_widget_is_visible (GTK_WIDGET (find_row (GTK_WIDGET (window),
+                                                               "Brightspace address"))));
+  g_assert_false (gtk_widget_is_visible (find_labelled (GTK_WIDGET (window), GTK_TYPE_BUTTON,
+                                                        "Sign _Out")));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
 static void
 test_demo_credentials (LogCheck      *check,
                        gconstpointer  data)
@@ -877,6 +910,7 @@ main (int   argc,
   add_test ("/gui/track-dialog/inline-errors", test_track_dialog_inline_errors);
   add_test ("/gui/account-window/le-version", test_account_window_le_version);
   add_test ("/gui/account-window/kinds", test_account_window_kinds);
+  add_test ("/gui/account-window/demo", test_account_window_demo);
 
   status = g_test_run ();
   g_ptr_array_unref (logged_problems);
