@@ -217,7 +217,7 @@ def drive(run):
         raise Failure('Sign In with Browser is sensitive with nothing typed')
     set_text(field(window, 'Brightspace address'), url)
     set_text(field(window, 'App ID'), APP_ID)
-    set_text(field(window, 'App key'), APP_KEY)
+    set_text(field(window, 'App Key'), APP_KEY)
     set_text(field(window, 'Callback address'), 'ftp://nowhere')
     time.sleep(0.3)
     if sensitive(sign_in):
@@ -230,9 +230,9 @@ def drive(run):
         time.sleep(0.5)
     # The API version is under Advanced, with its reason in its own row.
     press_row(window, 'Advanced')
-    le_version = field(window, 'API version')
+    le_version = field(window, 'Brightspace API version')
     expect_inline_error(window, le_version, 'banana', 'An API version is two numbers', sign_in,
-                        'the API version field')
+                        'the Brightspace API version field')
     set_text(le_version, '')
     wait_for(lambda: sensitive(sign_in), 10, 'Sign In with Browser to become sensitive again')
     time.sleep(0.5)
@@ -260,7 +260,7 @@ def drive(run):
 
     # 5. Keys typed in: a wrong key is refused and nothing is saved, the right one works.
     set_text(field(window, 'User ID'), USER_ID)
-    set_text(field(window, 'User key'), 'wrong-key')
+    set_text(field(window, 'User Key'), 'wrong-key')
     verify = button(window, 'Verify and Save')
     wait_for(lambda: sensitive(verify), 10, 'Verify and Save to become sensitive')
     before = labels_of(window)
@@ -273,7 +273,7 @@ def drive(run):
     # Browser), and focused, so that it is scrolled into view and read out.
     said = find(window, 'label', lambda n: n == answer[0])
     group = safe(lambda: said.get_parent())
-    if group is None or not find(group, 'text', named('User key')) or \
+    if group is None or not find(group, 'text', named('User Key')) or \
             find(group, 'push button', named('Sign In with Browser')):
         raise Failure('the answer to Verify and Save is not beside the keys')
     if not focused(said):
@@ -281,7 +281,7 @@ def drive(run):
     log('ok: the answer is beside the keys, and focused')
     if subtitle_signed_in(run):
         raise Failure('a wrong key signed in')
-    set_text(field(window, 'User key'), USER_KEY)
+    set_text(field(window, 'User Key'), USER_KEY)
     wait_for(lambda: sensitive(verify), 10, 'Verify and Save to become sensitive again')
     press(verify)
     wait_for(lambda: subtitle_signed_in(run), 30, 'the account after Verify and Save')
@@ -376,7 +376,7 @@ def drive(run):
     press(again)
     window = wait_for(run.account_window, 15, 'the Account window from the banner')
     set_text(field(window, 'Callback address'), callback)
-    set_text(field(window, 'App key'), APP_KEY)
+    set_text(field(window, 'App Key'), APP_KEY)
     sign_in = button(window, 'Sign In with Browser')
     wait_for(lambda: sensitive(sign_in), 10, 'Sign In with Browser to become sensitive')
     press(sign_in)

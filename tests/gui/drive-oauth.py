@@ -41,7 +41,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from drive import (  # noqa: E402
     Processes, APP, SANDBOX, Failure, find, make_package, find_app, frames, label_matching, log,
     name, press, safe, safe_screenshot, screenshot, sensitive, set_text, wait_for, walk, role,
-    check_app_stderr, window_id, xdotool, NotificationServer,
+    check_app_stderr, window_id, xdotool, NotificationServer, check_accessible_names,
 )
 
 CLIENT_ID = 'coursedrop-test-client'
@@ -305,6 +305,7 @@ def drive(run):
     button(window, 'Copy Redirect URI')
     button(window, 'Copy Scopes')
     log('ok: OAuth 2.0 is the default, with the app’s redirect URI and Copy buttons')
+    check_accessible_names(window, 'the Account window')
 
     sign_in = button(window, 'Sign In with Browser')
     set_text(field(window, 'Brightspace address'), url)
@@ -327,6 +328,7 @@ def drive(run):
              '“Can import packages”')
     wait_for(lambda: label_matching(window, lambda n: n == MISSING), 15, f'“{MISSING}”')
     log(f'ok: signed in through the loopback redirect; “Can import packages”, “{MISSING}”')
+    check_accessible_names(window, 'the signed-in Account window')
     time.sleep(0.5)
     screenshot('oauth-signed-in')
 
@@ -340,6 +342,7 @@ def drive(run):
     if not redirected.startswith(callback + '?'):
         raise Failure(f'the browser was sent to {redirected!r}')
     finish = button(window, 'Finish Sign-In')
+    check_accessible_names(window, 'the Account window waiting for the browser')
     set_text(paste, 'not an address')
     press(finish)
     wait_for(lambda: label_matching(window, lambda n: n.startswith('This address has no answer')),
