@@ -53,6 +53,7 @@ struct _CdAccountWindow
   AdwEntryRow          *user_key_row;
   GtkWidget            *verify_button;
   GtkLabel             *keys_message;
+  GtkLabel             *save_message;  /* (unowned): where a save's problems go */
 
   /* Owned */
   CdAccount            *account;      /* (nullable) */

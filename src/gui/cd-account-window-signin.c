@@ -4,7 +4,8 @@
  * browser back to the callback address), or checking typed user keys with
  * whoami; either way the account is then saved (keys to the keyring).
  * Signing out removes the user keys.  Each runs with the window busy, and
- * its outcome is said under the buttons.
+ * its outcome is said beside the fields it concerns (the sign-in's under
+ * its button, the typed keys' under them).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -41,7 +42,7 @@ save_cb (GObject      *object,
 {
   g_autoptr(CdAccountWindow) self = user_data;
   CdAccount *account = CD_ACCOUNT (object);
-  GtkLabel *label = g_object_steal_data (G_OBJECT (account), "cd-message-label");
+  GtkLabel *label = self->save_message;
   g_autoptr(GError) error = NULL;
 
   if (!cd_account_save_finish (account, result, &error))
@@ -84,7 +85,7 @@ _cd_account_window_save (CdAccountWindow *self,
 
   cd_account_set_le_version (account, le_version);
   show_message (self, label, _("Saving…"), FALSE);
-  g_object_set_data (G_OBJECT (account), "cd-message-label", label);
+  self->save_message = label;
   cd_account_save_async (account, self->cancellable, save_cb, g_object_ref (self));
 }
 
