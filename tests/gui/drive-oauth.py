@@ -25,6 +25,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -419,6 +420,10 @@ def drive(run):
 
 
 if __name__ == '__main__':
+    for tool in ('secret-tool', 'curl'):
+        if shutil.which(tool) is None:
+            print(f'SKIP: {tool} not found')
+            sys.exit(77)
     try:
         main()
     except Failure as failure:
