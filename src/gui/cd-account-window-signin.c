@@ -4,7 +4,8 @@
  * browser back to the callback address), or checking typed user keys with
  * whoami; either way the account is then saved (keys to the keyring).
  * Signing out removes the user keys.  Each runs with the window busy, and
- * its outcome is said under the buttons.
+ * its outcome is said beside the fields it concerns (the sign-in's under
+ * its button, the typed keys' under them).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -17,10 +18,11 @@
 
 static void
 show_message (CdAccountWindow *self,
+              GtkLabel        *label,
               const char      *message,
               gboolean         is_error)
 {
-  _cd_account_window_show_message (self, message, is_error);
+  _cd_account_window_show_message (self, label, message, is_error);
 }
 
 static void
@@ -40,50 +42,57 @@ save_cb (GObject      *object,
 {
   g_autoptr(CdAccountWindow) self = user_data;
   CdAccount *account = CD_ACCOUNT (object);
+  GtkLabel *label = self->save_message;
   g_autoptr(GError) error = NULL;
 
   if (!cd_account_save_finish (account, result, &error))
     {
       set_busy (self, FALSE, FALSE);
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_message (self, error->message, TRUE);
+        show_message (self, label, error->message, TRUE);
       return;
     }
 
-  if (self->settings != NULL)
+  if (self->settings != NULL && cd_account_get_kind (account) == CD_AUTH_KIND_IDKEY)
     g_settings_set_string (self->settings, "callback-url", text_of (self->callback_row));
 
   set_busy (self, FALSE, FALSE);
   gtk_editable_set_text (GTK_EDITABLE (self->user_key_row), "");
-  show_message (self, NULL, FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (self->paste_row), "");
+  _cd_account_window_clear_messages (self);
   cd_account_window_set_account (self, account);
+  /* Who is signed in is said at the top: bring it into view. */
+  gtk_widget_grab_focus (GTK_WIDGET (self->user_row));
   _cd_account_window_emit_signed_in (self, account);
 }
 
-static void
-save (CdAccountWindow *self,
-      CdAccount       *account)
+void
+_cd_account_window_save (CdAccountWindow *self,
+                         CdAccount       *account,
+                         GtkLabel        *label)
 {
-  g_autofree char *le_version = dup_stripped (self->le_version_row);
+  g_autofree char *le_version = g_strstrip (g_strdup (gtk_editable_get_text (
+                                              GTK_EDITABLE (self->le_version_entry))));
 
   /* The field stays editable while the browser is open: check it again. */
   if (!_cd_account_window_validate_le_version (self))
     {
       set_busy (self, FALSE, FALSE);
-      show_message (self, _("Nothing was saved: correct the LE API version, then sign in "
-                            "again."), TRUE);
+      show_message (self, label, _("Nothing was saved: correct the API version under Advanced, "
+                                   "then sign in again."), TRUE);
       return;
     }
 
   cd_account_set_le_version (account, le_version);
-  show_message (self, _("Saving…"), FALSE);
+  show_message (self, label, _("Saving…"), FALSE);
+  self->save_message = label;
   cd_account_save_async (account, self->cancellable, save_cb, g_object_ref (self));
 }
 
-static void
-apply_ca_file (CdAccountWindow *self,
-               CdAccount       *account,
-               CdSignIn        *signin)
+void
+_cd_account_window_apply_ca_file (CdAccountWindow *self,
+                                  CdAccount       *account,
+                                  CdSignIn        *signin)
 {
   if (self->ca_file == NULL)
     return;
@@ -115,11 +124,10 @@ wait_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   account = cd_signin_wait_finish (CD_SIGNIN (object), result, &error);
-  if (self->signin == CD_SIGNIN (object))
-    {
-      cd_signin_stop (self->signin);
-      g_clear_object (&self->signin);
-    }
+  /* A wait given up for a pasted address, or an older sign-in. */
+  if (self->signin != CD_SIGNIN (object))
+    return;
+  _cd_account_window_stop_waiting (self);
 
   if (account == NULL)
     {
@@ -130,13 +138,13 @@ wait_cb (GObject      *object,
         message = _("Sign-in cancelled.");
       else if (g_error_matches (error, CD_SIGNIN_ERROR, CD_SIGNIN_ERROR_TIMED_OUT))
         message = _("Brightspace did not send the browser back in time. Sign in again.");
-      show_message (self, message, TRUE);
+      show_message (self, self->sign_in_message, message, TRUE);
       return;
     }
 
-  apply_ca_file (self, account, NULL);
+  _cd_account_window_apply_ca_file (self, account, NULL);
   gtk_stack_set_visible_child_name (self->sign_in_stack, "idle");
-  save (self, account);
+  _cd_account_window_save (self, account, self->sign_in_message);
 }
 
 void
@@ -151,27 +159,58 @@ _cd_account_window_sign_in_clicked_cb (CdAccountWindow *self)
   if (is_busy (self) || !_cd_account_window_validate (self, FALSE))
     return;
 
+  _cd_account_window_clear_messages (self);
+  if (is_oauth (self))
+    {
+      _cd_account_window_oauth_sign_in (self);
+      return;
+    }
+
   self->signin = cd_signin_new ();
-  apply_ca_file (self, NULL, self->signin);
+  _cd_account_window_apply_ca_file (self, NULL, self->signin);
   url = cd_signin_start (self->signin, host, app_id, text_of (self->app_key_row), callback,
                          &error);
   if (url == NULL)
     {
       g_clear_object (&self->signin);
-      show_message (self, error->message, TRUE);
+      show_message (self, self->sign_in_message, error->message, TRUE);
       return;
     }
 
   set_busy (self, TRUE, TRUE);
-  show_message (self, _("Sign in to Brightspace in the browser window that opened."), FALSE);
+  _cd_account_window_wait (self, url);
+}
+
+/* The browser opens @url; the listener (self->signin) waits for it to
+ * come back.  Shared with OAuth's loopback redirect. */
+void
+_cd_account_window_wait (CdAccountWindow *self,
+                         const char      *url)
+{
+  show_message (self, self->sign_in_message,
+                _("Sign in to Brightspace in the browser window that opened."), FALSE);
   gtk_show_uri (GTK_WINDOW (self), url, GDK_CURRENT_TIME);
-  cd_signin_wait_async (self->signin, SIGN_IN_TIMEOUT_SECONDS, self->cancellable,
+  if (self->signin == NULL)
+    return;
+
+  self->wait_cancellable = g_cancellable_new ();
+  g_signal_connect_object (self->cancellable, "cancelled", G_CALLBACK (g_cancellable_cancel),
+                           self->wait_cancellable, G_CONNECT_SWAPPED);
+  cd_signin_wait_async (self->signin, SIGN_IN_TIMEOUT_SECONDS, self->wait_cancellable,
                         wait_cb, g_object_ref (self));
 }
 
 void
 _cd_account_window_cancel_clicked_cb (CdAccountWindow *self)
 {
+  if (self->pending != NULL && self->signin == NULL)
+    {
+      /* Nothing listens: the redirect would have come through the app. */
+      _cd_account_window_stop_waiting (self);
+      set_busy (self, FALSE, FALSE);
+      show_message (self, self->sign_in_message, _("Sign-in cancelled."), TRUE);
+      return;
+    }
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
 }
@@ -194,11 +233,11 @@ verify_cb (GObject      *object,
       /* Nothing is stored for keys Brightspace refused. */
       set_busy (self, FALSE, FALSE);
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_message (self, error->message, TRUE);
+        show_message (self, self->keys_message, error->message, TRUE);
       return;
     }
 
-  save (self, account);
+  _cd_account_window_save (self, account, self->keys_message);
 }
 
 void
@@ -207,19 +246,22 @@ _cd_account_window_verify_clicked_cb (CdAccountWindow *self)
   g_autofree char *host = dup_stripped (self->host_row);
   g_autofree char *app_id = dup_stripped (self->app_id_row);
   g_autofree char *user_id = dup_stripped (self->user_id_row);
-  g_autofree char *le_version = dup_stripped (self->le_version_row);
+  g_autofree char *le_version = g_strstrip (g_strdup (gtk_editable_get_text (
+                                              GTK_EDITABLE (self->le_version_entry))));
   g_autoptr(CdAccount) account = NULL;
 
   if (is_busy (self) || !_cd_account_window_validate (self, TRUE))
     return;
 
+  _cd_account_window_clear_messages (self);
+
   account = cd_account_new (host, app_id, text_of (self->app_key_row), user_id,
                             text_of (self->user_key_row));
   cd_account_set_le_version (account, le_version);
-  apply_ca_file (self, account, NULL);
+  _cd_account_window_apply_ca_file (self, account, NULL);
 
   set_busy (self, TRUE, FALSE);
-  show_message (self, _("Checking the keys with Brightspace…"), FALSE);
+  show_message (self, self->keys_message, _("Checking the keys with Brightspace…"), FALSE);
   cd_account_verify_async (account, self->cancellable, verify_cb, g_object_ref (self));
 }
 
@@ -237,13 +279,16 @@ sign_out_cb (GObject      *object,
   set_busy (self, FALSE, FALSE);
   if (!cd_account_sign_out_finish (account, result, &error))
     {
-      show_message (self, error->message, TRUE);
+      show_message (self, self->sign_in_message, error->message, TRUE);
       _cd_account_window_emit_signing_out (self, TRUE);
       return;
     }
 
   cd_account_set_user (account, NULL, NULL);
-  show_message (self, _("Signed out. The keys were removed from the keyring."), FALSE);
+  show_message (self, self->sign_in_message,
+                _("Signed out. The keys were removed from the keyring."), FALSE);
+  /* The message and the button to sign in again, in view. */
+  gtk_widget_grab_focus (GTK_WIDGET (self->sign_in_message));
   _cd_account_window_update (self);
   _cd_account_window_emit_signed_out (self);
 }

@@ -11,6 +11,12 @@
 
 G_BEGIN_DECLS
 
+/* The private-use URI scheme of the OAuth redirect (RFC 8252 §7.1): the
+ * desktop file makes the app its handler, so the browser's last address
+ * reaches the running app through GApplication::open. */
+#define CD_ACCOUNT_WINDOW_REDIRECT_SCHEME "io.github.coursedrop.coursedrop"
+#define CD_ACCOUNT_WINDOW_DEFAULT_REDIRECT_URI CD_ACCOUNT_WINDOW_REDIRECT_SCHEME ":/oauth"
+
 #define CD_TYPE_ACCOUNT_WINDOW (cd_account_window_get_type ())
 
 G_DECLARE_FINAL_TYPE (CdAccountWindow, cd_account_window, CD, ACCOUNT_WINDOW, AdwPreferencesWindow)
@@ -27,5 +33,17 @@ void             cd_account_window_set_account (CdAccountWindow *self,
  * keys (the session's COURSEDROP_CA_FILE). */
 void             cd_account_window_set_ca_file (CdAccountWindow *self,
                                                 const char      *ca_file);
+
+/* The demo's account: shown, with nothing to change or sign out of. */
+void             cd_account_window_set_demo    (CdAccountWindow *self,
+                                                gboolean         demo);
+
+/* Whether @uri is an answer to a sign-in (the redirect scheme). */
+gboolean         cd_account_window_is_redirect (const char      *uri);
+/* The browser came back with @redirected (the address it was sent to):
+ * finishes the OAuth sign-in waiting for it.  FALSE, saying so in the
+ * window, when none waits. */
+gboolean         cd_account_window_finish_sign_in (CdAccountWindow *self,
+                                                   const char      *redirected);
 
 G_END_DECLS

@@ -286,29 +286,6 @@ sign_out_failed_cb (CdAccountWindow *window,
   cd_session_resume_jobs (self->session);
 }
 
-/* The demo keeps its own account: nothing to save or sign out of. */
-static void
-show_demo_account (CdApplication *self)
-{
-  g_autoptr(GString) body = g_string_new (NULL);
-  CdClient *client = cd_session_get_client (self->session);
-  GtkWidget *dialog;
-
-  if (client != NULL)
-    g_string_append_printf (body, _("Coursedrop is connected to %s.\n\n"),
-                            cd_client_get_host (client));
-  else if (cd_session_get_problem (self->session) != NULL)
-    g_string_append_printf (body, "%s\n\n", cd_session_get_problem (self->session));
-
-  g_string_append (body, _("This is the demo: a local sandbox stands in for Brightspace, "
-                           "and nothing leaves this computer."));
-
-  dialog = adw_message_dialog_new (GTK_WINDOW (ensure_window (self)), _("Account"), body->str);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  cd_fix_button_names (dialog);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
 static void
 account_action (GSimpleAction *action,
                 GVariant      *parameter,
@@ -316,18 +293,14 @@ account_action (GSimpleAction *action,
 {
   CdApplication *self = user_data;
 
-  if (self->demo_mode)
-    {
-      show_demo_account (self);
-      return;
-    }
-
   if (self->account_window == NULL)
     {
       self->account_window = cd_account_window_new (GTK_WINDOW (ensure_window (self)),
                                                     cd_session_get_account (self->session));
       g_object_add_weak_pointer (G_OBJECT (self->account_window),
                                  (gpointer *)&self->account_window);
+      /* The demo keeps its own account: shown, nothing to save or sign out of. */
+      cd_account_window_set_demo (self->account_window, self->demo_mode);
       cd_account_window_set_ca_file (self->account_window,
                                      cd_session_get_ca_file (self->session));
       g_signal_connect_object (self->account_window, "signed-in",
@@ -492,23 +465,58 @@ window_painted_cb (GdkFrameClock *frame_clock,
   add_files_later (open);
 }
 
+/* The browser's last address of an OAuth sign-in (the desktop file makes
+ * the app the handler of its scheme): for the Account window, not a
+ * package.  TRUE when @file was one. */
+static gboolean
+route_redirect (CdApplication *self,
+                GFile         *file)
+{
+  g_autofree char *uri = g_file_get_uri (file);
+
+  if (!cd_account_window_is_redirect (uri))
+    return FALSE;
+
+  if (self->account_window == NULL)
+    {
+      gtk_window_present (GTK_WINDOW (ensure_window (self)));
+      toast (self, _("Brightspace sent an answer to a sign-in, but none is waiting. Open "
+                   "Account to sign in."));
+    }
+  else
+    {
+      gtk_window_present (GTK_WINDOW (self->account_window));
+      cd_account_window_finish_sign_in (self->account_window, uri);
+    }
+  return TRUE;
+}
+
 static void
 cd_application_open (GApplication  *application,
                      GFile        **files,
                      int            n_files,
                      const char    *hint)
 {
-  CdWindow *window = ensure_window (CD_APPLICATION (application));
-  gboolean shown = gtk_widget_get_mapped (GTK_WIDGET (window));
-  OpenFiles *open = g_new0 (OpenFiles, 1);
+  CdApplication *self = CD_APPLICATION (application);
+  g_autoptr(GPtrArray) packages = g_ptr_array_new_with_free_func (g_object_unref);
+  CdWindow *window;
+  gboolean shown;
+  OpenFiles *open;
   GdkFrameClock *frame_clock;
 
+  for (int i = 0; i < n_files; i++)
+    if (!route_redirect (self, files[i]))
+      g_ptr_array_add (packages, g_object_ref (files[i]));
+  if (packages->len == 0)
+    return;
+
+  window = ensure_window (self);
+  shown = gtk_widget_get_mapped (GTK_WIDGET (window));
+  open = g_new0 (OpenFiles, 1);
   gtk_window_present (GTK_WINDOW (window));
 
   open->window = g_object_ref (window);
-  open->files = g_ptr_array_new_with_free_func (g_object_unref);
-  for (int i = 0; i < n_files; i++)
-    g_ptr_array_add (open->files, g_object_ref (files[i]));
+  open->files = g_steal_pointer (&packages);
 
   /* A new window first: the packages are added once it has been drawn,
    * so that their cards never delay it. */

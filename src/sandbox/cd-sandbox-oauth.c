@@ -80,9 +80,11 @@ cd_sandbox_set_oauth_client (CdSandbox   *self,
 {
   CdSandboxOAuthState *state = _cd_sandbox_oauth_state (self);
   g_auto(GStrv) parts = g_strsplit (spec != NULL ? spec : "", ":", 3);
+  g_autofree char *scheme = NULL;
 
+  /* Any absolute URI: http(s), or an app's private-use scheme (RFC 8252 §7.1). */
   if (g_strv_length (parts) != 3 || parts[0][0] == '\0' || parts[1][0] == '\0' ||
-      !g_str_has_prefix (parts[2], "http"))
+      (scheme = g_uri_parse_scheme (parts[2])) == NULL)
     {
       g_set_error (error, CD_SANDBOX_ERROR, CD_SANDBOX_ERROR_INVALID_ARGUMENT,
                    "--oauth “%s” is not CLIENT_ID:CLIENT_SECRET:REDIRECT_URI", spec);

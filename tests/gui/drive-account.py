@@ -32,7 +32,7 @@ import app_log  # noqa: E402
 from drive import (  # noqa: E402
     Processes, APP, SANDBOX, Failure, find, make_package, safe, find_app, frames, label_matching, log, name, press,
     safe_screenshot, screenshot, sensitive, set_text, wait_for, walk, role, xdotool,
-    window_id, expect_inline_error, check_app_stderr,
+    window_id, expect_inline_error, check_app_stderr, focused, focus_in,
 )
 
 APP_ID = 'CoursedropDemoApp'
@@ -133,6 +133,17 @@ def button(root, label):
         raise
 
 
+def press_row(window, title):
+    """A click on a row that has no accessible action (an expander row)."""
+    row = wait_for(lambda: find(window, 'list item', lambda n: n == title), 15,
+                   f'the {title} row')
+    extents = Atspi.Component.get_extents(row, Atspi.CoordType.WINDOW)
+    xdotool('mousemove', '--window', window_id('Account'), extents.x + extents.width // 2,
+            extents.y + extents.height // 2)
+    time.sleep(0.2)
+    xdotool('click', 1)
+
+
 def subtitle_signed_in(run):
     return label_matching(run.frame, lambda n: ' on 127.0.0.1' in n)
 
@@ -197,21 +208,31 @@ def drive(run):
 
     # 2. The Account window, filled in through AT-SPI.
     window = run.open_account_window()
+    # New accounts are OAuth 2.0; this test is about the legacy ID-Key.
+    # (GTK 4.8 gives a check button no accessible action: its row is clicked.)
+    press_row(window, 'ID-Key (legacy)')
+    field(window, 'App ID')
     sign_in = button(window, 'Sign In with Browser')
     if sensitive(sign_in):
         raise Failure('Sign In with Browser is sensitive with nothing typed')
     set_text(field(window, 'Brightspace address'), url)
     set_text(field(window, 'App ID'), APP_ID)
-    set_text(field(window, 'App key'), APP_KEY)
+    set_text(field(window, 'App Key'), APP_KEY)
     set_text(field(window, 'Callback address'), 'ftp://nowhere')
     time.sleep(0.3)
     if sensitive(sign_in):
         raise Failure('Sign In with Browser is sensitive with an invalid callback address')
     set_text(field(window, 'Callback address'), callback)
     wait_for(lambda: sensitive(sign_in), 10, 'Sign In with Browser to become sensitive')
-    le_version = field(window, 'LE API version')
+    aid = window_id('Account')
+    if aid:
+        xdotool('windowmove', aid, 660, 0)
+        time.sleep(0.5)
+    # The API version is under Advanced, with its reason in its own row.
+    press_row(window, 'Advanced')
+    le_version = field(window, 'Brightspace API version')
     expect_inline_error(window, le_version, 'banana', 'An API version is two numbers', sign_in,
-                        'the LE API version field')
+                        'the Brightspace API version field')
     set_text(le_version, '')
     wait_for(lambda: sensitive(sign_in), 10, 'Sign In with Browser to become sensitive again')
     time.sleep(0.5)
@@ -239,7 +260,7 @@ def drive(run):
 
     # 5. Keys typed in: a wrong key is refused and nothing is saved, the right one works.
     set_text(field(window, 'User ID'), USER_ID)
-    set_text(field(window, 'User key'), 'wrong-key')
+    set_text(field(window, 'User Key'), 'wrong-key')
     verify = button(window, 'Verify and Save')
     wait_for(lambda: sensitive(verify), 10, 'Verify and Save to become sensitive')
     before = labels_of(window)
@@ -248,13 +269,26 @@ def drive(run):
                                if not n.startswith('Checking') and not n.startswith('Saving')],
                       30, 'the answer to the wrong key')
     log(f'ok: wrong key refused: “{answer[0]}”')
+    # Beside the keys it is about (in their group, not under Sign In with
+    # Browser), and focused, so that it is scrolled into view and read out.
+    said = find(window, 'label', lambda n: n == answer[0])
+    group = safe(lambda: said.get_parent())
+    if group is None or not find(group, 'text', named('User Key')) or \
+            find(group, 'push button', named('Sign In with Browser')):
+        raise Failure('the answer to Verify and Save is not beside the keys')
+    if not focused(said):
+        raise Failure('the answer to Verify and Save is not focused (not scrolled into view)')
+    log('ok: the answer is beside the keys, and focused')
     if subtitle_signed_in(run):
         raise Failure('a wrong key signed in')
-    set_text(field(window, 'User key'), USER_KEY)
+    set_text(field(window, 'User Key'), USER_KEY)
     wait_for(lambda: sensitive(verify), 10, 'Verify and Save to become sensitive again')
     press(verify)
     wait_for(lambda: subtitle_signed_in(run), 30, 'the account after Verify and Save')
-    log('ok: signed in with typed keys')
+    # Who is signed in is said at the top: it gets the focus, so in view.
+    wait_for(lambda: (f := focus_in(window)) and 'Signed in as' in name(f), 15,
+             'the focus on the Signed in as row after Verify and Save')
+    log('ok: signed in with typed keys; the Signed in as row has the focus')
 
     # 6. A new start finds the saved account, with nothing in the environment.
     run.quit_app()
@@ -342,7 +376,7 @@ def drive(run):
     press(again)
     window = wait_for(run.account_window, 15, 'the Account window from the banner')
     set_text(field(window, 'Callback address'), callback)
-    set_text(field(window, 'App key'), APP_KEY)
+    set_text(field(window, 'App Key'), APP_KEY)
     sign_in = button(window, 'Sign In with Browser')
     wait_for(lambda: sensitive(sign_in), 10, 'Sign In with Browser to become sensitive')
     press(sign_in)

@@ -596,25 +596,98 @@ test_track_dialog_cancel (LogCheck      *check,
   g_assert_finalize_object (dialog);
 }
 
+static GtkWidget *find_type (GtkWidget *root, GType type);
+
 static void
 test_account_window_le_version (LogCheck      *check,
                                 gconstpointer  data)
 {
   CdAccountWindow *window = g_object_ref_sink (cd_account_window_new (NULL, NULL));
-  GtkEditable *version = find_row (GTK_WIDGET (window), "LE API version (empty: newest)");
+  /* The only GtkEntry: the version, in a row under Advanced. */
+  GtkEditable *version = GTK_EDITABLE (find_type (GTK_WIDGET (window), GTK_TYPE_ENTRY));
+  GtkWidget *row = gtk_widget_get_ancestor (GTK_WIDGET (version), ADW_TYPE_ACTION_ROW);
 
   gtk_window_present (GTK_WINDOW (window));
   flush (GTK_WIDGET (window));
-  g_assert_nonnull (version);
-  g_assert_null (shown_error (GTK_WIDGET (window)));
+  g_assert_nonnull (row);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==,
+                   "Brightspace API version");
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
 
-  /* Said next to the field, never a CRITICAL from core. */
+  /* Said in the field's own row, never a CRITICAL from core. */
   gtk_editable_set_text (version, "banana");
-  assert_error_shown (GTK_WIDGET (window), "two numbers");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "two numbers"));
   gtk_editable_set_text (version, "1.74");
-  g_assert_null (shown_error (GTK_WIDGET (window)));
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
   gtk_editable_set_text (version, "");
-  g_assert_null (shown_error (GTK_WIDGET (window)));
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                   "Empty: the newest the server offers");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
+/* A new account is OAuth 2.0, with the app's own redirect URI; the legacy
+ * ID-Key fields show only when chosen. */
+static void
+test_account_window_kinds (LogCheck      *check,
+                           gconstpointer  data)
+{
+  CdAccountWindow *window = g_object_ref_sink (cd_account_window_new (NULL, NULL));
+  GtkEditable *client_id = find_row (GTK_WIDGET (window), "Client ID");
+  GtkEditable *app_id = find_row (GTK_WIDGET (window), "App ID");
+  GtkEditable *redirect = find_row (GTK_WIDGET (window), "Redirect URI");
+
+  gtk_window_present (GTK_WINDOW (window));
+  flush (GTK_WIDGET (window));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (client_id)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (app_id)));
+  g_assert_cmpstr (gtk_editable_get_text (redirect), ==, CD_ACCOUNT_WINDOW_DEFAULT_REDIRECT_URI);
+  g_assert_true (cd_account_window_is_redirect (CD_ACCOUNT_WINDOW_DEFAULT_REDIRECT_URI
+                                                "?code=1&state=2"));
+  g_assert_true (cd_account_window_is_redirect ("IO.github.Coursedrop.coursedrop:/oauth"));
+  g_assert_false (cd_account_window_is_redirect ("/home/dana/io.github.coursedrop.coursedrop:"));
+  g_assert_false (cd_account_window_is_redirect ("https://example.com/oauth"));
+
+  /* No sign-in waits: an answer is refused, in words, not with a CRITICAL. */
+  g_assert_false (cd_account_window_finish_sign_in (window, "io.github.coursedrop.coursedrop:"
+                                                            "/oauth?code=1&state=2"));
+  assert_error_shown (GTK_WIDGET (window), "none is waiting");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
+/* The demo's Account view: who and where, the address whole on one line;
+ * nothing to change or sign out of. */
+static void
+test_account_window_demo (LogCheck      *check,
+                          gconstpointer  data)
+{
+  g_autoptr(CdAccount) account = cd_account_new ("http://127.0.0.1:41234", CD_DEMO_APP_ID,
+                                                 CD_DEMO_APP_KEY, CD_DEMO_USER_ID,
+                                                 CD_DEMO_USER_KEY);
+  CdAccountWindow *window = NULL;
+  GtkWidget *row;
+
+  window = g_object_ref_sink (cd_account_window_new (NULL, account));
+  cd_account_window_set_demo (window, TRUE);
+  gtk_window_present (GTK_WINDOW (window));
+  flush (GTK_WIDGET (window));
+
+  row = find_labelled (GTK_WIDGET (window), GTK_TYPE_LABEL, "Signed in as user " CD_DEMO_USER_ID);
+  g_assert_nonnull (row);
+  row = gtk_widget_get_ancestor (row, ADW_TYPE_ACTION_ROW);
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_is_visible (row));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                   "http://127.0.0.1:41234");
+  g_assert_false (gtk_widget_is_visible (GTK_WIDGET (find_row (GTK_WIDGET (window),
+                                                               "Brightspace address"))));
+  g_assert_false (gtk_widget_is_visible (find_labelled (GTK_WIDGET (window), GTK_TYPE_BUTTON,
+                                                        "Sign _Out")));
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (window);
@@ -918,6 +991,8 @@ main (int   argc,
   add_test ("/gui/track-dialog/inline-errors", test_track_dialog_inline_errors);
   add_test ("/gui/track-dialog/cancel", test_track_dialog_cancel);
   add_test ("/gui/account-window/le-version", test_account_window_le_version);
+  add_test ("/gui/account-window/kinds", test_account_window_kinds);
+  add_test ("/gui/account-window/demo", test_account_window_demo);
 
   status = g_test_run ();
   g_ptr_array_unref (logged_problems);
