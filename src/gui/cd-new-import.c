@@ -69,6 +69,7 @@ enum {
   IMPORT,
   DISCARD,
   CLIENT_ERROR,
+  CHECK_FAILED,
   N_SIGNALS
 };
 
@@ -324,6 +325,7 @@ check_cb (GObject      *object,
 
       show_check_result (self, "dialog-error-symbolic", "error", error->message);
       adw_action_row_set_subtitle (self->package_row, error->message);
+      g_signal_emit (self, signals[CHECK_FAILED], 0, error->message);
       return;
     }
 
@@ -415,6 +417,11 @@ cd_new_import_class_init (CdNewImportClass *klass)
   signals[CLIENT_ERROR] = g_signal_new ("client-error", G_TYPE_FROM_CLASS (klass),
                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2,
                                         CD_TYPE_CLIENT, G_TYPE_ERROR);
+
+  /* The file is not a package that can be imported: the message says why. */
+  signals[CHECK_FAILED] = g_signal_new ("check-failed", G_TYPE_FROM_CLASS (klass),
+                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                                        G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/cd-new-import.ui");
   gtk_widget_class_bind_template_child (widget_class, CdNewImport, package_row);
@@ -540,6 +547,28 @@ cd_new_import_set_busy (CdNewImport *self,
   self->busy = !!busy;
   gtk_widget_set_sensitive (GTK_WIDGET (self->discard_button), !busy);
   update_ready (self);
+}
+
+void
+cd_new_import_set_activity (CdNewImport *self,
+                            const char  *activity)
+{
+  g_autofree char *size = NULL;
+  g_autofree char *warning = NULL;
+
+  g_return_if_fail (CD_IS_NEW_IMPORT (self));
+
+  if (activity != NULL || !self->checked)
+    {
+      if (activity != NULL)
+        adw_action_row_set_subtitle (self->package_row, activity);
+      return;
+    }
+
+  /* Back to what the check found, as check_cb() showed it. */
+  warning = cd_package_get_size_warning (self->package);
+  size = cd_package_format_size (self->package);
+  adw_action_row_set_subtitle (self->package_row, warning != NULL ? warning : size);
 }
 
 void
