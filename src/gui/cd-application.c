@@ -6,7 +6,9 @@
  * window does; the window shows the session, and the application answers
  * what the session reports: an expired sign-in, an untrusted certificate,
  * a finished job when nobody looks.  With --demo it first starts a local
- * sandbox.
+ * sandbox.  The window comes first: the session is set up (or the demo
+ * started) once it has drawn its first frame, and packages opened at
+ * launch wait as pending imports until the session is connected.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -1,6 +1,6 @@
 /* cd-window.c: the main window
  *
- * Pages: no account, demo starting, failure (the journal could not be
+ * Pages: no account, loading or demo starting, failure (the journal could not be
  * read, the demo did not start), empty (an invitation to drop packages)
  * and the jobs: pending packages on top, the job list below.  The whole
  * window accepts dropped files.
