@@ -92,6 +92,7 @@ hash_span (GInputStream  *stream,
            CdDigest      *digest,
            guint8        *buffer,
            gsize          length,
+           gint          *done_kib,
            GCancellable  *cancellable,
            GError       **error)
 {
@@ -109,6 +110,8 @@ hash_span (GInputStream  *stream,
 
       cd_digest_update (digest, buffer, (gsize) n);
       done += (gsize) n;
+      if (done_kib != NULL)
+        g_atomic_int_set (done_kib, (gint) MIN (done / 1024, (gsize) G_MAXINT));
     }
 
   return (gssize) done;
@@ -131,6 +134,16 @@ cd_digest_stream (GInputStream  *stream,
                   GCancellable  *cancellable,
                   GError       **error)
 {
+  return cd_digest_stream_counting (stream, size_out, NULL, cancellable, error);
+}
+
+char *
+cd_digest_stream_counting (GInputStream  *stream,
+                           gint64        *size_out,
+                           gint          *done_kib,
+                           GCancellable  *cancellable,
+                           GError       **error)
+{
   g_autoptr(CdDigest) digest = cd_digest_new ();
   g_autofree guint8 *buffer = g_malloc (CD_DIGEST_BLOCK_SIZE);
   gssize n;
@@ -140,7 +153,7 @@ cd_digest_stream (GInputStream  *stream,
   advise_sequential (stream);
 
   /* To the end of the stream, however long. */
-  n = hash_span (stream, digest, buffer, G_MAXSSIZE, cancellable, error);
+  n = hash_span (stream, digest, buffer, G_MAXSSIZE, done_kib, cancellable, error);
   if (n < 0)
     return NULL;
 
@@ -185,11 +198,11 @@ cd_digest_quick_key (GInputStream  *stream,
   buffer = g_malloc (MAX (1, MIN (size, CD_DIGEST_BLOCK_SIZE)));
 
   if (!g_seekable_seek (G_SEEKABLE (stream), 0, G_SEEK_SET, cancellable, error) ||
-      hash_span (stream, digest, buffer, (gsize) head, cancellable, error) < 0)
+      hash_span (stream, digest, buffer, (gsize) head, NULL, cancellable, error) < 0)
     return NULL;
   if (size > tail_start &&
       (!g_seekable_seek (G_SEEKABLE (stream), tail_start, G_SEEK_SET, cancellable, error) ||
-       hash_span (stream, digest, buffer, (gsize) (size - tail_start), cancellable, error) < 0))
+       hash_span (stream, digest, buffer, (gsize) (size - tail_start), NULL, cancellable, error) < 0))
     return NULL;
 
   return cd_digest_finish_quick_key (digest, size);

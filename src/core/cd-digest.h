@@ -41,6 +41,14 @@ char     *cd_digest_stream     (GInputStream  *stream,
                                 GCancellable  *cancellable,
                                 GError       **error);
 
+/* The same, and sets (atomically) @done_kib (nullable) to the KiB hashed
+ * so far after every block, for another thread to show the progress. */
+char     *cd_digest_stream_counting (GInputStream  *stream,
+                                     gint64        *size_out,
+                                     gint          *done_kib,
+                                     GCancellable  *cancellable,
+                                     GError       **error);
+
 /* The quick key: "SIZE:" and the SHA-256 of the first and the last MiB of
  * seekable @stream (of @size bytes).  Equal content gives an equal key, so
  * a different key proves the content differs; an equal key proves nothing

@@ -29,6 +29,7 @@ struct _CdPackage
   char    *quick_key;     /* (owned) (nullable): NULL until computed */
   gint64   size;          /* -1 until checked */
   gint64   size_limit;
+  gint     hashed_kib;    /* atomic: what cd_package_hash_async() has read */
 };
 
 G_DEFINE_FINAL_TYPE (CdPackage, cd_package, G_TYPE_OBJECT)
@@ -58,6 +59,7 @@ typedef struct
   char   *quick_key;     /* (owned) (nullable): the worker's result */
   gint64  size;          /* the worker's result */
   gboolean full;         /* hash the whole file, not just the quick key */
+  gint   *hashed_kib;    /* (unowned): the package's; the task holds the package */
 } CheckData;
 
 static void
@@ -251,6 +253,7 @@ compute_sha256 (GInputStream  *stream,
                 GFile         *file,
                 const char    *display_name,
                 gint64        *size_out,
+                gint          *done_kib,
                 GCancellable  *cancellable,
                 GError       **error)
 {
@@ -258,7 +261,8 @@ compute_sha256 (GInputStream  *stream,
   char *sha256;
 
   if (!g_seekable_seek (G_SEEKABLE (stream), 0, G_SEEK_SET, cancellable, &local_error) ||
-      !(sha256 = cd_digest_stream (stream, size_out, cancellable, &local_error)))
+      !(sha256 = cd_digest_stream_counting (stream, size_out, done_kib, cancellable,
+                                                  &local_error)))
     {
       propagate_io_error (error, local_error, file, display_name);
       return NULL;
@@ -644,7 +648,8 @@ check_thread (GTask        *task,
   if (!(data->quick_key = compute_quick_key (stream, size, data->file, data->display_name,
                                              cancellable, &error)) ||
       (data->full && !(data->sha256 = compute_sha256 (stream, data->file, data->display_name,
-                                                      &data->size, cancellable, &error))))
+                                                      &data->size, data->hashed_kib,
+                                                      cancellable, &error))))
     {
       g_task_return_error (task, error);
       return;
@@ -716,6 +721,9 @@ start_check (CdPackage           *self,
   data->display_name = g_strdup (self->display_name);
   data->size = -1;
   data->full = full;
+  data->hashed_kib = &self->hashed_kib;
+  if (full)
+    g_atomic_int_set (&self->hashed_kib, 0);
 
   worker = g_task_new (self, cancellable, check_thread_done_cb, g_steal_pointer (&task));
   g_task_set_source_tag (worker, check_thread);
@@ -760,6 +768,21 @@ cd_package_hash_async (CdPackage           *self,
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
   start_check (self, TRUE, cd_package_hash_async, cancellable, callback, user_data);
+}
+
+/**
+ * cd_package_get_hashed_bytes:
+ *
+ * Returns: how much of the file cd_package_hash_async() has read so far
+ *   (in whole KiB), for showing its progress.  Safe to call from any
+ *   thread.
+ */
+gint64
+cd_package_get_hashed_bytes (CdPackage *self)
+{
+  g_return_val_if_fail (CD_IS_PACKAGE (self), 0);
+
+  return (gint64) g_atomic_int_get (&self->hashed_kib) * 1024;
 }
 
 gboolean

@@ -53,6 +53,8 @@ void        cd_package_hash_async       (CdPackage            *self,
                                          GCancellable         *cancellable,
                                          GAsyncReadyCallback   callback,
                                          gpointer              user_data);
+/* While cd_package_hash_async() runs: the bytes it has read so far. */
+gint64      cd_package_get_hashed_bytes (CdPackage            *self);
 gboolean    cd_package_check_finish     (CdPackage            *self,
                                          GAsyncResult         *result,
                                          GError              **error);

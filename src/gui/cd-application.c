@@ -6,7 +6,9 @@
  * window does; the window shows the session, and the application answers
  * what the session reports: an expired sign-in, an untrusted certificate,
  * a finished job when nobody looks.  With --demo it first starts a local
- * sandbox.
+ * sandbox.  The window comes first: the session is set up (or the demo
+ * started) once it has drawn its first frame, and packages opened at
+ * launch wait as pending imports until the session is connected.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -41,13 +43,22 @@ struct _CdApplication
   CdAccountWindow     *account_window;      /* (unowned) (nullable): weak pointer */
   CdCertificateDialog *certificate_dialog;  /* (unowned) (nullable): weak pointer */
 
+  GdkFrameClock       *paint_clock;         /* (owned) (nullable): the first frame's */
+  gulong               painted_id;
+  guint                session_source;      /* starts the session without a first frame */
+
   guint                sigint_source;
   guint                sigterm_source;
   gboolean             demo_mode;
   gboolean             starting;
+  gboolean             loading;             /* the session's account and journal */
+  gboolean             session_started;
 };
 
 G_DEFINE_FINAL_TYPE (CdApplication, cd_application, ADW_TYPE_APPLICATION)
+
+/* Without a first frame to wait for, the session starts after this. */
+#define SESSION_START_DELAY_MS 1000
 
 static const GOptionEntry option_entries[] = {
   { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
@@ -68,6 +79,7 @@ apply_state (CdApplication *self)
   cd_window_set_client (self->window, cd_session_get_client (session));
   cd_window_set_sign_in_expired (self->window, cd_session_get_expired (session));
   cd_window_set_starting (self->window, self->starting);
+  cd_window_set_loading (self->window, self->loading);
   cd_window_set_failure (self->window, cd_session_get_failure_title (session),
                          cd_session_get_failure_text (session));
   cd_window_set_subtitle (self->window, cd_session_get_subtitle (session));
@@ -208,7 +220,7 @@ start_demo (CdApplication *self)
 {
   self->demo = cd_demo_new ();
   self->starting = TRUE;
-  cd_session_set_subtitle (self->session, _("Demo — local sandbox"));
+  apply_state (self);
   /* Until the sandbox answers, nothing else may end the application. */
   g_application_hold (G_APPLICATION (self));
   cd_demo_start_async (self->demo, self->cancellable, demo_started_cb, self);
@@ -222,7 +234,71 @@ session_loaded_cb (GObject      *object,
   CdApplication *self = user_data;
 
   cd_session_load_finish (CD_SESSION (object), result);
+  self->loading = FALSE;
+  apply_state (self);
   g_application_release (G_APPLICATION (self));
+}
+
+/* The session's setup (the keyring, the journal, the demo's sandbox, the
+ * first requests) starts once the window has been drawn, so that none of
+ * it delays the window; the work itself runs off the main loop. */
+static void
+start_session (CdApplication *self)
+{
+  if (self->session_started)
+    return;
+
+  self->session_started = TRUE;
+  g_clear_signal_handler (&self->painted_id, self->paint_clock);
+  g_clear_object (&self->paint_clock);
+  g_clear_handle_id (&self->session_source, g_source_remove);
+
+  if (self->demo_mode)
+    {
+      start_demo (self);
+      g_application_release (G_APPLICATION (self));
+      return;
+    }
+
+  /* The hold taken at start-up lasts until the account is known. */
+  cd_session_load_async (self->session, self->cancellable, session_loaded_cb, self);
+}
+
+static void
+first_paint_cb (GdkFrameClock *frame_clock,
+                CdApplication *self)
+{
+  start_session (self);
+}
+
+static gboolean
+start_session_cb (gpointer user_data)
+{
+  CdApplication *self = user_data;
+
+  self->session_source = 0;
+  start_session (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Called once the window was presented. */
+static void
+start_session_after_paint (CdApplication *self)
+{
+  GdkFrameClock *frame_clock;
+
+  if (self->session_started || self->paint_clock != NULL)
+    return;
+
+  frame_clock = gtk_widget_get_frame_clock (GTK_WIDGET (self->window));
+  if (frame_clock == NULL)
+    {
+      start_session (self);
+      return;
+    }
+  self->paint_clock = g_object_ref (frame_clock);
+  self->painted_id = g_signal_connect (frame_clock, "after-paint",
+                                       G_CALLBACK (first_paint_cb), self);
 }
 
 /* Actions */
@@ -400,22 +476,32 @@ cd_application_startup (GApplication *application)
   self->notifier = cd_job_notifier_new (GTK_APPLICATION (self), self->session);
   self->meter = cd_latency_meter_new_from_environment (self->session);
 
+  /* The window says what is under way from its first frame on. */
   if (self->demo_mode)
     {
-      start_demo (self);
-      return;
+      self->starting = TRUE;
+      cd_session_set_subtitle (self->session, _("Demo — local sandbox"));
     }
+  else
+    self->loading = TRUE;
 
   /* The account may come from the keyring: nothing may end the
-   * application before it is known. */
+   * application before it is known.  Activated without a window (a
+   * notification's action), or with one that is never drawn, the session
+   * starts anyway, a moment later. */
   g_application_hold (application);
-  cd_session_load_async (self->session, self->cancellable, session_loaded_cb, self);
+  self->session_source = g_timeout_add (SESSION_START_DELAY_MS, start_session_cb, self);
+  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->session_source),
+                            "[coursedrop] start the session");
 }
 
 static void
 cd_application_activate (GApplication *application)
 {
-  gtk_window_present (GTK_WINDOW (ensure_window (CD_APPLICATION (application))));
+  CdApplication *self = CD_APPLICATION (application);
+
+  gtk_window_present (GTK_WINDOW (ensure_window (self)));
+  start_session_after_paint (self);
 }
 
 typedef struct
@@ -514,6 +600,7 @@ cd_application_open (GApplication  *application,
   shown = gtk_widget_get_mapped (GTK_WIDGET (window));
   open = g_new0 (OpenFiles, 1);
   gtk_window_present (GTK_WINDOW (window));
+  start_session_after_paint (CD_APPLICATION (application));
 
   open->window = g_object_ref (window);
   open->files = g_steal_pointer (&packages);
@@ -539,6 +626,9 @@ cd_application_shutdown (GApplication *application)
 
   g_clear_pointer (&self->meter, cd_latency_meter_free);
   g_cancellable_cancel (self->cancellable);
+  g_clear_signal_handler (&self->painted_id, self->paint_clock);
+  g_clear_object (&self->paint_clock);
+  g_clear_handle_id (&self->session_source, g_source_remove);
   g_clear_handle_id (&self->sigint_source, g_source_remove);
   g_clear_handle_id (&self->sigterm_source, g_source_remove);
 

@@ -92,6 +92,7 @@ enum {
   IMPORT,
   DISCARD,
   CLIENT_ERROR,
+  CHECK_FAILED,
   N_SIGNALS
 };
 
@@ -565,6 +566,7 @@ check_cb (GObject      *object,
       show_check_result (self, "dialog-error-symbolic", "error", error->message);
       adw_action_row_set_subtitle (self->package_row, error->message);
       gtk_widget_set_visible (GTK_WIDGET (self->outline), FALSE);
+      g_signal_emit (self, signals[CHECK_FAILED], 0, error->message);
       return;
     }
 
@@ -664,6 +666,10 @@ cd_new_import_class_init (CdNewImportClass *klass)
 
   g_type_ensure (CD_TYPE_COURSE_SEARCH);
   g_type_ensure (CD_TYPE_PACKAGE_OUTLINE);
+  /* The file is not a package that can be imported: the message says why. */
+  signals[CHECK_FAILED] = g_signal_new ("check-failed", G_TYPE_FROM_CLASS (klass),
+                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                                        G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/cd-new-import.ui");
   gtk_widget_class_bind_template_child (widget_class, CdNewImport, package_row);
@@ -819,6 +825,28 @@ cd_new_import_get_busy (CdNewImport *self)
 {
   g_return_val_if_fail (CD_IS_NEW_IMPORT (self), FALSE);
   return self->busy;
+}
+
+void
+cd_new_import_set_activity (CdNewImport *self,
+                            const char  *activity)
+{
+  g_autofree char *size = NULL;
+  g_autofree char *warning = NULL;
+
+  g_return_if_fail (CD_IS_NEW_IMPORT (self));
+
+  if (activity != NULL || !self->checked)
+    {
+      if (activity != NULL)
+        adw_action_row_set_subtitle (self->package_row, activity);
+      return;
+    }
+
+  /* Back to what the check found, as check_cb() showed it. */
+  warning = cd_package_get_size_warning (self->package);
+  size = cd_package_format_size (self->package);
+  adw_action_row_set_subtitle (self->package_row, warning != NULL ? warning : size);
 }
 
 void

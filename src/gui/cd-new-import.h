@@ -36,6 +36,11 @@ gboolean     cd_new_import_get_ready         (CdNewImport *self);
 void         cd_new_import_set_busy          (CdNewImport *self,
                                               gboolean     busy);
 gboolean     cd_new_import_get_busy          (CdNewImport *self);
+
+/* What the card is busy with, shown in place of the package's size
+ * (NULL: that again). */
+void         cd_new_import_set_activity      (CdNewImport *self,
+                                              const char  *activity);
 void         cd_new_import_focus_offering    (CdNewImport *self);
 
 G_END_DECLS

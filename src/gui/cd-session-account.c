@@ -65,42 +65,52 @@ whoami_cb (GObject      *object,
   cd_session_set_subtitle (self, subtitle);
 }
 
-void
-cd_session_connect (CdSession  *self,
-                    CdAccount  *account,
-                    const char *journal_path,
-                    const char *subtitle)
+/* What a connection needs before its journal is read: the account shown,
+ * the old jobs and client gone, a new client.  NULL (with the failure
+ * shown) when the account cannot make one. */
+static CdClient *
+begin_connect (CdSession *self,
+               CdAccount *account)
 {
-  g_autoptr(CdClient) client = NULL;
-  g_autoptr(CdJobJournal) journal = NULL;
-  g_autoptr(CdJobList) jobs = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *described = NULL;
+  CdClient *client;
 
-  g_return_if_fail (CD_IS_SESSION (self));
-  g_return_if_fail (CD_IS_ACCOUNT (account));
+  /* A connection started earlier (at start-up) gives way to this one. */
+  g_cancellable_cancel (self->connecting);
+  g_clear_object (&self->connecting);
 
-  g_object_freeze_notify (G_OBJECT (self));
   _cd_session_set_jobs (self, NULL);
   _cd_session_set_client (self, NULL);
   _cd_session_set_account (self, account);
 
   /* The account carries this run's TLS trust (cd_account_source_apply_tls). */
   if ((client = cd_account_create_client (account, &error)) == NULL)
-    {
-      cd_session_set_failure (self, _("Cannot Connect to Brightspace"), error->message);
-      goto out;
-    }
+    cd_session_set_failure (self, _("Cannot Connect to Brightspace"), error->message);
 
-  journal = cd_job_journal_new (journal_path);
-  if (!cd_job_journal_load (journal, &error))
+  return client;
+}
+
+/* The rest, with @journal loaded (or @load_error saying why not). */
+static void
+finish_connect (CdSession    *self,
+                CdClient     *client,
+                CdJobJournal *journal,
+                const GError *load_error,
+                const char   *subtitle)
+{
+  g_autoptr(CdJobList) jobs = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *described = NULL;
+
+  if (load_error != NULL)
     {
       g_autofree char *text =
         g_strdup_printf (_("%s\n\nCoursedrop records every import there so that none is lost. "
-                           "Fix or move that file, then start Coursedrop again."), error->message);
+                           "Fix or move that file, then start Coursedrop again."),
+                         load_error->message);
 
       cd_session_set_failure (self, _("The Job History Could Not Be Read"), text);
-      goto out;
+      return;
     }
   if (cd_job_journal_get_load_warning (journal) != NULL)
     _cd_session_message (self, cd_job_journal_get_load_warning (journal));
@@ -111,14 +121,120 @@ cd_session_connect (CdSession  *self,
   _cd_session_set_client (self, client);
   _cd_session_set_jobs (self, jobs);
 
-  described = describe_account (cd_account_get_display_name (account), cd_client_get_host (client));
+  described = describe_account (cd_account_get_display_name (self->account),
+                                cd_client_get_host (client));
   cd_session_set_subtitle (self, subtitle != NULL ? subtitle : described);
 
   cd_client_whoami_async (client, self->cancellable, whoami_cb, g_object_ref (self));
+}
 
-out:
+void
+cd_session_connect (CdSession  *self,
+                    CdAccount  *account,
+                    const char *journal_path,
+                    const char *subtitle)
+{
+  g_autoptr(CdClient) client = NULL;
+  g_autoptr(CdJobJournal) journal = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (CD_IS_SESSION (self));
+  g_return_if_fail (CD_IS_ACCOUNT (account));
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if ((client = begin_connect (self, account)) != NULL)
+    {
+      journal = cd_job_journal_new (journal_path);
+      cd_job_journal_load (journal, &error);
+      finish_connect (self, client, journal, error, subtitle);
+    }
   g_object_thaw_notify (G_OBJECT (self));
   _cd_session_account_changed (self);
+}
+
+/* Connecting at start-up: the journal (up to 64 MiB of JSON, maybe on a
+ * slow home directory) is read on a worker thread, never on the main
+ * loop.  Nothing else holds the new journal until it comes back, so its
+ * main-thread rule holds. */
+
+typedef struct
+{
+  CdClient     *client;   /* (owned) */
+  CdJobJournal *journal;  /* (owned) */
+} ConnectData;
+
+static void
+connect_data_free (ConnectData *data)
+{
+  g_clear_object (&data->client);
+  g_clear_object (&data->journal);
+  g_free (data);
+}
+
+static void
+load_journal_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  ConnectData *data = task_data;
+  GError *error = NULL;
+
+  if (!cd_job_journal_load (data->journal, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+journal_loaded_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  CdSession *self = CD_SESSION (object);
+  g_autoptr(GTask) load_task = user_data;
+  ConnectData *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  g_task_propagate_boolean (G_TASK (result), &error);
+
+  /* Signed in, out or closed meanwhile: that connection stands. */
+  if (!g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    {
+      g_clear_object (&self->connecting);
+      finish_connect (self, data->client, data->journal, error, NULL);
+      _cd_session_account_changed (self);
+    }
+
+  g_task_return_boolean (load_task, TRUE);
+}
+
+static void
+connect_in_background (CdSession *self,
+                       CdAccount *account,
+                       GTask     *load_task)
+{
+  g_autoptr(CdClient) client = NULL;
+  g_autoptr(GTask) task = NULL;
+  ConnectData *data;
+
+  if ((client = begin_connect (self, account)) == NULL)
+    {
+      _cd_session_account_changed (self);
+      g_task_return_boolean (load_task, TRUE);
+      g_object_unref (load_task);
+      return;
+    }
+
+  self->connecting = g_cancellable_new ();
+  data = g_new0 (ConnectData, 1);
+  data->client = g_steal_pointer (&client);
+  data->journal = cd_job_journal_new (NULL);
+
+  task = g_task_new (self, self->connecting, journal_loaded_cb, load_task);
+  g_task_set_source_tag (task, connect_in_background);
+  g_task_set_task_data (task, data, (GDestroyNotify) connect_data_free);
+  g_task_run_in_thread (task, load_journal_thread);
 }
 
 /* Loading the account */
@@ -138,10 +254,12 @@ apply_tls (CdSession *self,
   return FALSE;
 }
 
+/* Returns @task (transfer full) once the account is in use. */
 static void
 use_account (CdSession    *self,
              CdAccount    *account,
-             const GError *load_error)
+             const GError *load_error,
+             GTask        *task)
 {
   _cd_session_set_problem (self, NULL);
 
@@ -152,23 +270,26 @@ use_account (CdSession    *self,
           !g_error_matches (load_error, CD_ACCOUNT_ERROR, CD_ACCOUNT_ERROR_NO_HOST) &&
           !g_error_matches (load_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         _cd_session_set_problem (self, load_error->message);
-      return;
     }
-
-  if (!apply_tls (self, account))
-    return;
-
+  else if (!apply_tls (self, account))
+    ;
   /* An OAuth account has no ID-Key app: signed in is its token's word. */
-  if ((cd_account_get_kind (account) == CD_AUTH_KIND_IDKEY && !cd_account_has_app (account)) ||
-      !cd_account_require_user (account, NULL))
+  else if ((cd_account_get_kind (account) == CD_AUTH_KIND_IDKEY &&
+            !cd_account_has_app (account)) ||
+           !cd_account_require_user (account, NULL))
     {
       /* Signed out: the account window offers to sign in. */
       _cd_session_set_account (self, account);
       _cd_session_account_changed (self);
+    }
+  else
+    {
+      connect_in_background (self, account, task);
       return;
     }
 
-  cd_session_connect (self, account, NULL, NULL);
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
 }
 
 static void
@@ -182,8 +303,37 @@ saved_account_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   account = cd_account_load_saved_finish (result, &error);
-  use_account (self, account, error);
-  g_task_return_boolean (task, TRUE);
+  use_account (self, account, error, g_steal_pointer (&task));
+}
+
+/* The environment first, the saved account for whatever it lacks: its
+ * keyring lookup blocks, so it runs here, once, at start-up. */
+static void
+resolve_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  GError *error = NULL;
+  CdAccount *account = cd_account_source_resolve (NULL, cancellable, &error);
+
+  if (account == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, account, g_object_unref);
+}
+
+static void
+resolved_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  CdSession *self = CD_SESSION (object);
+  g_autoptr(CdAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+
+  account = g_task_propagate_pointer (G_TASK (result), &error);
+  use_account (self, account, error, user_data);
 }
 
 /* The one place the window's account comes from; the command line's
@@ -195,8 +345,7 @@ cd_session_load_async (CdSession           *self,
                        gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(CdAccount) account = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) resolve = NULL;
   const char *ca_file = cd_account_source_get_ca_file ();
 
   g_return_if_fail (CD_IS_SESSION (self));
@@ -214,11 +363,9 @@ cd_session_load_async (CdSession           *self,
       return;
     }
 
-  /* The environment first, the saved account for whatever it lacks (a
-   * keyring lookup, once, at startup). */
-  account = cd_account_source_resolve (NULL, cancellable, &error);
-  use_account (self, account, error);
-  g_task_return_boolean (task, TRUE);
+  resolve = g_task_new (self, cancellable, resolved_cb, g_steal_pointer (&task));
+  g_task_set_source_tag (resolve, resolve_thread);
+  g_task_run_in_thread (resolve, resolve_thread);
 }
 
 void
@@ -278,6 +425,7 @@ cd_session_sign_out (CdSession *self)
 {
   g_return_if_fail (CD_IS_SESSION (self));
 
+  g_cancellable_cancel (self->connecting);
   _cd_session_set_jobs (self, NULL);
   _cd_session_set_client (self, NULL);
   _cd_session_set_expired (self, FALSE);

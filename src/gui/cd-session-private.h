@@ -18,6 +18,7 @@ struct _CdSession
   CdClient     *client;         /* (owned) (nullable) */
   CdJobList    *jobs;           /* (owned) (nullable): not connected */
   GCancellable *cancellable;    /* (owned): whoami; cancelled on close */
+  GCancellable *connecting;     /* (owned) (nullable): the start-up's journal load */
   char         *ca_file;        /* (owned) (nullable) */
   char         *subtitle;       /* (owned) (nullable) */
   char         *failure_title;  /* (owned) (nullable) */

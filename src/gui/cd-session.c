@@ -318,6 +318,7 @@ cd_session_close (CdSession *self)
   g_return_if_fail (CD_IS_SESSION (self));
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->connecting);
   _cd_session_set_jobs (self, NULL);
   _cd_session_set_client (self, NULL);
 }
@@ -459,6 +460,7 @@ cd_session_dispose (GObject *object)
   CdSession *self = CD_SESSION (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->connecting);
   if (self->jobs != NULL)
     g_signal_handlers_disconnect_by_data (self->jobs, self);
   g_clear_object (&self->jobs);
@@ -475,6 +477,7 @@ cd_session_finalize (GObject *object)
   g_clear_object (&self->account);
   g_clear_object (&self->client);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->connecting);
   g_clear_pointer (&self->ca_file, g_free);
   g_clear_pointer (&self->subtitle, g_free);
   g_clear_pointer (&self->failure_title, g_free);

@@ -22,7 +22,9 @@ CdSession   *cd_session_new                (gboolean              demo) G_GNUC_W
 
 /* Finds the account (the environment, then the saved settings and the
  * keyring) and connects when it has a user; without one the session stays
- * signed out.  Never fails: what went wrong is the "problem" property. */
+ * signed out.  The keyring lookups and the journal's read run on worker
+ * threads: the main loop never waits for them.  Never fails: what went
+ * wrong is the "problem" property. */
 void         cd_session_load_async         (CdSession            *self,
                                             GCancellable         *cancellable,
                                             GAsyncReadyCallback   callback,

@@ -105,12 +105,24 @@ is_plan (GFile *file)
   return lower != NULL && g_str_has_suffix (lower, ".csv");
 }
 
+/* Not a package after all: a toast says why, as it would have at once. */
+static void
+card_check_failed_cb (CdNewImport *card,
+                      const char  *message,
+                      CdWindow    *self)
+{
+  _cd_window_show_error_toast (self, message);
+  _cd_window_remove_pending (self, card);
+}
+
+/* The card shows at once and checks the file in a worker (it may sit on
+ * a slow network mount or behind the document portal): nothing here
+ * touches the file, so the main loop never waits for it. */
 static CdNewImport *
 add_package (CdWindow *self,
              GFile    *file)
 {
   g_autoptr(CdPackage) package = NULL;
-  g_autoptr(GError) error = NULL;
   CdNewImport *card;
 
   if (self->failed)
@@ -128,13 +140,6 @@ add_package (CdWindow *self,
 
   package = cd_package_new (file);
 
-  /* Only a stat and a few bytes: cheap enough for the main loop. */
-  if (!cd_package_check (package, &error))
-    {
-      _cd_window_show_error_toast (self, error->message);
-      return NULL;
-    }
-
   if ((card = find_pending (self, cd_package_get_path (package))) != NULL)
     {
       g_autofree char *message =
@@ -151,6 +156,7 @@ add_package (CdWindow *self,
   g_signal_connect_object (card, "discard", G_CALLBACK (card_discard_cb), self, 0);
   g_signal_connect_object (card, "client-error", G_CALLBACK (card_client_error_cb), self, 0);
   g_signal_connect_object (card, "notify::ready", G_CALLBACK (card_ready_cb), self, 0);
+  g_signal_connect_object (card, "check-failed", G_CALLBACK (card_check_failed_cb), self, 0);
   gtk_box_append (self->pending_box, GTK_WIDGET (card));
   self->n_pending++;
   update_import_all (self);

@@ -20,6 +20,8 @@
 
 /* CdImportLogEntry.operation of Brightspace's import (1 is conversion). */
 #define LOG_OPERATION_IMPORT 2
+/* How often the duplicate check's progress is shown. */
+#define GUARD_PROGRESS_INTERVAL_MS 250
 
 typedef struct
 {
@@ -30,11 +32,13 @@ typedef struct
   gint64       offering_id;
   CdImportJob *retry_of;       /* (owned) (nullable): the failed job it retries */
   CdPackagePreview *preview;   /* (owned) (nullable): what the job verifies against */
+  guint        progress_source;  /* the guard's full digest, shown on the card */
 } ImportRequest;
 
 static void
 import_request_free (ImportRequest *request)
 {
+  g_clear_handle_id (&request->progress_source, g_source_remove);
   g_clear_object (&request->self);
   g_clear_object (&request->card);
   g_clear_object (&request->package);
@@ -228,6 +232,12 @@ guard_done_cb (GObject      *object,
   /* Cancelled: the window is going away. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  if (request->progress_source != 0)
+    {
+      g_clear_handle_id (&request->progress_source, g_source_remove);
+      if (request->card != NULL)
+        cd_new_import_set_activity (request->card, NULL);
+    }
   if (request->card != NULL)
     cd_new_import_set_busy (request->card, FALSE);
   if (error != NULL)
@@ -253,6 +263,41 @@ guard_done_cb (GObject      *object,
     start_import (request);
 }
 
+/* The guard's full digest of a large package takes seconds: the card
+ * says what it waits for, and how far it got. */
+static gboolean
+show_guard_progress_cb (gpointer user_data)
+{
+  ImportRequest *request = user_data;
+  gint64 size = cd_package_get_size (request->package);
+  gint64 done = cd_package_get_hashed_bytes (request->package);
+  int percent = size > 0 ? (int) CLAMP (done * 100 / size, 0, 100) : 0;
+  g_autofree char *text = NULL;
+
+  /* Translators: %d is a percentage; “%%” is the percent sign. */
+  text = g_strdup_printf (_("Checking whether this package was imported before… %d %%"),
+                          percent);
+  cd_new_import_set_activity (request->card, text);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+start_guard_progress (ImportRequest *request,
+                      const char    *host)
+{
+  CdJobJournal *journal = cd_job_list_get_journal (request->self->jobs);
+
+  if (request->card == NULL || cd_package_get_sha256 (request->package) != NULL ||
+      !cd_import_job_needs_full_check (journal, host, request->offering_id, request->package))
+    return;
+
+  show_guard_progress_cb (request);
+  request->progress_source = g_timeout_add (GUARD_PROGRESS_INTERVAL_MS,
+                                            show_guard_progress_cb, request);
+  g_source_set_static_name (g_main_context_find_source_by_id (NULL, request->progress_source),
+                            "[coursedrop] duplicate check progress");
+}
+
 /* Takes @request.  The guard reads the whole package only when its quick
  * key matches an earlier job's; meanwhile the card shows it is busy. */
 static void
@@ -262,6 +307,7 @@ request_import (ImportRequest *request)
 
   if (request->card != NULL)
     cd_new_import_set_busy (request->card, TRUE);
+  start_guard_progress (request, cd_client_get_host (_cd_window_get_client (self)));
   cd_import_job_find_previous_async (cd_job_list_get_journal (self->jobs),
                                      cd_client_get_host (_cd_window_get_client (self)),
                                      request->offering_id, request->package, self->cancellable,

@@ -20,6 +20,7 @@ struct _CdWindow
   GtkOverlay           *drop_overlay;
   GtkWidget            *drop_hint;
   GtkStack             *stack;
+  AdwStatusPage        *starting_page;
   GtkSpinner           *starting_spinner;
   AdwStatusPage        *failure_page;
   AdwStatusPage        *empty_page;       /* read by the tests */
@@ -48,6 +49,7 @@ struct _CdWindow
 
   guint                 n_pending;
   guint                 starting : 1;
+  guint                 loading : 1;
   guint                 failed : 1;
   guint                 quit_asking : 1;     /* the "Stop the Upload?" question shows */
   guint                 quit_confirmed : 1;  /* and was answered Quit */

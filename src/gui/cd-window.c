@@ -1,6 +1,6 @@
 /* cd-window.c: the main window
  *
- * Pages: no account, demo starting, failure (the journal could not be
+ * Pages: no account, loading or demo starting, failure (the journal could not be
  * read, the demo did not start), empty (an invitation to drop packages)
  * and the jobs: pending packages on top, the job list below.  The whole
  * window accepts dropped files.
@@ -41,7 +41,7 @@ _cd_window_update_page (CdWindow *self)
     page = "failure";
   else if (self->n_pending > 0 || n_jobs (self) > 0)
     page = "jobs";
-  else if (self->starting)
+  else if (self->starting || self->loading)
     page = "starting";
   else if (self->jobs == NULL)
     page = "no-account";
@@ -418,6 +418,24 @@ cd_window_set_starting (CdWindow *self,
 }
 
 void
+cd_window_set_loading (CdWindow *self,
+                       gboolean  loading)
+{
+  g_return_if_fail (CD_IS_WINDOW (self));
+
+  self->loading = !!loading;
+  /* The demo's page says what it waits for; this one, what is loading. */
+  if (loading && !self->starting)
+    {
+      adw_status_page_set_title (self->starting_page, _("Loading Your Imports"));
+      adw_status_page_set_description (self->starting_page,
+                                       _("Coursedrop is finding your account and reading "
+                                         "its job history."));
+    }
+  _cd_window_update_page (self);
+}
+
+void
 cd_window_set_failure (CdWindow   *self,
                        const char *title,
                        const char *description)
@@ -531,6 +549,7 @@ cd_window_class_init (CdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CdWindow, drop_overlay);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, drop_hint);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, starting_page);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, starting_spinner);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, failure_page);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, empty_page);

@@ -39,6 +39,9 @@ void        cd_window_set_subtitle       (CdWindow       *self,
 /* Shows a spinner page while the demo sandbox starts. */
 void        cd_window_set_starting       (CdWindow       *self,
                                           gboolean        starting);
+/* Shows a spinner page while the account and the job history load. */
+void        cd_window_set_loading        (CdWindow       *self,
+                                          gboolean        loading);
 /* Shows an error page instead of the jobs: nothing can be imported. */
 void        cd_window_set_failure        (CdWindow       *self,
                                           const char     *title,
@@ -47,7 +50,9 @@ void        cd_window_set_failure        (CdWindow       *self,
 void        cd_window_set_sample_package (CdWindow       *self,
                                           GFile          *file);
 
-/* Adds @file as a pending import, or says in a toast why not. */
+/* Adds @file as a pending import, or says in a toast why not.  The file
+ * is checked in the background: one that is no package leaves again, with
+ * a toast, once that is known.  FALSE when refused at once. */
 gboolean    cd_window_add_file           (CdWindow       *self,
                                           GFile          *file);
 void        cd_window_show_toast         (CdWindow       *self,

@@ -11,7 +11,9 @@
 # duplicate guard, journal, version discovery, upload) and curl -F of the
 # same file to the same import route, alternating, BENCH_ROUNDS times each,
 # and reports the best of each, their ratio (curl s / cli s: 1.0 is curl's
-# speed) and the CLI's peak RSS (GNU time %M).  It only reports: it exits 0
+# speed), the CLI's peak RSS (GNU time %M), and the CPU time (user + system)
+# each client used: on a shared, loaded machine the wall times vary by tens
+# of per cent from round to round, the CPU times much less.  It only reports: it exits 0
 # when a target is missed, and non-zero when an upload fails.
 #
 # Knobs (environment):
@@ -205,7 +207,7 @@ run_cli() {
   t0=$(now)
   XDG_DATA_HOME=$home/data XDG_CONFIG_HOME=$home/config XDG_CACHE_HOME=$home/cache \
     XDG_STATE_HOME=$home/state \
-    "$GNU_TIME" -f %M -o "$tmp/cli.time" \
+    "$GNU_TIME" -f '%M %U %S' -o "$tmp/cli.time" \
     "$CLI" import --course-package "$pkg" --course-offering-id "$OFFERING" --no-wait --json \
     >"$out" 2>"$tmp/cli.err" || rc=$?
   t1=$(now)
@@ -218,20 +220,25 @@ run_cli() {
   token=$(sed -n 's/.*"event":"token".*"token":"\([^"]*\)".*/\1/p' -- "$out" | head -n 1)
   [[ -n $token ]] || die "coursedrop-cli printed no job token"
   cli_wall=$(elapsed "$t0" "$t1")
-  kib=$(tail -n 1 -- "$tmp/cli.time")
+  read -r kib cpu_user cpu_sys < <(tail -n 1 -- "$tmp/cli.time")
   [[ $kib =~ ^[0-9]+$ ]] || die "GNU time reported no maximum resident set size"
+  cli_cpu=$(awk -v u="$cpu_user" -v s="$cpu_sys" 'BEGIN { printf "%.2f", u + s }')
   cli_rss=$(awk -v k="$kib" 'BEGIN { printf "%.1f", k / 1024 }')
   check_received coursedrop-cli "$token" "$size"
 }
 
-# Sets curl_upload (s): curl's own time_total for the upload alone.
+# Sets curl_upload (s): curl's own time_total for the upload alone, and
+# curl_cpu (s): the CPU time it used.
 run_curl() {
-  local pkg=$1 size=$2 signed result code token rc=0
+  local pkg=$1 size=$2 signed result code token rc=0 cpu_user cpu_sys
 
   signed=$("$CLI" sign POST "$ROUTE") || die "coursedrop-cli sign failed"
-  result=$(curl -sS $(curl_tls) -o "$tmp/curl.body" -w '%{time_total} %{http_code}' \
+  result=$("$GNU_TIME" -f '%U %S' -o "$tmp/curl.time" \
+    curl -sS $(curl_tls) -o "$tmp/curl.body" -w '%{time_total} %{http_code}' \
     -F "file=@$pkg;type=application/zip" "$signed") || rc=$?
   ((rc == 0)) || die "curl failed with status $rc"
+  read -r cpu_user cpu_sys < <(tail -n 1 -- "$tmp/curl.time")
+  curl_cpu=$(awk -v u="$cpu_user" -v s="$cpu_sys" 'BEGIN { printf "%.2f", u + s }')
   curl_upload=${result% *}
   code=${result#* }
   if [[ $code != 200 ]]; then
@@ -244,13 +251,14 @@ run_curl() {
 
 # --- the runs ----------------------------------------------------------------------
 
-declare -A best_cli best_curl peak_rss
+declare -A best_cli best_curl peak_rss cpu_cli cpu_curl
 
 labels=()
 for mib in "${SIZES_MIB[@]}"; do labels+=("$(label "$mib")"); done
 printf 'coursedrop whole-command benchmark: %s over %s; %s round(s), best of them\n' \
   "$(IFS=,; printf '%s' "${labels[*]}" | sed 's/,/, /g')" "${PROTOCOLS[*]}" "$ROUNDS"
-printf 'packages in %s (%s); the sandbox spools in %s\n\n' "$tmp" "$fstype" "$spool"
+printf 'packages in %s (%s); the sandbox spools in %s\n' "$tmp" "$fstype" "$spool"
+printf 'load average at the start: %s\n\n' "$(cut -d ' ' -f 1-3 /proc/loadavg)"
 
 for mib in "${SIZES_MIB[@]}"; do
   size=$((mib * 1024 * 1024))
@@ -265,36 +273,42 @@ for mib in "${SIZES_MIB[@]}"; do
 
   for proto in "${PROTOCOLS[@]}"; do
     start_sandbox "$proto"
-    walls=() rsss=() curls=()
+    walls=() rsss=() curls=() cli_cpus=() curl_cpus=()
     for round in $(seq "$ROUNDS"); do
       run_cli "$pkg" "$size"
-      walls+=("$cli_wall") rsss+=("$cli_rss")
+      walls+=("$cli_wall") rsss+=("$cli_rss") cli_cpus+=("$cli_cpu")
       run_curl "$pkg" "$size"
-      curls+=("$curl_upload")
-      printf '%-7s %-5s round %s: coursedrop-cli %7.3f s (RSS %5.1f MiB)   curl %7.3f s\n' \
-        "$(label "$mib")" "$proto" "$round" "$cli_wall" "$cli_rss" "$curl_upload"
+      curls+=("$curl_upload") curl_cpus+=("$curl_cpu")
+      printf '%-7s %-5s round %s: coursedrop-cli %7.3f s (CPU %5.2f s, RSS %5.1f MiB)   curl %7.3f s (CPU %5.2f s)\n' \
+        "$(label "$mib")" "$proto" "$round" "$cli_wall" "$cli_cpu" "$cli_rss" "$curl_upload" "$curl_cpu"
     done
     stop_sandbox
     key="$mib/$proto"
     best_cli[$key]=$(minimum "${walls[@]}")
     best_curl[$key]=$(minimum "${curls[@]}")
     peak_rss[$key]=$(maximum "${rsss[@]}")
+    cpu_cli[$key]=$(minimum "${cli_cpus[@]}")
+    cpu_curl[$key]=$(minimum "${curl_cpus[@]}")
   done
   rm -f -- "$pkg"
 done
 
 # --- the report --------------------------------------------------------------------
 
-printf '\n%-9s %-6s %16s %10s %8s %14s\n' size proto "coursedrop-cli s" "curl s" ratio "peak RSS MiB"
+printf '\n%-9s %-6s %16s %10s %8s %14s %10s %10s\n' size proto "coursedrop-cli s" "curl s" ratio \
+  "peak RSS MiB" "CLI CPU s" "curl CPU s"
 for mib in "${SIZES_MIB[@]}"; do
   for proto in "${PROTOCOLS[@]}"; do
     key="$mib/$proto"
-    printf '%-9s %-6s %16.3f %10.3f %7s× %14.1f\n' "$(label "$mib")" "$proto" "${best_cli[$key]}" \
-      "${best_curl[$key]}" "$(ratio "${best_cli[$key]}" "${best_curl[$key]}")" "${peak_rss[$key]}"
+    printf '%-9s %-6s %16.3f %10.3f %7s× %14.1f %10.2f %10.2f\n' "$(label "$mib")" "$proto" \
+      "${best_cli[$key]}" "${best_curl[$key]}" "$(ratio "${best_cli[$key]}" "${best_curl[$key]}")" \
+      "${peak_rss[$key]}" "${cpu_cli[$key]}" "${cpu_curl[$key]}"
   done
 done
 printf '(best of %s; coursedrop-cli s is the whole import --no-wait command, start to exit;\n' "$ROUNDS"
-printf ' curl s is its time_total for the upload alone; ratio = curl s / coursedrop-cli s)\n\n'
+printf ' curl s is its time_total for the upload alone; ratio = curl s / coursedrop-cli s;\n'
+printf ' CPU s is user + system time, the least of the rounds)\n'
+printf 'load average at the end: %s\n\n' "$(cut -d ' ' -f 1-3 /proc/loadavg)"
 
 verdict() { awk -v ok="$1" 'BEGIN { print ok ? "met" : "MISSED" }'; }
 for mib in "${SIZES_MIB[@]}"; do

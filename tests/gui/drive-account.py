@@ -297,8 +297,11 @@ def drive(run):
     log('ok: the saved account is used at startup')
 
     # 7. Sign out for good.
-    window = run.open_account_window() if label_matching(
-        run.frame, lambda n: n == 'Connect to Brightspace') else None
+    # Only a page on screen counts: one hidden before the window was first
+    # drawn (the loading page came first) may stay in the tree.
+    connect = label_matching(run.frame, lambda n: n == 'Connect to Brightspace')
+    window = run.open_account_window() if connect is not None and safe(
+        lambda: connect.get_state_set().contains(Atspi.StateType.SHOWING), False) else None
     if window is None:
         menu = find(run.frame, 'toggle button', lambda n: n == 'Main Menu') or \
             find(run.frame, 'push button', lambda n: n == 'Main Menu')

@@ -208,10 +208,13 @@ test_window_add_files (LogCheck      *check,
   gtk_window_present (GTK_WINDOW (window));
   flush (GTK_WIDGET (window));
 
-  /* Refused, each with a toast: a folder and a file that is not a zip. */
-  g_assert_false (cd_window_add_file (window, folder));
-  g_assert_false (cd_window_add_file (window, text));
-  g_assert_cmpuint (window->n_pending, ==, 0);
+  /* Refused, each with a toast, once the check in the background knows:
+   * a folder and a file that is not a zip.  Until then each is a card. */
+  g_assert_true (cd_window_add_file (window, folder));
+  g_assert_true (cd_window_add_file (window, text));
+  g_assert_cmpuint (window->n_pending, ==, 2);
+  while (window->n_pending > 0)
+    g_main_context_iteration (NULL, TRUE);
   g_assert_cmpstr (visible_page (window), ==, "empty");
 
   g_assert_true (cd_window_add_file (window, zip));
@@ -877,6 +880,108 @@ test_window_sample_selected (LogCheck      *check,
   g_rmdir (dir);
 }
 
+/* The first label under @root whose text starts with @prefix, or NULL. */
+static const char *
+label_with_prefix (GtkWidget  *root,
+                   const char *prefix)
+{
+  if (GTK_IS_LABEL (root) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (root)), prefix))
+    return gtk_label_get_text (GTK_LABEL (root));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *found = label_with_prefix (child, prefix);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* When the duplicate guard must read the whole package (an earlier import
+ * of that offering may hold the same content), the card says so, with how
+ * far it got, instead of showing nothing; then the import starts. */
+static void
+test_window_guard_progress (LogCheck      *check,
+                            gconstpointer  data)
+{
+  static const char checking[] = "Checking whether this package was imported before… ";
+  g_autoptr(CdSandbox) sandbox = cd_sandbox_new ();
+  g_autoptr(CdIdKeyContext) context = NULL;
+  g_autoptr(CdClient) client = NULL;
+  g_autoptr(CdJobJournal) journal = NULL;
+  g_autoptr(CdJobList) jobs = NULL;
+  g_autoptr(CdJobRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("cd-test-window-XXXXXX", NULL);
+  g_autofree char *journal_path = g_build_filename (dir, "jobs.json", NULL);
+  g_autofree char *path = write_package (dir);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  CdWindow *window = g_object_ref (cd_window_new (NULL));
+  CdNewImport *card;
+  const char *shown;
+
+  g_assert_true (cd_sandbox_listen (sandbox, 0, FALSE, NULL, &error));
+  g_assert_no_error (error);
+  context = cd_idkey_context_new (CD_SANDBOX_DEFAULT_APP_ID, CD_SANDBOX_DEFAULT_APP_KEY,
+                                  CD_SANDBOX_DEFAULT_USER_ID, CD_SANDBOX_DEFAULT_USER_KEY);
+  client = cd_client_new (cd_sandbox_get_url (sandbox), context, &error);
+  g_assert_no_error (error);
+  journal = cd_job_journal_new (journal_path);
+  g_assert_true (cd_job_journal_load (journal, &error));
+  jobs = cd_job_list_new (client, journal);
+  g_assert_true (cd_job_list_load (jobs, &error));
+
+  /* An import into 6606 recorded before quick keys: only its digest (of
+   * other content) can tell. */
+  record = cd_job_record_new ();
+  record->host = g_strdup (cd_client_get_host (client));
+  record->offering = 6606;
+  record->token = g_strdup ("8840");
+  record->sha256 = g_strnfill (64, '0');
+  record->bytes = -1;
+  record->started = g_date_time_new_now_utc ();
+  record->finished = g_date_time_new_now_utc ();
+  cd_job_journal_add (journal, record);
+
+  cd_window_set_job_list (window, jobs);
+  gtk_window_present (GTK_WINDOW (window));
+  flush (GTK_WIDGET (window));
+
+  g_assert_true (cd_window_add_file (window, file));
+  card = CD_NEW_IMPORT (gtk_widget_get_first_child (GTK_WIDGET (window->pending_box)));
+  cd_new_import_set_offering_id (card, 6606);
+  while (!cd_new_import_get_ready (card))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (label_with_prefix (GTK_WIDGET (card), checking));
+
+  _cd_window_import_card (window, card);
+  shown = label_with_prefix (GTK_WIDGET (card), checking);
+  g_assert_nonnull (shown);
+  g_assert_true (g_str_has_suffix (shown, " %"));
+
+  /* Other content: no question, the import starts and the card goes. */
+  while (window->n_pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (jobs)), ==, 1);
+
+  cd_window_set_job_list (window, NULL);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (jobs)); i++)
+    {
+      g_autoptr(CdImportJob) job = g_list_model_get_item (G_LIST_MODEL (jobs), i);
+
+      cd_import_job_stop (job);
+    }
+  destroy_window (window);
+  while (cd_job_journal_is_saving (journal))
+    g_main_context_iteration (NULL, TRUE);
+  g_unlink (journal_path);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* A phone-sized window (360 px, the metainfo's promise) stays that wide
  * with a job whose title is long and whose row shows every button. */
 static void
@@ -987,6 +1092,7 @@ main (int   argc,
   add_test ("/gui/window/journal-banner", test_window_journal_banner);
   add_test ("/gui/window/focus-and-undo", test_window_focus_and_undo);
   add_test ("/gui/window/sample-selected", test_window_sample_selected);
+  add_test ("/gui/window/guard-progress", test_window_guard_progress);
   add_test ("/gui/window/narrow", test_window_narrow);
   add_test ("/gui/track-dialog/inline-errors", test_track_dialog_inline_errors);
   add_test ("/gui/track-dialog/cancel", test_track_dialog_cancel);
