@@ -360,7 +360,7 @@ def drive(run):
     package = os.path.join(run.tmp, 'Week 1.imscc')
     make_package(package, 'Week 1')
     subprocess.run([APP, package], env=run.env, timeout=30, capture_output=True)
-    offering = wait_for(lambda: find(run.frame, 'text', lambda n: n == 'Course offering ID'), 15,
+    offering = wait_for(lambda: find(run.frame, 'text', lambda n: n.startswith('Course offering ID')), 15,
                         'the Course offering ID field')
     set_text(offering, '6606')
     wait_for(lambda: label_matching(run.frame, lambda n: n == 'Biology 101'), 30,

@@ -180,14 +180,14 @@ def import_all(run):
         packages.append(path)
 
     run.open_file(packages[0])
-    wait_for(lambda: find(run.frame, 'text', lambda n: n == 'Course offering ID'), 15,
+    wait_for(lambda: find(run.frame, 'text', lambda n: n.startswith('Course offering ID')), 15,
              'the first pending card')
     # One card: no Import All yet.
     if run.button(run.frame, 'Import All') is not None:
         raise Failure('Import All shows with a single pending package')
     run.open_file(packages[1])
     fields = wait_for(lambda: len(f := find_all(run.frame, 'text',
-                                                lambda n: n == 'Course offering ID')) == 2 and f,
+                                                lambda n: n.startswith('Course offering ID'))) == 2 and f,
                       15, 'two pending cards')
     button = wait_for(lambda: run.button(run.frame, 'Import All'), 15, 'the Import All button')
     if sensitive(button):
@@ -206,7 +206,7 @@ def import_all(run):
     for title in titles:
         wait_for(lambda: label_matching(run.frame, lambda n, t=title: n == t), 30,
                  f'the job row “{title}”')
-    wait_for(lambda: find(run.frame, 'text', lambda n: n == 'Course offering ID') is None, 15,
+    wait_for(lambda: find(run.frame, 'text', lambda n: n.startswith('Course offering ID')) is None, 15,
              'the pending cards to go')
     first = wait_for(lambda: next(iter(find_all(run.frame, 'list item',
                                                 lambda n: '→' in n)), None), 15,

@@ -87,7 +87,7 @@ def refused(run, path, reason_part, what):
 
 def import_stays_off(run, count):
     """With the course found, the Import of every refused package is off."""
-    fields = wait_for(lambda: (f := find_all(run.frame, 'text', lambda n: n == 'Course offering ID'))
+    fields = wait_for(lambda: (f := find_all(run.frame, 'text', lambda n: n.startswith('Course offering ID')))
                       and len(f) == count and f, 15, f'{count} Course offering ID fields')
     for field in fields:
         set_text(field, '6606')
