@@ -295,10 +295,11 @@ static guint
 count_warnings (CdJobRow *self)
 {
   GPtrArray *logs = cd_import_job_get_logs (self->job);
+  const CdVerification *verification = verified (self);
   guint n = 0;
 
-  if (logs == NULL && verified (self) != NULL)
-    return verified (self)->warnings->len;
+  if (logs == NULL && verification != NULL)
+    return verification->warnings->len;
 
   for (guint i = 0; logs != NULL && i < logs->len; i++)
     if (((CdImportLogEntry *)g_ptr_array_index (logs, i))->type == CD_IMPORT_LOG_WARNING)
@@ -310,7 +311,9 @@ count_warnings (CdJobRow *self)
 static guint
 count_missing (CdJobRow *self)
 {
-  return verified (self) != NULL ? verified (self)->missing->len : 0;
+  const CdVerification *verification = verified (self);
+
+  return verification != NULL ? verification->missing->len : 0;
 }
 
 /* "Not verified: …" under a completed job whose content could not be
@@ -322,8 +325,9 @@ update_verification (CdJobRow *self,
 {
   const CdVerification *verification = cd_import_job_get_verification (self->job);
   gboolean not_verified = completed && verification != NULL && verification->not_verified != NULL;
-  gboolean details = completed && verified (self) != NULL &&
-                     (verified (self)->missing->len > 0 || verified (self)->broken->len > 0);
+  const CdVerification *result = verified (self);
+  gboolean details = completed && result != NULL &&
+                     (result->missing->len > 0 || result->broken->len > 0);
   const char *label = details ? _("Show Details") : _("Show Warnings");
 
   if (not_verified)

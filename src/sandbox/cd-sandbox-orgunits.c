@@ -273,6 +273,13 @@ add_type (JsonBuilder *builder,
 {
   const UnitType *type = find_type (type_id);
 
+  /* Every unit the sandbox makes has one of its types; never crash if not. */
+  if (type == NULL)
+    {
+      json_builder_add_null_value (builder);
+      return;
+    }
+
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "Id");
   json_builder_add_int_value (builder, type->id);
