@@ -172,6 +172,7 @@ class Bench:
         stderr_path = os.path.join(self.tmp, 'importable.stderr')
         with open(stderr_path, 'w') as stderr:
             process = subprocess.Popen([APP], env=env, stderr=stderr)
+        probe = None
         try:
             frame = wait_for(lambda: frame_titled('Coursedrop'), 30, 'the Coursedrop window')
             wait_for(lambda: find(frame, 'label', lambda n: n == 'Drop course packages here'),
@@ -185,7 +186,7 @@ class Bench:
                            capture_output=True)
             # Each look walks the window's tree, a few hundred calls the app's
             # main loop answers: not too often, or the probe measures those.
-            field = wait_for(lambda: find(frame, 'text', lambda n: n == 'Course offering ID'),
+            field = wait_for(lambda: find(frame, 'text', lambda n: n.startswith('Course offering ID')),
                              15, 'the Course offering ID field', interval=0.05)
             card = time.monotonic()
             if not safe(lambda: Atspi.EditableText.set_text_contents(field, '6606'), False):
@@ -199,6 +200,9 @@ class Bench:
             probe.terminate()
             worst = int(probe.communicate(timeout=10)[0].strip() or -1)
         finally:
+            # A failure must not leave the probe holding the bus (and the run).
+            if probe is not None and probe.poll() is None:
+                probe.kill()
             stop(process)
         with open(stderr_path) as f:
             lines = [line.strip() for line in f if 'main loop worst lateness' in line]
