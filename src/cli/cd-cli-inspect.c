@@ -13,47 +13,6 @@
 #include "cd-cli-output.h"
 #include "cd-package-reader.h"
 
-static const char *
-type_label (CdPackageItemType type)
-{
-  switch (type)
-    {
-    case CD_PACKAGE_ITEM_MODULE: return C_("package item", "module");
-    case CD_PACKAGE_ITEM_FILE: return C_("package item", "file");
-    case CD_PACKAGE_ITEM_LINK: return C_("package item", "link");
-    case CD_PACKAGE_ITEM_DISCUSSION: return C_("package item", "discussion");
-    case CD_PACKAGE_ITEM_QUIZ: return C_("package item", "quiz");
-    case CD_PACKAGE_ITEM_QUESTION_BANK: return C_("package item", "question bank");
-    case CD_PACKAGE_ITEM_ASSIGNMENT: return C_("package item", "assignment");
-    case CD_PACKAGE_ITEM_LTI: return C_("package item", "LTI link");
-    case CD_PACKAGE_ITEM_SCORM: return C_("package item", "SCORM object");
-    case CD_PACKAGE_ITEM_OTHER:
-    case CD_PACKAGE_N_ITEM_TYPES:
-    default: return C_("package item", "other");
-    }
-}
-
-static char *
-format_count (CdPackageItemType type,
-              guint             n)
-{
-  switch (type)
-    {
-    case CD_PACKAGE_ITEM_MODULE: return g_strdup_printf (ngettext ("%u module", "%u modules", n), n);
-    case CD_PACKAGE_ITEM_FILE: return g_strdup_printf (ngettext ("%u file", "%u files", n), n);
-    case CD_PACKAGE_ITEM_LINK: return g_strdup_printf (ngettext ("%u link", "%u links", n), n);
-    case CD_PACKAGE_ITEM_DISCUSSION: return g_strdup_printf (ngettext ("%u discussion", "%u discussions", n), n);
-    case CD_PACKAGE_ITEM_QUIZ: return g_strdup_printf (ngettext ("%u quiz", "%u quizzes", n), n);
-    case CD_PACKAGE_ITEM_QUESTION_BANK: return g_strdup_printf (ngettext ("%u question bank", "%u question banks", n), n);
-    case CD_PACKAGE_ITEM_ASSIGNMENT: return g_strdup_printf (ngettext ("%u assignment", "%u assignments", n), n);
-    case CD_PACKAGE_ITEM_LTI: return g_strdup_printf (ngettext ("%u LTI link", "%u LTI links", n), n);
-    case CD_PACKAGE_ITEM_SCORM: return g_strdup_printf (ngettext ("%u SCORM object", "%u SCORM objects", n), n);
-    case CD_PACKAGE_ITEM_OTHER:
-    case CD_PACKAGE_N_ITEM_TYPES:
-    default: return g_strdup_printf (ngettext ("%u other item", "%u other items", n), n);
-    }
-}
-
 static void
 print_outline (GPtrArray *items,
                guint      depth)
@@ -63,7 +22,7 @@ print_outline (GPtrArray *items,
       CdPackageOutlineItem *item = g_ptr_array_index (items, i);
       g_autofree char *title = cd_cli_escape (item->title[0] != '\0' ? item->title : _("(untitled)"));
 
-      g_print ("%*s%s (%s)\n", (int)(2 + 2 * depth), "", title, type_label (item->type));
+      g_print ("%*s%s (%s)\n", (int)(2 + 2 * depth), "", title, cd_package_item_type_label (item->type));
       print_outline (item->children, depth + 1);
     }
 }
@@ -95,7 +54,7 @@ print_summary (CdPackagePreview *preview)
 
   for (guint t = 0; t < CD_PACKAGE_N_ITEM_TYPES; t++)
     if (cd_package_preview_get_count (preview, t) > 0)
-      g_ptr_array_add (counts, format_count (t, cd_package_preview_get_count (preview, t)));
+      g_ptr_array_add (counts, cd_package_item_format_count (t, cd_package_preview_get_count (preview, t)));
   g_ptr_array_add (counts, NULL);
   joined = g_strjoinv (", ", (char **)counts->pdata);
   g_print (_("Contents: %s\n"), joined[0] != '\0' ? joined : _("nothing Coursedrop recognises"));

@@ -85,7 +85,7 @@ give_up (CdImportJob *self)
   _cd_import_job_need_attention (self,
     g_error_new (CD_JOB_ERROR, CD_JOB_ERROR_TIMED_OUT,
                  /* Translators: %s is a number of hours, such as 36 or 0.5. */
-                 ngettext ("The import did not finish within %s hour; Coursedrop stopped "
+                 g_dngettext (GETTEXT_PACKAGE, "The import did not finish within %s hour; Coursedrop stopped "
                            "following it. It may still finish in Brightspace: check the course, "
                            "or follow the job again.",
                            "The import did not finish within %s hours; Coursedrop stopped "

@@ -341,3 +341,47 @@ cd_package_preview_to_json (CdPackagePreview *self)
   json_node_take_object (node, root);
   return node;
 }
+
+/* A type's name in the outline: "quiz", "LTI link". */
+const char *
+cd_package_item_type_label (CdPackageItemType type)
+{
+  switch (type)
+    {
+    case CD_PACKAGE_ITEM_MODULE: return C_("package item", "module");
+    case CD_PACKAGE_ITEM_FILE: return C_("package item", "file");
+    case CD_PACKAGE_ITEM_LINK: return C_("package item", "link");
+    case CD_PACKAGE_ITEM_DISCUSSION: return C_("package item", "discussion");
+    case CD_PACKAGE_ITEM_QUIZ: return C_("package item", "quiz");
+    case CD_PACKAGE_ITEM_QUESTION_BANK: return C_("package item", "question bank");
+    case CD_PACKAGE_ITEM_ASSIGNMENT: return C_("package item", "assignment");
+    case CD_PACKAGE_ITEM_LTI: return C_("package item", "LTI link");
+    case CD_PACKAGE_ITEM_SCORM: return C_("package item", "SCORM object");
+    case CD_PACKAGE_ITEM_OTHER:
+    case CD_PACKAGE_N_ITEM_TYPES:
+    default: return C_("package item", "other");
+    }
+}
+
+/* "3 quizzes": the counts `coursedrop-cli inspect` prints and the window
+ * shows, in one translation. */
+char *
+cd_package_item_format_count (CdPackageItemType type,
+                                 guint             n)
+{
+  switch (type)
+    {
+    case CD_PACKAGE_ITEM_MODULE: return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u module", "%u modules", n), n);
+    case CD_PACKAGE_ITEM_FILE: return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u file", "%u files", n), n);
+    case CD_PACKAGE_ITEM_LINK: return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u link", "%u links", n), n);
+    case CD_PACKAGE_ITEM_DISCUSSION: return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u discussion", "%u discussions", n), n);
+    case CD_PACKAGE_ITEM_QUIZ: return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u quiz", "%u quizzes", n), n);
+    case CD_PACKAGE_ITEM_QUESTION_BANK: return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u question bank", "%u question banks", n), n);
+    case CD_PACKAGE_ITEM_ASSIGNMENT: return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u assignment", "%u assignments", n), n);
+    case CD_PACKAGE_ITEM_LTI: return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u LTI link", "%u LTI links", n), n);
+    case CD_PACKAGE_ITEM_SCORM: return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u SCORM object", "%u SCORM objects", n), n);
+    case CD_PACKAGE_ITEM_OTHER:
+    case CD_PACKAGE_N_ITEM_TYPES:
+    default: return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u other item", "%u other items", n), n);
+    }
+}

@@ -106,4 +106,8 @@ void              cd_package_preview_set_archive      (CdPackagePreview  *self,
                                                        guint64            uncompressed_size,
                                                        guint64            size);
 
+const char       *cd_package_item_type_label          (CdPackageItemType  type);
+char             *cd_package_item_format_count        (CdPackageItemType  type,
+                                                       guint              n);
+
 G_END_DECLS

@@ -155,7 +155,7 @@ add_items (CdLogWindow *self,
   for (guint i = 0; i < items->len; i++)
     {
       CdContentItem *item = g_ptr_array_index (items, i);
-      const char *type = cd_package_outline_type_label (item->type);
+      const char *type = cd_package_item_type_label (item->type);
       g_autofree char *subtitle = NULL;
       g_autofree char *name = NULL;
 

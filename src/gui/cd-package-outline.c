@@ -42,48 +42,6 @@ G_DEFINE_FINAL_TYPE (CdPackageOutline, cd_package_outline, ADW_TYPE_BIN)
 #define CHILDREN_KEY    "cd-outline-children"
 #define PLACEHOLDER_KEY "cd-outline-placeholder"
 
-const char *
-cd_package_outline_type_label (CdPackageItemType type)
-{
-  switch (type)
-    {
-    case CD_PACKAGE_ITEM_MODULE: return C_("package item", "module");
-    case CD_PACKAGE_ITEM_FILE: return C_("package item", "file");
-    case CD_PACKAGE_ITEM_LINK: return C_("package item", "link");
-    case CD_PACKAGE_ITEM_DISCUSSION: return C_("package item", "discussion");
-    case CD_PACKAGE_ITEM_QUIZ: return C_("package item", "quiz");
-    case CD_PACKAGE_ITEM_QUESTION_BANK: return C_("package item", "question bank");
-    case CD_PACKAGE_ITEM_ASSIGNMENT: return C_("package item", "assignment");
-    case CD_PACKAGE_ITEM_LTI: return C_("package item", "LTI link");
-    case CD_PACKAGE_ITEM_SCORM: return C_("package item", "SCORM object");
-    case CD_PACKAGE_ITEM_OTHER:
-    case CD_PACKAGE_N_ITEM_TYPES:
-    default: return C_("package item", "other");
-    }
-}
-
-/* The same messages as coursedrop-cli inspect: one translation for both. */
-char *
-cd_package_outline_format_count (CdPackageItemType type,
-                                 guint             n)
-{
-  switch (type)
-    {
-    case CD_PACKAGE_ITEM_MODULE: return g_strdup_printf (ngettext ("%u module", "%u modules", n), n);
-    case CD_PACKAGE_ITEM_FILE: return g_strdup_printf (ngettext ("%u file", "%u files", n), n);
-    case CD_PACKAGE_ITEM_LINK: return g_strdup_printf (ngettext ("%u link", "%u links", n), n);
-    case CD_PACKAGE_ITEM_DISCUSSION: return g_strdup_printf (ngettext ("%u discussion", "%u discussions", n), n);
-    case CD_PACKAGE_ITEM_QUIZ: return g_strdup_printf (ngettext ("%u quiz", "%u quizzes", n), n);
-    case CD_PACKAGE_ITEM_QUESTION_BANK: return g_strdup_printf (ngettext ("%u question bank", "%u question banks", n), n);
-    case CD_PACKAGE_ITEM_ASSIGNMENT: return g_strdup_printf (ngettext ("%u assignment", "%u assignments", n), n);
-    case CD_PACKAGE_ITEM_LTI: return g_strdup_printf (ngettext ("%u LTI link", "%u LTI links", n), n);
-    case CD_PACKAGE_ITEM_SCORM: return g_strdup_printf (ngettext ("%u SCORM object", "%u SCORM objects", n), n);
-    case CD_PACKAGE_ITEM_OTHER:
-    case CD_PACKAGE_N_ITEM_TYPES:
-    default: return g_strdup_printf (ngettext ("%u other item", "%u other items", n), n);
-    }
-}
-
 static const char *
 type_icon (CdPackageItemType type)
 {
@@ -177,7 +135,7 @@ static GtkWidget *
 item_row_new (CdPackageOutlineItem *item)
 {
   const char *title = item->title[0] != '\0' ? item->title : _("Untitled");
-  const char *type = cd_package_outline_type_label (item->type);
+  const char *type = cd_package_item_type_label (item->type);
   g_autofree char *name = NULL;
   GtkWidget *row;
 
@@ -277,7 +235,7 @@ show_counts (CdPackageOutline *self,
       guint n = cd_package_preview_get_count (preview, type);
 
       if (n > 0)
-        g_ptr_array_add (parts, cd_package_outline_format_count (type, n));
+        g_ptr_array_add (parts, cd_package_item_format_count (type, n));
     }
   g_ptr_array_add (parts, NULL);
 

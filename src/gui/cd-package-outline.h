@@ -25,9 +25,4 @@ void              cd_package_outline_set_preview  (CdPackageOutline *self,
 void              cd_package_outline_set_refused  (CdPackageOutline *self,
                                                    const char       *reason);
 
-/* For other views of packages and what arrived: "quiz", "3 quizzes". */
-const char       *cd_package_outline_type_label   (CdPackageItemType  type);
-char             *cd_package_outline_format_count (CdPackageItemType  type,
-                                                   guint              n) G_GNUC_WARN_UNUSED_RESULT;
-
 G_END_DECLS
