@@ -175,6 +175,9 @@ def main():
             if os.path.exists(path):
                 with open(path) as f:
                     log(f'{os.path.basename(path)}:\n' + f.read().rstrip())
+        sandbox = getattr(run, 'sandbox', None)
+        if sandbox is not None:
+            log(f'the sandbox is {"running" if sandbox.poll() is None else f"gone ({sandbox.returncode})"}')
         raise
     finally:
         run.cleanup()
@@ -197,6 +200,7 @@ def drive(run):
          '--offering', f'{SLOW}:Slow Course;SLOW42'],
         stdout=subprocess.PIPE, stderr=stderr, text=True)
     stderr.close()
+    run.sandbox = sandbox
     first = sandbox.stdout.readline().strip()
     if not first.startswith('Listening on '):
         raise Failure(f'the sandbox did not start: {first!r}')
