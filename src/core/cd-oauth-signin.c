@@ -14,13 +14,13 @@
 /* --- sign-in ------------------------------------------------------------------------------ */
 
 /* @n_bytes from GnuTLS's CSPRNG, base64url without padding (RFC 7636). */
-static CdSecret *
-random_b64url (gsize n_bytes)
+CdSecret *
+cd_oauth_random_b64url (gsize n_bytes)
 {
   guint8 bytes[64];
   CdSecret *text;
 
-  g_assert (n_bytes <= sizeof bytes);
+  g_return_val_if_fail (n_bytes > 0 && n_bytes <= sizeof bytes, NULL);
   if (gnutls_rnd (GNUTLS_RND_KEY, bytes, n_bytes) != 0)
     g_error ("GnuTLS cannot make random numbers");
 
@@ -76,8 +76,8 @@ cd_oauth_begin_sign_in (CdOAuth  *self,
 
   cd_secret_clear (&self->state);
   cd_secret_clear (&self->verifier);
-  self->state = random_b64url (24);
-  self->verifier = random_b64url (48);
+  self->state = cd_oauth_random_b64url (24);
+  self->verifier = cd_oauth_random_b64url (48);
   challenge = pkce_challenge (self->verifier);
 
   url = g_string_new (self->auth_url);

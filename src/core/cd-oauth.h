@@ -22,6 +22,7 @@
 #include <gio/gio.h>
 
 #include "cd-auth.h"
+#include "cd-secret.h"
 
 G_BEGIN_DECLS
 
@@ -138,6 +139,10 @@ void        cd_oauth_complete_sign_in_async  (CdOAuth             *self,
 gboolean    cd_oauth_complete_sign_in_finish (CdOAuth             *self,
                                               GAsyncResult        *result,
                                               GError             **error);
+
+/* (transfer full): @n_bytes (at most 64) from GnuTLS's CSPRNG as
+ * base64url without padding, for states, verifiers and tokens. */
+CdSecret   *cd_oauth_random_b64url       (gsize        n_bytes);
 
 /* Forgets the access token and the sign-in (after a sign-out). */
 void        cd_oauth_forget_tokens       (CdOAuth     *self);

@@ -201,7 +201,8 @@ demo_started_cb (GObject      *object,
   url = cd_demo_start_finish (CD_DEMO (object), result, &error);
   self->starting = FALSE;
 
-  if (url == NULL || (journal_path = cd_demo_create_journal (self->demo, &error)) == NULL)
+  if (url == NULL || (journal_path = cd_demo_create_journal (self->demo, &error)) == NULL ||
+      (account = cd_demo_create_account (self->demo, url, &error)) == NULL)
     {
       cd_session_set_failure (self->session, _("The Demo Could Not Start"), error->message);
       g_application_release (G_APPLICATION (self));
@@ -209,7 +210,6 @@ demo_started_cb (GObject      *object,
     }
 
   self->sample_package = cd_demo_find_sample_package ();
-  account = cd_demo_create_account (url);
   cd_session_connect (self->session, account, journal_path, _("Demo — local sandbox"));
 
   g_application_release (G_APPLICATION (self));

@@ -1,6 +1,12 @@
 /* cd-demo.c: the local Brightspace sandbox behind `coursedrop --demo`
  *
- * The sandbox is a child process.  Its address arrives as the first line
+ * The sandbox is a child process, signed in to with OAuth 2.0: it accepts
+ * one bearer token, made here from GnuTLS's CSPRNG and handed over in its
+ * environment (never argv), until it stops.  The token lives only in
+ * memory: a demo leaves nothing in the keyring.  ID-Key is refused, so
+ * the demo shows the way schools sign in today.
+ *
+ * Its address arrives as the first line
  * on its standard output, read asynchronously so the window stays live;
  * the rest of its output is drained so that it never blocks on a full
  * pipe.  The child dies with us: SIGTERM on shutdown, and PDEATHSIG on
@@ -18,7 +24,6 @@
 #endif
 
 #include "cd-demo.h"
-#include "cd-demo-credentials.h"
 #include "cd-gui-util.h"
 
 #define LISTENING_PREFIX "Listening on "
@@ -32,6 +37,7 @@ struct _CdDemo
   GDataInputStream *output;    /* (owned) (nullable) */
   GCancellable     *draining;  /* (owned) */
   char             *journal_dir;  /* (owned) (nullable) */
+  CdSecret         *access_token; /* (owned) */
 };
 
 G_DEFINE_FINAL_TYPE (CdDemo, cd_demo, G_TYPE_OBJECT)
@@ -40,6 +46,7 @@ G_DEFINE_FINAL_TYPE (CdDemo, cd_demo, G_TYPE_OBJECT)
  * purpose so that the demo shows what a failed import looks like. */
 static const char * const sandbox_arguments[] = {
   "--port", "0",
+  "--oauth-only",
   "--offering-timeline", "777=UPLOADING:1,PROCESSING:2,IMPORTFAILED",
   "--offering", "6606:Biology 101;BIO101",
   "--offering", "12345:Introduction to Chemistry;CHEM110",
@@ -182,6 +189,8 @@ cd_demo_start_async (CdDemo              *self,
   g_ptr_array_add (argv, NULL);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_setenv (launcher, "COURSEDROP_SANDBOX_ACCESS_TOKEN",
+                                self->access_token, TRUE);
 #ifdef __linux__
   g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
 #endif
@@ -283,6 +292,7 @@ cd_demo_finalize (GObject *object)
   CdDemo *self = CD_DEMO (object);
 
   g_clear_object (&self->draining);
+  cd_secret_clear (&self->access_token);
 
   G_OBJECT_CLASS (cd_demo_parent_class)->finalize (object);
 }
@@ -300,6 +310,7 @@ static void
 cd_demo_init (CdDemo *self)
 {
   self->draining = g_cancellable_new ();
+  self->access_token = cd_oauth_random_b64url (32);
 }
 
 CdDemo *
@@ -309,9 +320,18 @@ cd_demo_new (void)
 }
 
 CdAccount *
-cd_demo_create_account (const char *url)
+cd_demo_create_account (CdDemo      *self,
+                        const char  *url,
+                        GError     **error)
 {
-  return cd_account_new (url, CD_DEMO_APP_ID, CD_DEMO_APP_KEY, CD_DEMO_USER_ID, CD_DEMO_USER_KEY);
+  g_autoptr(CdOAuth) oauth = NULL;
+
+  g_return_val_if_fail (CD_IS_DEMO (self), NULL);
+
+  if (!(oauth = cd_oauth_new_for_access_token (url, self->access_token, error)))
+    return NULL;
+
+  return cd_account_new_oauth (oauth);
 }
 
 GFile *

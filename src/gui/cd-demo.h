@@ -34,8 +34,11 @@ void        cd_demo_stop                (CdDemo               *self);
 char       *cd_demo_create_journal      (CdDemo               *self,
                                          GError              **error);
 
-/* An account with the sandbox's demo keys. */
-CdAccount  *cd_demo_create_account      (const char           *url) G_GNUC_WARN_UNUSED_RESULT;
+/* An OAuth 2.0 account on the sandbox at @url, with the bearer token it
+ * was started with (in memory only). */
+CdAccount  *cd_demo_create_account      (CdDemo               *self,
+                                         const char           *url,
+                                         GError              **error) G_GNUC_WARN_UNUSED_RESULT;
 /* (transfer full) (nullable): the sample IMS Common Cartridge we ship. */
 GFile      *cd_demo_find_sample_package (void);
 

@@ -124,6 +124,27 @@ cd_sandbox_set_token_life (CdSandbox *self,
   _cd_sandbox_oauth_state (self)->token_life = seconds > 0 ? seconds : DEFAULT_TOKEN_LIFE;
 }
 
+gboolean
+cd_sandbox_add_oauth_access_token (CdSandbox  *self,
+                                   const char *token)
+{
+  CdSandboxOAuthState *state = _cd_sandbox_oauth_state (self);
+  CdSandboxOAuthToken *entry;
+  gsize length = token != NULL ? strlen (token) : 0;
+
+  /* RFC 6750 §2.1's b64token characters, and long enough not to be guessed. */
+  if (length < 16 || length > 512 ||
+      strspn (token, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                     "0123456789-._~+/=") != length)
+    return FALSE;
+
+  entry = g_new0 (CdSandboxOAuthToken, 1);
+  entry->scope = g_strdup (state->scope);
+  entry->expires_us = G_MAXINT64;
+  g_hash_table_replace (state->access, g_strdup (token), entry);
+  return TRUE;
+}
+
 void
 cd_sandbox_expire_access_tokens (CdSandbox *self)
 {

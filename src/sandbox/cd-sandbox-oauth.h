@@ -31,6 +31,11 @@ void        cd_sandbox_set_oauth_only         (CdSandbox   *self,
 /* Access token lifetime (--token-life), default 3600. */
 void        cd_sandbox_set_token_life         (CdSandbox   *self,
                                                guint        seconds);
+/* A bearer token accepted until the sandbox stops, with the registered
+ * scopes (COURSEDROP_SANDBOX_ACCESS_TOKEN): the demo's sign-in, and
+ * scripts' COURSEDROP_ACCESS_TOKEN.  FALSE for a short or malformed one. */
+gboolean    cd_sandbox_add_oauth_access_token (CdSandbox   *self,
+                                               const char  *token);
 /* Every access token handed out so far stops working (401). */
 void        cd_sandbox_expire_access_tokens   (CdSandbox   *self);
 

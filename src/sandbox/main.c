@@ -125,6 +125,8 @@ configure (CdSandbox  *sandbox,
            Options    *o,
            GError    **error)
 {
+  const char *access_token = g_getenv ("COURSEDROP_SANDBOX_ACCESS_TOKEN");
+
   if (o->port < 0 || o->port > G_MAXUINT16)
     {
       g_set_error_literal (error, CD_SANDBOX_ERROR, CD_SANDBOX_ERROR_INVALID_ARGUMENT,
@@ -175,6 +177,14 @@ configure (CdSandbox  *sandbox,
   cd_sandbox_set_oauth_scope (sandbox, o->oauth_scope);
   cd_sandbox_set_oauth_only (sandbox, o->oauth_only);
   cd_sandbox_set_token_life (sandbox, (guint) MAX (o->token_life, 0));
+  /* From the environment, not argv: other users can read a command line. */
+  if (access_token != NULL && !cd_sandbox_add_oauth_access_token (sandbox, access_token))
+    {
+      g_set_error_literal (error, CD_SANDBOX_ERROR, CD_SANDBOX_ERROR_INVALID_ARGUMENT,
+                           _("COURSEDROP_SANDBOX_ACCESS_TOKEN must be 16 to 512 letters, "
+                             "digits or “-._~+/=”"));
+      return FALSE;
+    }
 
   for (guint i = 0; o->offerings && o->offerings[i]; i++)
     if (!cd_sandbox_add_offering (sandbox, o->offerings[i], error))
@@ -250,6 +260,8 @@ print_banner (CdSandbox *sandbox,
     printf (_("OAuth client: %s\n"), o->oauth);
   if (o->oauth_only)
     printf (_("ID-Key: refused (OAuth only)\n"));
+  if (g_getenv ("COURSEDROP_SANDBOX_ACCESS_TOKEN") != NULL)
+    printf (_("Bearer token: the one in COURSEDROP_SANDBOX_ACCESS_TOKEN, until the sandbox stops\n"));
 
   fflush (stdout);
 }

@@ -463,6 +463,53 @@ test_access_token (Fixture       *f,
   g_assert_cmpuint (oauth_counter (f, "refreshes"), ==, 0);
 }
 
+/* COURSEDROP_SANDBOX_ACCESS_TOKEN: the sandbox takes one bearer token
+ * from its environment (the demo's sign-in); the CLI signs in with it
+ * through COURSEDROP_ACCESS_TOKEN, and nothing else gets in. */
+static void
+test_sandbox_token (void)
+{
+  const char *token = "demo-bearer-0123456789abcdefghijklmnop";
+  g_autoptr(GSubprocessLauncher) launcher = bare_launcher ();
+  g_autoptr(GSubprocess) refused = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL, *err = NULL;
+  CdTestSandbox *sandbox;
+  CdTestRun run = { 0 };
+
+  g_setenv ("COURSEDROP_SANDBOX_ACCESS_TOKEN", token, TRUE);
+  sandbox = cd_test_sandbox_start ("--oauth-only", NULL);
+  g_unsetenv ("COURSEDROP_SANDBOX_ACCESS_TOKEN");
+
+  g_subprocess_launcher_setenv (launcher, "COURSEDROP_HOST", sandbox->url, TRUE);
+  g_subprocess_launcher_setenv (launcher, "COURSEDROP_ACCESS_TOKEN", token, TRUE);
+  cd_test_cli_run (launcher, &run, "whoami", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "Signed in with OAuth 2.0"));
+  g_assert_null (strstr (run.err, token));
+  cd_test_run_clear (&run);
+
+  /* One character off: refused. */
+  g_subprocess_launcher_setenv (launcher, "COURSEDROP_ACCESS_TOKEN",
+                                "demo-bearer-0123456789abcdefghijklmnoq", TRUE);
+  cd_test_cli_run (launcher, &run, "whoami", NULL);
+  g_assert_cmpint (run.status, ==, 3);
+  cd_test_run_clear (&run);
+  cd_test_sandbox_stop (sandbox);
+
+  /* A token too short to be safe is a usage error, named. */
+  g_setenv ("COURSEDROP_SANDBOX_ACCESS_TOKEN", "short", TRUE);
+  refused = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                              &error, g_getenv ("CD_SANDBOX"), "--port", "0", NULL);
+  g_unsetenv ("COURSEDROP_SANDBOX_ACCESS_TOKEN");
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (refused, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (refused), ==, 2);
+  g_assert_nonnull (strstr (err, "COURSEDROP_SANDBOX_ACCESS_TOKEN must be"));
+  g_assert_null (strstr (out, "Listening on"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -475,6 +522,7 @@ main (int   argc,
               test_login_import, fixture_teardown);
   g_test_add ("/cli/oauth/access-token", Fixture, "token", fixture_setup,
               test_access_token, fixture_teardown);
+  g_test_add_func ("/cli/oauth/sandbox-token", test_sandbox_token);
 
   return g_test_run ();
 }
