@@ -4,7 +4,8 @@
  * of three ways, chosen by the redirect URI the administrator registered:
  * a loopback address (CdSignIn listens there), the app's private-use
  * scheme (the desktop delivers it to the running app, which passes it to
- * cd_account_window_finish_sign_in()), or — always possible — the address
+ * cd_account_window_finish_sign_in()), an https address (the embedded
+ * sign-in window catches it, when built), or — always possible — the address
  * the browser ended on, pasted by the user.  After the sign-in the window
  * says what the granted scopes allow, from core's route → scope table.
  *
@@ -232,7 +233,11 @@ _cd_account_window_oauth_sign_in (CdAccountWindow *self)
   g_set_object (&self->pending, account);
   gtk_editable_set_text (GTK_EDITABLE (self->paste_row), "");
   _cd_account_window_set_busy (self, TRUE, TRUE);
-  _cd_account_window_wait (self, url);
+  if (self->signin == NULL &&
+      _cd_account_window_open_embedded (self, url, cd_oauth_get_redirect_uri (oauth)))
+    show_message (self, _("Sign in to Brightspace in the window that opened."), FALSE);
+  else
+    _cd_account_window_wait (self, url);
 }
 
 void
@@ -245,6 +250,7 @@ _cd_account_window_stop_waiting (CdAccountWindow *self)
     cd_signin_stop (self->signin);
   g_clear_object (&self->signin);
   g_clear_object (&self->pending);
+  _cd_account_window_close_embedded (self);
 }
 
 /* Finishing with the address the browser ended on */

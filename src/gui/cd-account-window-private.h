@@ -59,6 +59,7 @@ struct _CdAccountWindow
   CdAccount            *account;      /* (nullable) */
   CdAccount            *pending;      /* (nullable): an OAuth account waiting for the redirect */
   CdSignIn             *signin;       /* (nullable): while waiting */
+  GtkWindow            *embedded;     /* (nullable) (unowned): the embedded sign-in, open */
   GCancellable         *cancellable;  /* (nullable): while busy */
   GCancellable         *wait_cancellable;    /* (nullable): the loopback listener's wait */
   GCancellable         *lookup_cancellable;  /* (owned): the keyring lookups of the fields */
@@ -160,5 +161,12 @@ void     _cd_account_window_stop_waiting       (CdAccountWindow *self);
 void     _cd_account_window_paste_clicked_cb   (CdAccountWindow *self);
 void     _cd_account_window_copy_redirect_cb   (CdAccountWindow *self);
 void     _cd_account_window_copy_scope_cb      (CdAccountWindow *self);
+
+/* cd-account-window-webkit.c: the embedded sign-in (https redirects) */
+/* Opens it at @url when @redirect_uri is https and the module is there. */
+gboolean _cd_account_window_open_embedded      (CdAccountWindow *self,
+                                                const char      *url,
+                                                const char      *redirect_uri);
+void     _cd_account_window_close_embedded     (CdAccountWindow *self);
 
 G_END_DECLS
