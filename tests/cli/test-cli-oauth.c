@@ -330,6 +330,29 @@ oauth_counter (Fixture    *f,
 }
 
 static void
+concurrent_whoami (GSubprocessLauncher *launcher,
+                   guint                n)
+{
+  g_autoptr(GPtrArray) processes = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (processes, cd_test_cli_spawn (launcher, "whoami", NULL));
+
+  for (guint i = 0; i < n; i++)
+    {
+      GSubprocess *process = g_ptr_array_index (processes, i);
+      g_autofree char *out = NULL, *err = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
+      g_assert_no_error (error);
+      g_test_message ("whoami %u: %s\n%s", i, out, err);
+      g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+      g_assert_nonnull (strstr (out, "Signed in with OAuth 2.0"));
+    }
+}
+
+static void
 test_login_import (Fixture       *f,
                    gconstpointer  data)
 {
@@ -365,6 +388,12 @@ test_login_import (Fixture       *f,
   g_assert_nonnull (strstr (run.out, "Scopes: import:job:create,fetch"));
   assert_no_secrets ("the debug output of whoami", run.err, strlen (run.err));
   cd_test_run_clear (&run);
+
+  /* Eight processes at once, each with no access token yet: each renews,
+   * one after another under the lock, and none sends a used refresh token
+   * (the sandbox counts any such as a reuse and refuses it). */
+  concurrent_whoami (bare, 8);
+  g_assert_cmpuint (oauth_counter (f, "reuses"), ==, 0);
 
   /* Tokens last 5 s; the import polls for about 14. */
   cd_test_cli_run (bare, &run, "import", "--course-package", zip, "--course-offering-id", "6606",
