@@ -249,6 +249,9 @@ start_session (CdApplication *self)
     return;
 
   self->session_started = TRUE;
+  /* Windows get it now: an X11 window icon is drawn from the theme at
+   * several sizes, which need not delay the first frame. */
+  gtk_window_set_default_icon_name (APPLICATION_ID);
   g_clear_signal_handler (&self->painted_id, self->paint_clock);
   g_clear_object (&self->paint_clock);
   g_clear_handle_id (&self->session_source, g_source_remove);
@@ -264,13 +267,6 @@ start_session (CdApplication *self)
   cd_session_load_async (self->session, self->cancellable, session_loaded_cb, self);
 }
 
-static void
-first_paint_cb (GdkFrameClock *frame_clock,
-                CdApplication *self)
-{
-  start_session (self);
-}
-
 static gboolean
 start_session_cb (gpointer user_data)
 {
@@ -279,6 +275,21 @@ start_session_cb (gpointer user_data)
   self->session_source = 0;
   start_session (self);
   return G_SOURCE_REMOVE;
+}
+
+/* After the first frame, GTK announces the window on the accessibility
+ * bus from an idle (G_PRIORITY_DEFAULT_IDLE): the session waits behind
+ * it, so that a screen reader finds the window without waiting for the
+ * session's first steps and the frame they bring. */
+static void
+first_paint_cb (GdkFrameClock *frame_clock,
+                CdApplication *self)
+{
+  g_clear_signal_handler (&self->painted_id, self->paint_clock);
+  g_clear_handle_id (&self->session_source, g_source_remove);
+  self->session_source = g_idle_add_full (G_PRIORITY_LOW, start_session_cb, self, NULL);
+  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->session_source),
+                            "[coursedrop] start the session");
 }
 
 /* Called once the window was presented. */
@@ -455,11 +466,11 @@ cd_application_startup (GApplication *application)
   static const char * const close_accels[] = { "<Control>w", NULL };
   static const char * const open_accels[] = { "<Control>o", NULL };
   static const char * const plan_accels[] = { "<Control><Shift>o", NULL };
+  static const char * const shortcuts_accels[] = { "<Control>question", NULL };
 
   G_APPLICATION_CLASS (cd_application_parent_class)->startup (application);
 
   g_set_application_name (_("Coursedrop"));
-  gtk_window_set_default_icon_name (APPLICATION_ID);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
@@ -467,6 +478,9 @@ cd_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.open", open_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.open-plan", plan_accels);
+  /* CdWindow builds its shortcuts window itself, on first use. */
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay",
+                                         shortcuts_accels);
 
   /* Quit cleanly on a signal: the demo sandbox goes with us. */
   self->sigint_source = g_unix_signal_add (SIGINT, signal_quit_cb, self);

@@ -306,34 +306,59 @@ saved_account_cb (GObject      *object,
   use_account (self, account, error, g_steal_pointer (&task));
 }
 
-/* The environment first, the saved account for whatever it lacks: its
- * keyring lookup blocks, so it runs here, once, at start-up. */
+/* Off the main loop, before any account is used: the system's trusted
+ * certificates, which every client's TLS database starts from (parsed
+ * once per process, some 25 ms), and, when the environment names an
+ * account, that account: the environment first, the saved account for
+ * whatever it lacks, whose keyring lookup blocks. */
 static void
-resolve_thread (GTask        *task,
+prepare_thread (GTask        *task,
                 gpointer      source_object,
                 gpointer      task_data,
                 GCancellable *cancellable)
 {
+  GTlsBackend *backend = g_tls_backend_get_default ();
+  g_autoptr(GTlsDatabase) database = NULL;
   GError *error = NULL;
-  CdAccount *account = cd_account_source_resolve (NULL, cancellable, &error);
+  CdAccount *account;
 
-  if (account == NULL)
+  if (g_tls_backend_supports_tls (backend))
+    database = g_tls_backend_get_default_database (backend);
+
+  if (!GPOINTER_TO_INT (task_data))
+    {
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+
+  if ((account = cd_account_source_resolve (NULL, cancellable, &error)) == NULL)
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, account, g_object_unref);
 }
 
 static void
-resolved_cb (GObject      *object,
+prepared_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
   CdSession *self = CD_SESSION (object);
+  g_autoptr(GTask) task = user_data;
   g_autoptr(CdAccount) account = NULL;
   g_autoptr(GError) error = NULL;
 
   account = g_task_propagate_pointer (G_TASK (result), &error);
-  use_account (self, account, error, user_data);
+
+  /* Nothing in the environment: the saved account, without blocking. */
+  if (!GPOINTER_TO_INT (g_task_get_task_data (G_TASK (result))))
+    {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      cd_account_load_saved_async (cancellable, saved_account_cb, g_steal_pointer (&task));
+      return;
+    }
+
+  use_account (self, account, error, g_steal_pointer (&task));
 }
 
 /* The one place the window's account comes from; the command line's
@@ -345,7 +370,7 @@ cd_session_load_async (CdSession           *self,
                        gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GTask) resolve = NULL;
+  g_autoptr(GTask) prepare = NULL;
   const char *ca_file = cd_account_source_get_ca_file ();
 
   g_return_if_fail (CD_IS_SESSION (self));
@@ -356,16 +381,10 @@ cd_session_load_async (CdSession           *self,
   g_clear_pointer (&self->ca_file, g_free);
   self->ca_file = g_strdup (ca_file);
 
-  /* Nothing in the environment: the saved account, without blocking. */
-  if (!cd_account_source_has_environment ())
-    {
-      cd_account_load_saved_async (cancellable, saved_account_cb, g_steal_pointer (&task));
-      return;
-    }
-
-  resolve = g_task_new (self, cancellable, resolved_cb, g_steal_pointer (&task));
-  g_task_set_source_tag (resolve, resolve_thread);
-  g_task_run_in_thread (resolve, resolve_thread);
+  prepare = g_task_new (self, cancellable, prepared_cb, g_steal_pointer (&task));
+  g_task_set_source_tag (prepare, prepare_thread);
+  g_task_set_task_data (prepare, GINT_TO_POINTER (cd_account_source_has_environment ()), NULL);
+  g_task_run_in_thread (prepare, prepare_thread);
 }
 
 void

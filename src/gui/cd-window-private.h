@@ -17,6 +17,8 @@ struct _CdWindow
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
   AdwWindowTitle       *window_title;
+  GtkMenuButton        *menu_button;
+  GMenuModel           *primary_menu;
   GtkOverlay           *drop_overlay;
   GtkWidget            *drop_hint;
   GtkStack             *stack;

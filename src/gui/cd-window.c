@@ -187,6 +187,41 @@ toast_action (GtkWidget  *widget,
   cd_window_show_toast (CD_WINDOW (widget), g_variant_get_string (parameter, NULL));
 }
 
+/* The keyboard shortcuts: GtkApplication would build them into every
+ * window at creation (gtk/help-overlay.ui), before its first frame; they
+ * are built here on first use instead. */
+static void
+show_help_overlay_cb (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  GtkApplicationWindow *window = GTK_APPLICATION_WINDOW (user_data);
+  GtkShortcutsWindow *overlay = gtk_application_window_get_help_overlay (window);
+
+  if (overlay == NULL)
+    {
+      g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource (RESOURCE_PATH "/cd-shortcuts.ui");
+
+      /* Modal, transient, hidden on close; the window keeps it. */
+      overlay = GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+      gtk_application_window_set_help_overlay (window, overlay);
+    }
+
+  gtk_window_present (GTK_WINDOW (overlay));
+}
+
+/* The main menu's popover is made when it first opens, not before the
+ * window's first frame. */
+static void
+create_menu_cb (GtkMenuButton *button,
+                gpointer       user_data)
+{
+  CdWindow *self = CD_WINDOW (user_data);
+
+  if (gtk_menu_button_get_menu_model (button) == NULL)
+    gtk_menu_button_set_menu_model (button, self->primary_menu);
+}
+
 /* The job list */
 
 void
@@ -546,6 +581,8 @@ cd_window_class_init (CdWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/cd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CdWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, drop_overlay);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, drop_hint);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, stack);
@@ -585,8 +622,15 @@ cd_window_class_init (CdWindowClass *klass)
 static void
 cd_window_init (CdWindow *self)
 {
+  static const GActionEntry window_actions[] = {
+    { "show-help-overlay", show_help_overlay_cb },
+  };
+
   gtk_widget_init_template (GTK_WIDGET (self));
   cd_fix_button_names (GTK_WIDGET (self));
+  g_action_map_add_action_entries (G_ACTION_MAP (self), window_actions,
+                                   G_N_ELEMENTS (window_actions), self);
+  gtk_menu_button_set_create_popup_func (self->menu_button, create_menu_cb, self, NULL);
 
   self->cancellable = g_cancellable_new ();
   self->removed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
