@@ -221,9 +221,10 @@ cd_job_row_new (CdImportJob *job)
 
   for (guint i = 0; i < G_N_ELEMENTS (watched); i++)
     g_signal_connect_object (job, watched[i], G_CALLBACK (job_notify_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (job, "notify::bytes-sent", G_CALLBACK (_cd_job_row_bytes_sent_cb), self,
+  g_signal_connect_object (job, "notify::bytes-sent", G_CALLBACK (_cd_job_row_bytes_sent_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (job, "retry", G_CALLBACK (_cd_job_row_update), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (job, "retry", G_CALLBACK (_cd_job_row_update), self, G_CONNECT_SWAPPED);
   /* Relative dates ("just now") must not go stale in a window left open. */
   self->minute_source = g_timeout_add_seconds (60, minute_cb, self);
   g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->minute_source),
