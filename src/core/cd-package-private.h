@@ -1,4 +1,5 @@
-/* cd-package-private.h: what cd-package.c asks cd-package-zip.c
+/* cd-package-private.h: what cd-package.c asks cd-package-open.c, and
+ * cd-package-open.c asks cd-package-zip.c
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -25,5 +26,36 @@ gboolean _cd_package_inspect_zip (GInputStream  *stream,
                                   CdZipVerdict  *verdict,
                                   GCancellable  *cancellable,
                                   GError       **error);
+
+/* What the worker thread needs: copies, so it never touches @self. */
+typedef struct
+{
+  GFile  *file;          /* (owned) */
+  char   *display_name;  /* (owned) */
+  char   *sha256;        /* (owned) (nullable): the worker's result */
+  char   *quick_key;     /* (owned) (nullable): the worker's result */
+  gint64  size;          /* the worker's result */
+  gboolean full;         /* hash the whole file, not just the quick key */
+  gint   *hashed_kib;    /* (unowned): the package's; the task holds the package */
+} CheckData;
+
+void _cd_package_check_data_free (CheckData *data);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CheckData, _cd_package_check_data_free)
+
+/* Runs every check and returns the open stream, so that hashing reads the
+ * very file that was checked.  Safe to call from any thread. */
+GInputStream *_cd_package_open (GFile         *file,
+                                const char    *display_name,
+                                gint64        *size_out,
+                                GCancellable  *cancellable,
+                                GError       **error);
+
+/* The GTaskThreadFunc of cd_package_check_async() and
+ * cd_package_hash_async(); its task data is a CheckData. */
+void _cd_package_check_thread (GTask        *task,
+                               gpointer      source_object,
+                               gpointer      task_data,
+                               GCancellable *cancellable);
 
 G_END_DECLS
