@@ -59,6 +59,9 @@ G_DEFINE_FINAL_TYPE (CdApplication, cd_application, ADW_TYPE_APPLICATION)
 
 /* Without a first frame to wait for, the session starts after this. */
 #define SESSION_START_DELAY_MS 1000
+/* Packages named on the command line get their cards this long after the
+ * window's first frame (see window_painted_cb). */
+#define FILES_AFTER_FIRST_FRAME_MS 100
 
 static const GOptionEntry option_entries[] = {
   { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
@@ -548,21 +551,28 @@ add_files_cb (gpointer user_data)
 }
 
 static void
-add_files_later (OpenFiles *open)
+add_files_later (OpenFiles *open,
+                 guint      delay_ms)
 {
   guint source;
 
   g_clear_signal_handler (&open->painted_id, open->frame_clock);
-  source = g_idle_add_full (G_PRIORITY_LOW, add_files_cb, open, (GDestroyNotify) open_files_free);
+  source = g_timeout_add_full (G_PRIORITY_LOW, delay_ms, add_files_cb, open,
+                               (GDestroyNotify) open_files_free);
   g_source_set_static_name (g_main_context_find_source_by_id (NULL, source),
                             "[coursedrop] open files");
 }
 
+/* After its first frame, GTK announces a new window on the accessibility
+ * bus, and screen readers ask it what it holds.  Building a card takes the
+ * main loop 15–30 ms, long enough to make them wait, so the cards follow
+ * the window a moment later (measured: the window is found 30–70 ms
+ * sooner). */
 static void
 window_painted_cb (GdkFrameClock *frame_clock,
                    OpenFiles     *open)
 {
-  add_files_later (open);
+  add_files_later (open, FILES_AFTER_FIRST_FRAME_MS);
 }
 
 /* The browser's last address of an OAuth sign-in (the desktop file makes
@@ -624,7 +634,7 @@ cd_application_open (GApplication  *application,
   frame_clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
   if (shown || frame_clock == NULL)
     {
-      add_files_later (open);
+      add_files_later (open, 0);
       return;
     }
   /* Only here does OpenFiles own a reference (open_files_free drops it). */

@@ -24,6 +24,7 @@ struct _CdWindow
   GtkStack             *stack;
   AdwStatusPage        *starting_page;
   GtkSpinner           *starting_spinner;
+  AdwStatusPage        *no_account_page;
   AdwStatusPage        *failure_page;
   AdwStatusPage        *empty_page;       /* read by the tests */
   GtkWidget            *sample_button;
@@ -50,6 +51,7 @@ struct _CdWindow
   GHashTable           *removed;         /* (owned): record id → CdJobRecord, for Undo */
 
   guint                 n_pending;
+  guint                 spinner_source;    /* shows the starting page's spinner */
   guint                 starting : 1;
   guint                 loading : 1;
   guint                 failed : 1;

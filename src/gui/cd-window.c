@@ -16,6 +16,7 @@
 #include "cd-window-private.h"
 
 #define ERROR_TOAST_SECONDS 10
+#define SPINNER_DELAY_MS 500
 
 G_DEFINE_FINAL_TYPE (CdWindow, cd_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -30,6 +31,60 @@ static guint
 n_jobs (CdWindow *self)
 {
   return self->jobs != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->jobs)) : 0;
+}
+
+/* The status pages' icons are symbolic SVGs: the first of them loads the
+ * SVG renderer, which costs the window's start-up some 25 ms when it is on
+ * the first frame.  That frame shows the starting page, so the others get
+ * their icons when they are first shown. */
+static void
+show_page_icon (CdWindow   *self,
+                const char *page)
+{
+  static const struct { const char *page; gsize offset; const char *icon; } icons[] = {
+    { "no-account", G_STRUCT_OFFSET (CdWindow, no_account_page), "network-server-symbolic" },
+    { "failure", G_STRUCT_OFFSET (CdWindow, failure_page), "dialog-error-symbolic" },
+    { "empty", G_STRUCT_OFFSET (CdWindow, empty_page), "folder-download-symbolic" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (icons); i++)
+    {
+      AdwStatusPage *status_page = G_STRUCT_MEMBER (AdwStatusPage *, self, icons[i].offset);
+
+      if (g_str_equal (page, icons[i].page) && adw_status_page_get_icon_name (status_page) == NULL)
+        adw_status_page_set_icon_name (status_page, icons[i].icon);
+    }
+}
+
+static gboolean
+show_spinner_cb (gpointer user_data)
+{
+  CdWindow *self = user_data;
+
+  self->spinner_source = 0;
+  gtk_widget_set_visible (GTK_WIDGET (self->starting_spinner), TRUE);
+  gtk_spinner_set_spinning (self->starting_spinner, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+/* A spinner that flashes for a moment says nothing: it shows when the
+ * wait is long enough to notice (the demo's sandbox, a slow keyring). */
+static void
+set_starting (CdWindow *self,
+              gboolean  starting)
+{
+  if (!starting)
+    {
+      g_clear_handle_id (&self->spinner_source, g_source_remove);
+      gtk_spinner_set_spinning (self->starting_spinner, FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->starting_spinner), FALSE);
+      return;
+    }
+  if (self->spinner_source != 0 || gtk_widget_get_visible (GTK_WIDGET (self->starting_spinner)))
+    return;
+  self->spinner_source = g_timeout_add (SPINNER_DELAY_MS, show_spinner_cb, self);
+  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->spinner_source),
+                            "[coursedrop] show the spinner");
 }
 
 void
@@ -50,7 +105,8 @@ _cd_window_update_page (CdWindow *self)
 
   gtk_widget_set_visible (self->pending_section, self->n_pending > 0);
   gtk_widget_set_visible (self->jobs_section, n_jobs (self) > 0);
-  gtk_spinner_set_spinning (self->starting_spinner, g_str_equal (page, "starting"));
+  set_starting (self, g_str_equal (page, "starting"));
+  show_page_icon (self, page);
   gtk_stack_set_visible_child_name (self->stack, page);
 }
 
@@ -529,6 +585,7 @@ cd_window_dispose (GObject *object)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->plan_chooser));
   g_clear_object (&self->plan_chooser);
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->spinner_source, g_source_remove);
 
   if (self->jobs != NULL)
     {
@@ -588,6 +645,7 @@ cd_window_class_init (CdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CdWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, starting_page);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, starting_spinner);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, no_account_page);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, failure_page);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, empty_page);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, sample_button);

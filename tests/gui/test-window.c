@@ -17,6 +17,27 @@
 
 #include "test-window-util.h"
 
+static gboolean
+timed_out_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* TRUE once @widget is visible; FALSE when it is not within two seconds. */
+static gboolean
+wait_until_visible (GtkWidget *widget)
+{
+  gboolean timed_out = FALSE;
+  guint source = g_timeout_add (2000, timed_out_cb, &timed_out);
+
+  while (!timed_out && !gtk_widget_get_visible (widget))
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (source);
+  return !timed_out;
+}
+
 static void
 test_window_no_account (LogCheck      *check,
                         gconstpointer  data)
@@ -27,6 +48,11 @@ test_window_no_account (LogCheck      *check,
   flush (GTK_WIDGET (window));
 
   g_assert_cmpstr (visible_page (window), ==, "no-account");
+  g_assert_cmpstr (adw_status_page_get_icon_name (window->no_account_page), ==,
+                   "network-server-symbolic");
+  /* Pages not shown yet load no icon (see show_page_icon). */
+  g_assert_null (adw_status_page_get_icon_name (window->empty_page));
+  g_assert_null (adw_status_page_get_icon_name (window->failure_page));
 
   destroy_window (window);
 }
@@ -48,19 +74,35 @@ test_window_empty (LogCheck      *check,
 
   g_assert_cmpstr (visible_page (window), ==, "empty");
   g_assert_true (gtk_widget_is_visible (GTK_WIDGET (window->empty_page)));
+  g_assert_cmpstr (adw_status_page_get_icon_name (window->empty_page), ==,
+                   "folder-download-symbolic");
   g_assert_false (gtk_widget_get_visible (window->sample_button));
 
   cd_window_set_sample_package (window, sample);
   g_assert_true (gtk_widget_get_visible (window->sample_button));
 
-  /* The demo's spinner page, until the sandbox answers. */
+  /* The demo's spinner page, until the sandbox answers; the spinner
+   * itself once the wait is long enough to notice. */
   cd_window_set_starting (window, TRUE);
   g_assert_cmpstr (visible_page (window), ==, "starting");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->starting_spinner)));
+  g_assert_true (wait_until_visible (GTK_WIDGET (window->starting_spinner)));
+  g_assert_true (gtk_spinner_get_spinning (window->starting_spinner));
   cd_window_set_starting (window, FALSE);
   g_assert_cmpstr (visible_page (window), ==, "empty");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->starting_spinner)));
+  g_assert_false (gtk_spinner_get_spinning (window->starting_spinner));
+  /* A short wait shows none. */
+  cd_window_set_starting (window, TRUE);
+  flush (GTK_WIDGET (window));
+  cd_window_set_starting (window, FALSE);
+  g_assert_false (wait_until_visible (GTK_WIDGET (window->starting_spinner)));
 
+  g_assert_null (adw_status_page_get_icon_name (window->failure_page));
   cd_window_set_failure (window, "The Job History Could Not Be Read", "Details");
   g_assert_cmpstr (visible_page (window), ==, "failure");
+  g_assert_cmpstr (adw_status_page_get_icon_name (window->failure_page), ==,
+                   "dialog-error-symbolic");
   cd_window_set_failure (window, NULL, NULL);
   g_assert_cmpstr (visible_page (window), ==, "empty");
 
