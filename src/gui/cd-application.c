@@ -10,6 +10,10 @@
  * started) once it has drawn its first frame, and packages opened at
  * launch wait as pending imports until the session is connected.
  *
+ * This part holds the class and its main flow (start-up, activate, open,
+ * shut-down); cd-application-session.c answers the session and starts it,
+ * cd-application-actions.c holds the actions.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -17,43 +21,8 @@
 #include <glib/gi18n.h>
 #include <glib-unix.h>
 
-#include "cd-account-window.h"
-#include "cd-application.h"
-#include "cd-certificate-dialog.h"
-#include "cd-demo.h"
+#include "cd-application-private.h"
 #include "cd-gui-util.h"
-#include "cd-job-notifier.h"
-#include "cd-latency-meter.h"
-#include "cd-session.h"
-#include "cd-window.h"
-
-struct _CdApplication
-{
-  AdwApplication       parent_instance;
-
-  CdSession           *session;             /* (owned) */
-  CdJobNotifier       *notifier;            /* (owned) */
-  CdDemo              *demo;                /* (owned) (nullable) */
-  GFile               *sample_package;      /* (owned) (nullable) */
-  CdLatencyMeter      *meter;               /* (owned) (nullable) */
-  GCancellable        *cancellable;         /* (owned) */
-  GPtrArray           *pending_toasts;      /* (owned) (element-type utf8): until a window */
-
-  CdWindow            *window;              /* (unowned) (nullable): weak pointer */
-  CdAccountWindow     *account_window;      /* (unowned) (nullable): weak pointer */
-  CdCertificateDialog *certificate_dialog;  /* (unowned) (nullable): weak pointer */
-
-  GdkFrameClock       *paint_clock;         /* (owned) (nullable): the first frame's */
-  gulong               painted_id;
-  guint                session_source;      /* starts the session without a first frame */
-
-  guint                sigint_source;
-  guint                sigterm_source;
-  gboolean             demo_mode;
-  gboolean             starting;
-  gboolean             loading;             /* the session's account and journal */
-  gboolean             session_started;
-};
 
 G_DEFINE_FINAL_TYPE (CdApplication, cd_application, ADW_TYPE_APPLICATION)
 
@@ -70,8 +39,8 @@ static const GOptionEntry option_entries[] = {
 };
 
 /* The window shows the session; a window made later shows it too. */
-static void
-apply_state (CdApplication *self)
+void
+_cd_application_apply_state (CdApplication *self)
 {
   CdSession *session = self->session;
 
@@ -93,12 +62,12 @@ apply_state (CdApplication *self)
   g_ptr_array_set_size (self->pending_toasts, 0);
 }
 
-static void
-toast (CdApplication *self,
-       const char    *message)
+void
+_cd_application_toast (CdApplication *self,
+                       const char    *message)
 {
   g_ptr_array_add (self->pending_toasts, g_strdup (message));
-  apply_state (self);
+  _cd_application_apply_state (self);
 }
 
 static void
@@ -110,8 +79,8 @@ window_client_error_cb (CdWindow      *window,
   cd_session_handle_error (self->session, client, error);
 }
 
-static CdWindow *
-ensure_window (CdApplication *self)
+CdWindow *
+_cd_application_ensure_window (CdApplication *self)
 {
   if (self->window == NULL)
     {
@@ -119,313 +88,11 @@ ensure_window (CdApplication *self)
       g_object_add_weak_pointer (G_OBJECT (self->window), (gpointer *)&self->window);
       g_signal_connect_object (self->window, "client-error",
                                G_CALLBACK (window_client_error_cb), self, 0);
-      apply_state (self);
+      _cd_application_apply_state (self);
     }
 
   return self->window;
 }
-
-/* The session */
-
-static void
-session_notify_cb (CdSession     *session,
-                   GParamSpec    *pspec,
-                   CdApplication *self)
-{
-  apply_state (self);
-}
-
-static void
-account_changed_cb (CdSession     *session,
-                    CdApplication *self)
-{
-  apply_state (self);
-}
-
-static void
-expired_cb (CdSession     *session,
-            CdApplication *self)
-{
-  /* The banner offers to sign in again; jobs wait paused meanwhile. */
-  apply_state (self);
-}
-
-static void
-message_cb (CdSession     *session,
-            const char    *message,
-            CdApplication *self)
-{
-  toast (self, message);
-}
-
-static void
-trust_response_cb (CdCertificateDialog *dialog,
-                   const char          *response,
-                   CdApplication       *self)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (g_str_equal (response, "trust") &&
-      !cd_session_trust_certificate (self->session,
-                                     cd_certificate_dialog_get_certificate (dialog), &error))
-    toast (self, error->message);
-}
-
-static void
-untrusted_certificate_cb (CdSession         *session,
-                          CdCertificateInfo *info,
-                          CdApplication     *self)
-{
-  /* Every request that meets it fails the same way: ask once. */
-  if (self->certificate_dialog != NULL)
-    return;
-
-  self->certificate_dialog = cd_certificate_dialog_new (GTK_WINDOW (ensure_window (self)), info);
-  g_object_add_weak_pointer (G_OBJECT (self->certificate_dialog),
-                             (gpointer *)&self->certificate_dialog);
-  g_signal_connect_object (self->certificate_dialog, "response",
-                           G_CALLBACK (trust_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (self->certificate_dialog));
-}
-
-/* The demo */
-
-static void
-demo_started_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  CdApplication *self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CdAccount) account = NULL;
-  g_autofree char *url = NULL;
-  g_autofree char *journal_path = NULL;
-
-  url = cd_demo_start_finish (CD_DEMO (object), result, &error);
-  self->starting = FALSE;
-
-  if (url == NULL || (journal_path = cd_demo_create_journal (self->demo, &error)) == NULL ||
-      (account = cd_demo_create_account (self->demo, url, &error)) == NULL)
-    {
-      cd_session_set_failure (self->session, _("The Demo Could Not Start"), error->message);
-      g_application_release (G_APPLICATION (self));
-      return;
-    }
-
-  self->sample_package = cd_demo_find_sample_package ();
-  cd_session_connect (self->session, account, journal_path, _("Demo — local sandbox"));
-
-  g_application_release (G_APPLICATION (self));
-}
-
-static void
-start_demo (CdApplication *self)
-{
-  self->demo = cd_demo_new ();
-  self->starting = TRUE;
-  apply_state (self);
-  /* Until the sandbox answers, nothing else may end the application. */
-  g_application_hold (G_APPLICATION (self));
-  cd_demo_start_async (self->demo, self->cancellable, demo_started_cb, self);
-}
-
-static void
-session_loaded_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  CdApplication *self = user_data;
-
-  cd_session_load_finish (CD_SESSION (object), result);
-  self->loading = FALSE;
-  apply_state (self);
-  g_application_release (G_APPLICATION (self));
-}
-
-/* The session's setup (the keyring, the journal, the demo's sandbox, the
- * first requests) starts once the window has been drawn, so that none of
- * it delays the window; the work itself runs off the main loop. */
-static void
-start_session (CdApplication *self)
-{
-  if (self->session_started)
-    return;
-
-  self->session_started = TRUE;
-  /* Windows get it now: an X11 window icon is drawn from the theme at
-   * several sizes, which need not delay the first frame. */
-  gtk_window_set_default_icon_name (APPLICATION_ID);
-  g_clear_signal_handler (&self->painted_id, self->paint_clock);
-  g_clear_object (&self->paint_clock);
-  g_clear_handle_id (&self->session_source, g_source_remove);
-
-  if (self->demo_mode)
-    {
-      start_demo (self);
-      g_application_release (G_APPLICATION (self));
-      return;
-    }
-
-  /* The hold taken at start-up lasts until the account is known. */
-  cd_session_load_async (self->session, self->cancellable, session_loaded_cb, self);
-}
-
-static gboolean
-start_session_cb (gpointer user_data)
-{
-  CdApplication *self = user_data;
-
-  self->session_source = 0;
-  start_session (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* After the first frame, GTK announces the window on the accessibility
- * bus from an idle (G_PRIORITY_DEFAULT_IDLE): the session waits behind
- * it, so that a screen reader finds the window without waiting for the
- * session's first steps and the frame they bring. */
-static void
-first_paint_cb (GdkFrameClock *frame_clock,
-                CdApplication *self)
-{
-  g_clear_signal_handler (&self->painted_id, self->paint_clock);
-  g_clear_handle_id (&self->session_source, g_source_remove);
-  self->session_source = g_idle_add_full (G_PRIORITY_LOW, start_session_cb, self, NULL);
-  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->session_source),
-                            "[coursedrop] start the session");
-}
-
-/* Called once the window was presented. */
-static void
-start_session_after_paint (CdApplication *self)
-{
-  GdkFrameClock *frame_clock;
-
-  if (self->session_started || self->paint_clock != NULL)
-    return;
-
-  frame_clock = gtk_widget_get_frame_clock (GTK_WIDGET (self->window));
-  if (frame_clock == NULL)
-    {
-      start_session (self);
-      return;
-    }
-  self->paint_clock = g_object_ref (frame_clock);
-  self->painted_id = g_signal_connect (frame_clock, "after-paint",
-                                       G_CALLBACK (first_paint_cb), self);
-}
-
-/* Actions */
-
-static void
-quit_action (GSimpleAction *action,
-             GVariant      *parameter,
-             gpointer       user_data)
-{
-  /* A running upload would be lost: the main window asks first. */
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (user_data)); l; l = l->next)
-    if (CD_IS_WINDOW (l->data) && !cd_window_confirm_quit (CD_WINDOW (l->data), TRUE))
-      return;
-  g_application_quit (G_APPLICATION (user_data));
-}
-
-static void
-about_action (GSimpleAction *action,
-              GVariant      *parameter,
-              gpointer       user_data)
-{
-  CdApplication *self = user_data;
-
-  adw_show_about_window (GTK_WINDOW (ensure_window (self)),
-                         "application-name", _("Coursedrop"),
-                         "application-icon", APPLICATION_ID,
-                         "developer-name", _("The Coursedrop developers"),
-                         "version", PACKAGE_VERSION,
-                         "comments", _("Import course packages into D2L Brightspace"),
-                         "license-type", GTK_LICENSE_GPL_3_0,
-                         NULL);
-}
-
-static void
-signed_in_cb (CdAccountWindow *window,
-              CdAccount       *account,
-              CdApplication   *self)
-{
-  cd_session_sign_in (self->session, account);
-}
-
-static void
-signed_out_cb (CdAccountWindow *window,
-               CdApplication   *self)
-{
-  cd_session_sign_out (self->session);
-}
-
-/* From the press of Sign Out on, nothing goes out with the keys. */
-static void
-signing_out_cb (CdAccountWindow *window,
-                CdApplication   *self)
-{
-  cd_session_stop_jobs (self->session);
-}
-
-static void
-sign_out_failed_cb (CdAccountWindow *window,
-                    CdApplication   *self)
-{
-  cd_session_resume_jobs (self->session);
-}
-
-static void
-account_action (GSimpleAction *action,
-                GVariant      *parameter,
-                gpointer       user_data)
-{
-  CdApplication *self = user_data;
-
-  if (self->account_window == NULL)
-    {
-      self->account_window = cd_account_window_new (GTK_WINDOW (ensure_window (self)),
-                                                    cd_session_get_account (self->session));
-      g_object_add_weak_pointer (G_OBJECT (self->account_window),
-                                 (gpointer *)&self->account_window);
-      /* The demo keeps its own account: shown, nothing to save or sign out of. */
-      cd_account_window_set_demo (self->account_window, self->demo_mode);
-      cd_account_window_set_ca_file (self->account_window,
-                                     cd_session_get_ca_file (self->session));
-      g_signal_connect_object (self->account_window, "signed-in",
-                               G_CALLBACK (signed_in_cb), self, 0);
-      g_signal_connect_object (self->account_window, "signed-out",
-                               G_CALLBACK (signed_out_cb), self, 0);
-      g_signal_connect_object (self->account_window, "signing-out",
-                               G_CALLBACK (signing_out_cb), self, 0);
-      g_signal_connect_object (self->account_window, "sign-out-failed",
-                               G_CALLBACK (sign_out_failed_cb), self, 0);
-      if (cd_session_get_problem (self->session) != NULL)
-        cd_window_show_toast (ensure_window (self), cd_session_get_problem (self->session));
-    }
-
-  gtk_window_present (GTK_WINDOW (self->account_window));
-}
-
-static void
-show_job_action (GSimpleAction *action,
-                 GVariant      *parameter,
-                 gpointer       user_data)
-{
-  CdApplication *self = user_data;
-  CdWindow *window = ensure_window (self);
-
-  gtk_window_present (GTK_WINDOW (window));
-  cd_window_show_job (window, g_variant_get_string (parameter, NULL));
-}
-
-static const GActionEntry app_actions[] = {
-  { "quit", quit_action },
-  { "about", about_action },
-  { "account", account_action },
-  { "show-job", show_job_action, "s" },
-};
 
 /* GApplication */
 
@@ -449,47 +116,21 @@ cd_application_handle_local_options (GApplication *application,
 }
 
 static void
-create_session (CdApplication *self)
-{
-  self->session = cd_session_new (self->demo_mode);
-  g_signal_connect_object (self->session, "notify", G_CALLBACK (session_notify_cb), self, 0);
-  g_signal_connect_object (self->session, "account-changed", G_CALLBACK (account_changed_cb),
-                           self, 0);
-  g_signal_connect_object (self->session, "expired", G_CALLBACK (expired_cb), self, 0);
-  g_signal_connect_object (self->session, "untrusted-certificate",
-                           G_CALLBACK (untrusted_certificate_cb), self, 0);
-  g_signal_connect_object (self->session, "message", G_CALLBACK (message_cb), self, 0);
-}
-
-static void
 cd_application_startup (GApplication *application)
 {
   CdApplication *self = CD_APPLICATION (application);
-  static const char * const quit_accels[] = { "<Control>q", NULL };
-  static const char * const close_accels[] = { "<Control>w", NULL };
-  static const char * const open_accels[] = { "<Control>o", NULL };
-  static const char * const plan_accels[] = { "<Control><Shift>o", NULL };
-  static const char * const shortcuts_accels[] = { "<Control>question", NULL };
 
   G_APPLICATION_CLASS (cd_application_parent_class)->startup (application);
 
   g_set_application_name (_("Coursedrop"));
 
-  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
-                                   G_N_ELEMENTS (app_actions), self);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.open", open_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.open-plan", plan_accels);
-  /* CdWindow builds its shortcuts window itself, on first use. */
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay",
-                                         shortcuts_accels);
+  _cd_application_add_actions (self);
 
   /* Quit cleanly on a signal: the demo sandbox goes with us. */
   self->sigint_source = g_unix_signal_add (SIGINT, signal_quit_cb, self);
   self->sigterm_source = g_unix_signal_add (SIGTERM, signal_quit_cb, self);
 
-  create_session (self);
+  _cd_application_create_session (self);
   self->notifier = cd_job_notifier_new (GTK_APPLICATION (self), self->session);
   self->meter = cd_latency_meter_new_from_environment (self->session);
 
@@ -507,7 +148,8 @@ cd_application_startup (GApplication *application)
    * notification's action), or with one that is never drawn, the session
    * starts anyway, a moment later. */
   g_application_hold (application);
-  self->session_source = g_timeout_add (SESSION_START_DELAY_MS, start_session_cb, self);
+  self->session_source = g_timeout_add (SESSION_START_DELAY_MS, _cd_application_start_session_cb,
+                                        self);
   g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->session_source),
                             "[coursedrop] start the session");
 }
@@ -517,8 +159,8 @@ cd_application_activate (GApplication *application)
 {
   CdApplication *self = CD_APPLICATION (application);
 
-  gtk_window_present (GTK_WINDOW (ensure_window (self)));
-  start_session_after_paint (self);
+  gtk_window_present (GTK_WINDOW (_cd_application_ensure_window (self)));
+  _cd_application_start_session_after_paint (self);
 }
 
 typedef struct
@@ -589,9 +231,9 @@ route_redirect (CdApplication *self,
 
   if (self->account_window == NULL)
     {
-      gtk_window_present (GTK_WINDOW (ensure_window (self)));
-      toast (self, _("Brightspace sent an answer to a sign-in, but none is waiting. Open "
-                   "Account to sign in."));
+      gtk_window_present (GTK_WINDOW (_cd_application_ensure_window (self)));
+      _cd_application_toast (self, _("Brightspace sent an answer to a sign-in, but none is "
+                                     "waiting. Open Account to sign in."));
     }
   else
     {
@@ -620,11 +262,11 @@ cd_application_open (GApplication  *application,
   if (packages->len == 0)
     return;
 
-  window = ensure_window (self);
+  window = _cd_application_ensure_window (self);
   shown = gtk_widget_get_mapped (GTK_WIDGET (window));
   open = g_new0 (OpenFiles, 1);
   gtk_window_present (GTK_WINDOW (window));
-  start_session_after_paint (CD_APPLICATION (application));
+  _cd_application_start_session_after_paint (CD_APPLICATION (application));
 
   open->window = g_object_ref (window);
   open->files = g_steal_pointer (&packages);

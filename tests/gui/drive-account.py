@@ -29,7 +29,7 @@ from gi.repository import Atspi, GLib  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import app_log  # noqa: E402
-from drive import (  # noqa: E402
+from drive_util import (  # noqa: E402
     Processes, APP, SANDBOX, Failure, find, make_package, safe, find_app, frames, label_matching, log, name, press,
     safe_screenshot, screenshot, sensitive, set_text, wait_for, walk, role, xdotool,
     window_id, expect_inline_error, check_app_stderr, focused, focus_in,

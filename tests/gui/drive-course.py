@@ -28,7 +28,7 @@ from gi.repository import Atspi, GLib  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from drive import (  # noqa: E402
+from drive_util import (  # noqa: E402
     APP, SANDBOX, Failure, Run, check_accessible_names, check_app_stderr, find, find_all,
     find_app, focus_in, frames, label_matching, log, make_package, name, press,
     safe_screenshot, sensitive, set_text, wait_for, window_id, xdotool,

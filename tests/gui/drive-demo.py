@@ -21,7 +21,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from drive import (  # noqa: E402
+from drive_util import (  # noqa: E402
     APP, Failure, Run, check_app_stderr, find, find_app, frames, label_matching, log, press,
     safe_screenshot, wait_for,
 )

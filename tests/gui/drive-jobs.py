@@ -39,7 +39,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import app_log  # noqa: E402
 from cd_proxy import Proxy  # noqa: E402
-from drive import (  # noqa: E402
+from drive_util import (  # noqa: E402
     APP, SANDBOX, Failure, NotificationServer, Processes, find, find_all, find_app, frames,
     label_matching, log, make_package, name, press, safe, safe_screenshot, sensitive,
     set_text, wait_for,

@@ -39,7 +39,7 @@ from gi.repository import Atspi  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from drive import (  # noqa: E402
+from drive_util import (  # noqa: E402
     Processes, APP, SANDBOX, Failure, find, make_package, find_app, frames, label_matching, log,
     name, press, safe, safe_screenshot, screenshot, sensitive, set_text, wait_for, walk, role,
     check_app_stderr, window_id, xdotool, NotificationServer, check_accessible_names,

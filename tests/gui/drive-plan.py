@@ -37,7 +37,7 @@ import urllib.request
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import app_log  # noqa: E402
-from drive import (  # noqa: E402
+from drive_util import (  # noqa: E402
     APP, SANDBOX, Failure, NotificationServer, Processes, check_accessible_names, find, find_all, find_app,
     focused, frames, label_matching, log, make_package, name, press, safe_screenshot,
     sensitive, set_text, wait_for, window_id, xdotool,

@@ -28,7 +28,7 @@ import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from drive import (  # noqa: E402
+from drive_util import (  # noqa: E402
     APP, SANDBOX, Failure, Run, check_accessible_names, check_app_stderr, find, find_all,
     find_app, frames, label_matching, log, name, press, rows_titled, safe, safe_screenshot,
     sensitive, set_text, wait_for, window_id, xdotool,

@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from drive import (  # noqa: E402
+from drive_util import (  # noqa: E402
     APP, Failure, Run, check_app_stderr, find_app, frames, label_matching, log, make_package,
     safe_screenshot, start_sandbox, wait_for,
 )

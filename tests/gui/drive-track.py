@@ -27,7 +27,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from cd_proxy import Proxy  # noqa: E402
-from drive import (  # noqa: E402
+from drive_util import (  # noqa: E402
     SANDBOX, Failure, find, find_all, frames, label_matching, log, make_package, name, press,
     safe, safe_screenshot, sensitive, set_text, wait_for,
 )

@@ -29,7 +29,7 @@ from gi.repository import Atspi  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from drive import (  # noqa: E402
+from drive_util import (  # noqa: E402
     SANDBOX, Failure, window_id, xdotool, check_accessible_names, check_app_stderr, find, frames, label_matching,
     log, name, press, role, safe, safe_screenshot, sensitive, set_text, wait_for, walk,
 )
