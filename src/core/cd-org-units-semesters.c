@@ -11,9 +11,11 @@
 
 #include "cd-org-units-private.h"
 
-/* Enough to fill a screen of matches soon without crowding the server
- * (or the rate limit) while someone types. */
-#define MAX_PARALLEL 3
+/* As many as the session's connections to one host (libsoup's default):
+ * more would only wait in its queue, ahead of whatever else the window
+ * asks meanwhile (a job's status), and crowd the rate limit while someone
+ * types. */
+#define MAX_PARALLEL 2
 
 typedef struct
 {

@@ -133,7 +133,7 @@ typedef void (*CdOrgUnitsSemesterFunc) (gint64           offering_id,
                                         gpointer         user_data);
 
 /* The semester of each offering in @ids, which org-structure listings do
- * not carry: GET courses/(id), MAX_PARALLEL (3) at once, each answer kept
+ * not carry: GET courses/(id), two at once, each answer kept
  * for the life of @self so that asking again sends nothing.  @each is
  * called once per offering as its answer comes (for kept ones before this
  * returns), never after @cancellable is cancelled; an offering whose fetch
