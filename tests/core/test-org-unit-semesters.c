@@ -217,6 +217,29 @@ test_cancelled (Fixture       *f,
 }
 
 static void
+test_created (Fixture       *f,
+              gconstpointer  data)
+{
+  /* 6605 and 7002: the sandbox's default template and Spring Term. */
+  CdOfferingRequest request = { .code = "BIO301", .name = "Biology 301",
+                                .template_id = 6605, .semester_id = 7002 };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(CdOrgUnit) offering = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean created = FALSE;
+
+  /* An offering made with a semester names it in its details after. */
+  cd_org_units_create_offering_async (f->units, &request, NULL, store_cb, &result);
+  offering = cd_org_units_create_offering_finish (f->units, wait_for (&result), &created, &error);
+  g_assert_no_error (error);
+  g_assert_true (created);
+
+  error = fetch (f, &offering->id, 1, NULL);
+  g_assert_no_error (error);
+  g_assert_cmpstr (seen (f, offering->id), ==, "Spring Term");
+}
+
+static void
 test_sandbox_option (void)
 {
   g_autoptr(CdSandbox) sandbox = cd_sandbox_new ();
@@ -249,6 +272,7 @@ main (int   argc,
   ADD ("/org-unit-semesters/after-search", test_after_search);
   ADD ("/org-unit-semesters/failures", test_failures);
   ADD ("/org-unit-semesters/cancelled", test_cancelled);
+  ADD ("/org-unit-semesters/created", test_created);
   g_test_add_func ("/org-unit-semesters/sandbox-option", test_sandbox_option);
 
 #undef ADD
