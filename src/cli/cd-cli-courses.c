@@ -7,16 +7,14 @@
 #include <glib/gi18n.h>
 
 #include "cd-cli.h"
+#include "cd-cli-output.h"
 #include "cd-org-units.h"
 #include "cd-validate.h"
 
 static void
-print_unit_json (const CdOrgUnit *unit)
+add_unit (JsonBuilder     *builder,
+          const CdOrgUnit *unit)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
-
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "id");
   json_builder_add_int_value (builder, unit->id);
@@ -24,11 +22,67 @@ print_unit_json (const CdOrgUnit *unit)
   json_builder_add_string_value (builder, unit->code);
   json_builder_set_member_name (builder, "name");
   json_builder_add_string_value (builder, unit->name);
+}
+
+/* With @semesters (nullable): a "semester" member, an object or null. */
+static void
+print_unit_json (const CdOrgUnit *unit,
+                 GHashTable      *semesters)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+
+  add_unit (builder, unit);
+  if (semesters != NULL)
+    {
+      const CdOrgUnit *semester = g_hash_table_lookup (semesters, &unit->id);
+
+      json_builder_set_member_name (builder, "semester");
+      if (semester == NULL)
+        json_builder_add_null_value (builder);
+      else
+        {
+          add_unit (builder, semester);
+          json_builder_end_object (builder);
+        }
+    }
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
   text = json_to_string (root, FALSE);
   g_print ("%s\n", text);
+}
+
+static void
+semester_cb (gint64           offering_id,
+             const CdOrgUnit *semester,
+             gpointer         user_data)
+{
+  if (semester != NULL)
+    g_hash_table_insert (user_data, g_memdup2 (&offering_id, sizeof offering_id),
+                         cd_org_unit_copy (semester));
+}
+
+/* Listings carry no semester: one GET per offering (core sends a few at
+ * once).  One that cannot be read is left out, as one without. */
+static GHashTable *
+fetch_semesters (CdOrgUnits *units,
+                 GPtrArray  *found)
+{
+  GHashTable *semesters = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                 (GDestroyNotify)cd_org_unit_free);
+  g_autoptr(GArray) ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), found->len);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  for (guint i = 0; i < found->len; i++)
+    g_array_append_val (ids, ((CdOrgUnit *)g_ptr_array_index (found, i))->id);
+
+  cd_org_units_fetch_semesters_async (units, (gint64 *)ids->data, ids->len, semester_cb,
+                                      semesters, NULL, cd_cli_store_result_cb, &result);
+  cd_cli_wait_result (&result);
+  cd_org_units_fetch_semesters_finish (units, result, NULL);
+  return semesters;
 }
 
 int
@@ -39,16 +93,19 @@ cd_cli_courses (int    argc,
   g_autofree char *search = NULL;
   g_autofree char *code = NULL;
   gboolean json = FALSE;
+  gboolean with_semester = FALSE;
   GOptionEntry entries[] = {
     { "search", 0, 0, G_OPTION_ARG_STRING, &search, N_("Only offerings whose name contains TEXT"), N_("TEXT") },
     { "code", 0, 0, G_OPTION_ARG_STRING, &code, N_("Only offerings whose code contains CODE"), N_("CODE") },
     { "host", 0, 0, G_OPTION_ARG_STRING, &host, N_("Brightspace address (overrides COURSEDROP_HOST)"), N_("URL") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object per offering"), NULL },
+    { "semester", 0, 0, G_OPTION_ARG_NONE, &with_semester, N_("Also print each offering’s semester (one request per offering)"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(CdClient) client = NULL;
   g_autoptr(CdOrgUnits) units = NULL;
+  g_autoptr(GHashTable) semesters = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GPtrArray) found = NULL;
   g_autoptr(GError) error = NULL;
@@ -72,15 +129,25 @@ cd_cli_courses (int    argc,
   cd_cli_wait_result (&result);
   if (!(found = cd_org_units_search_finish (units, result, &error)))
     return cd_cli_fail (error);
+  if (with_semester)
+    semesters = fetch_semesters (units, found);
 
   for (guint i = 0; i < found->len; i++)
     {
       const CdOrgUnit *unit = g_ptr_array_index (found, i);
+      const CdOrgUnit *semester = semesters ? g_hash_table_lookup (semesters, &unit->id) : NULL;
+      /* Names come from the server: a tab, a newline or an escape
+       * sequence in one must not break the columns or the terminal. */
+      g_autofree char *unit_code = cd_cli_escape (unit->code);
+      g_autofree char *unit_name = cd_cli_escape (unit->name);
+      g_autofree char *term = cd_cli_escape (semester ? semester->name : "");
 
       if (json)
-        print_unit_json (unit);
+        print_unit_json (unit, semesters);
+      else if (semesters != NULL)
+        g_print ("%" PRId64 "\t%s\t%s\t%s\n", unit->id, unit_code, unit_name, term);
       else
-        g_print ("%" PRId64 "\t%s\t%s\n", unit->id, unit->code, unit->name);
+        g_print ("%" PRId64 "\t%s\t%s\n", unit->id, unit_code, unit_name);
     }
 
   if (found->len == 0)

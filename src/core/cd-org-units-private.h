@@ -18,6 +18,7 @@ struct _CdOrgUnits
   CdClient  *client;
   gint64     type_ids[CD_ORG_UNIT_SEMESTER + 1];  /* 0: the tenant has none */
   gboolean   types_known;
+  GHashTable *semesters;  /* &offering ID → CdOrgUnit, or NULL: none */
 };
 
 typedef void (*CdOrgUnitsThen) (GTask *task);

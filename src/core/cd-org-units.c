@@ -3,7 +3,8 @@
  * Routes and rules: courses-and-batches.md §2.3.  Types are found once per
  * CdOrgUnits from /outypes/ by their Code, never their Name.  Paged
  * searches are in cd-org-units-search.c, creation in
- * cd-org-units-create.c.
+ * cd-org-units-create.c, offerings' semesters in
+ * cd-org-units-semesters.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -62,6 +63,7 @@ cd_org_units_finalize (GObject *object)
   CdOrgUnits *self = CD_ORG_UNITS (object);
 
   g_clear_object (&self->client);
+  g_clear_pointer (&self->semesters, g_hash_table_unref);
 
   G_OBJECT_CLASS (cd_org_units_parent_class)->finalize (object);
 }
@@ -75,6 +77,8 @@ cd_org_units_class_init (CdOrgUnitsClass *klass)
 static void
 cd_org_units_init (CdOrgUnits *self)
 {
+  self->semesters = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                           (GDestroyNotify)cd_org_unit_free);
 }
 
 CdOrgUnits *

@@ -126,6 +126,31 @@ CdOrgUnit  *cd_org_units_resolve_finish     (CdOrgUnits          *self,
                                              GAsyncResult        *result,
                                              GError             **error);
 
+/* Called as the semester of one offering becomes known: NULL when it has
+ * none, or when the offering may not be seen (403, 404). */
+typedef void (*CdOrgUnitsSemesterFunc) (gint64           offering_id,
+                                        const CdOrgUnit *semester,
+                                        gpointer         user_data);
+
+/* The semester of each offering in @ids, which org-structure listings do
+ * not carry: GET courses/(id), two at once, each answer kept
+ * for the life of @self so that asking again sends nothing.  @each is
+ * called once per offering as its answer comes (for kept ones before this
+ * returns), never after @cancellable is cancelled; an offering whose fetch
+ * fails (network, server) is skipped without a word.  Finishes once all
+ * are done: TRUE, or G_IO_ERROR_CANCELLED. */
+void        cd_org_units_fetch_semesters_async  (CdOrgUnits              *self,
+                                                 const gint64            *ids,
+                                                 guint                    n_ids,
+                                                 CdOrgUnitsSemesterFunc   each,
+                                                 gpointer                 each_data,
+                                                 GCancellable            *cancellable,
+                                                 GAsyncReadyCallback      callback,
+                                                 gpointer                 user_data);
+gboolean    cd_org_units_fetch_semesters_finish (CdOrgUnits              *self,
+                                                 GAsyncResult            *result,
+                                                 GError                 **error);
+
 /* Creates an offering unless one has the code already (then that one is
  * the result and *@created FALSE).  The code is checked here first; the
  * body follows the LP version (Description from 1.26, CanSelfRegister from

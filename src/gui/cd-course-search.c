@@ -6,6 +6,10 @@
  * typing pauses, and a newer keystroke cancels the one in flight, so that
  * answers never arrive out of order.
  *
+ * Listings carry no semester, which is often what tells two runs of a
+ * course apart: core fetches it for the first matches shown, and each row
+ * gains it when it comes (or stays as it is when it does not).
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -17,6 +21,9 @@
 #define SEARCH_DELAY_MS 400
 /* More would not help anyone choose: typing more does. */
 #define MAX_ROWS        20
+/* The rows seen without scrolling: a semester further down is not worth
+ * a request per keystroke. */
+#define MAX_SEMESTERS   8
 
 struct _CdCourseSearch
 {
@@ -26,6 +33,7 @@ struct _CdCourseSearch
 
   CdOrgUnits   *org_units;    /* (nullable) */
   GCancellable *cancellable;  /* (nullable): the search in flight */
+  GCancellable *semesters;    /* (nullable): the semesters being fetched */
   GPtrArray    *matches;      /* (element-type CdOrgUnit): those shown */
   char         *text;         /* (nullable): what is searched for */
   guint         timeout;
@@ -58,12 +66,16 @@ cancel_search (CdCourseSearch *self)
   g_clear_handle_id (&self->timeout, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->semesters);
+  g_clear_object (&self->semesters);
 }
 
-static GtkWidget *
-match_row_new (const CdOrgUnit *unit)
+/* Name, code and ID, and the semester (nullable) once known. */
+static void
+describe_match (GtkWidget       *row,
+                const CdOrgUnit *unit,
+                const char      *semester)
 {
-  GtkWidget *row = adw_action_row_new ();
   g_autofree char *subtitle = NULL;
   g_autofree char *label = NULL;
   const char *title = unit->name[0] != '\0' ? unit->name : _("Unnamed course offering");
@@ -81,12 +93,32 @@ match_row_new (const CdOrgUnit *unit)
       label = g_strdup_printf (_("%s, ID %" PRId64), title, unit->id);
     }
 
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  if (semester != NULL)
+    {
+      g_autofree char *short_subtitle = g_steal_pointer (&subtitle);
+      g_autofree char *short_label = g_steal_pointer (&label);
+
+      /* Translators: the line above, then the offering's semester. */
+      subtitle = g_strdup_printf (_("%s · %s"), short_subtitle, semester);
+      /* Translators: a match as a screen reader says it (name, code, ID),
+       * then the offering's semester. */
+      label = g_strdup_printf (_("%s, semester %s"), short_label, semester);
+    }
+
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (row),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+}
+
+static GtkWidget *
+match_row_new (const CdOrgUnit *unit)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  describe_match (row, unit, NULL);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                              gtk_image_new_from_icon_name ("go-next-symbolic"));
   return row;
@@ -153,6 +185,63 @@ show_matches (CdCourseSearch *self,
 }
 
 static void
+semester_cb (gint64           offering_id,
+             const CdOrgUnit *semester,
+             gpointer         user_data)
+{
+  CdCourseSearch *self = user_data;
+  const char *text;
+
+  if (semester == NULL)
+    return;
+  text = semester->name[0] != '\0' ? semester->name : semester->code;
+
+  for (guint i = 0; i < MIN (self->matches->len, MAX_SEMESTERS); i++)
+    {
+      const CdOrgUnit *unit = g_ptr_array_index (self->matches, i);
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->list, (int)i);
+
+      if (unit->id == offering_id && row != NULL)
+        describe_match (GTK_WIDGET (row), unit, text);
+    }
+}
+
+static void
+semesters_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(CdCourseSearch) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* Failures were skipped already: the rows are fine without. */
+  if (!cd_org_units_fetch_semesters_finish (CD_ORG_UNITS (object), result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_clear_object (&self->semesters);
+}
+
+static void
+fetch_semesters (CdCourseSearch *self)
+{
+  gint64 ids[MAX_SEMESTERS];
+  guint n_ids = MIN (self->matches->len, MAX_SEMESTERS);
+
+  g_cancellable_cancel (self->semesters);
+  g_clear_object (&self->semesters);
+  if (n_ids == 0)
+    return;
+
+  for (guint i = 0; i < n_ids; i++)
+    ids[i] = ((CdOrgUnit *)g_ptr_array_index (self->matches, i))->id;
+
+  self->semesters = g_cancellable_new ();
+  cd_org_units_fetch_semesters_async (self->org_units, ids, n_ids, semester_cb, self,
+                                      self->semesters, semesters_cb, g_object_ref (self));
+}
+
+static void
 search_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
@@ -186,6 +275,9 @@ search_cb (GObject      *object,
 
   show_matches (self, units);
   g_signal_emit (self, signals[FINISHED], 0, units->len, NULL);
+  /* After ::finished: semesters known already fill in at once. */
+  if (self->matches->len > 0 && self->org_units != NULL)
+    fetch_semesters (self);
 }
 
 static gboolean

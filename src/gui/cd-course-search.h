@@ -21,7 +21,8 @@ void             cd_course_search_set_org_units  (CdCourseSearch *self,
                                                   CdOrgUnits     *org_units);
 /* Searches names and codes for @text once typing pauses; a newer call
  * cancels the search in flight.  Emits ::finished, or ::chosen (automatic)
- * when exactly one offering has @text as its code. */
+ * when exactly one offering has @text as its code.  After ::finished, the
+ * first matches gain their semester as it comes. */
 void             cd_course_search_search         (CdCourseSearch *self,
                                                   const char     *text);
 /* Stops searching and hides the matches. */

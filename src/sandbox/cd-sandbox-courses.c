@@ -159,6 +159,16 @@ add_basic_unit (JsonBuilder *builder,
   json_builder_end_object (builder);
 }
 
+void
+_cd_sandbox_units_add_semester (CdSandbox   *self,
+                                JsonBuilder *builder,
+                                const char  *member,
+                                gint64       semester_id)
+{
+  add_basic_unit (builder, member, semester_id > 0
+                  ? _cd_sandbox_units_find (self->org_units->semesters, semester_id) : NULL);
+}
+
 static void
 add_member_copy (JsonBuilder *builder,
                  JsonObject  *body,
@@ -264,6 +274,8 @@ _cd_sandbox_units_create (CdSandbox         *self,
   id = units->next_id++;
   _cd_sandbox_units_insert_offering (self, id, json_object_get_string_member (body, "Name"),
                    json_object_get_string_member (body, "Code"));
+  ((CdSandboxOffering *)g_hash_table_lookup (self->offerings, &id))->semester_id =
+    semester ? semester->id : 0;
   units->courses_created++;
 
   if (units->drop_answers > 0)

@@ -64,6 +64,12 @@ void        _cd_sandbox_units_bad_request      (SoupServerMessage   *msg,
                                                 const char          *text);
 
 /* cd-sandbox-courses.c: POST /d2l/api/lp/(v)/courses/ */
+/* The @member of a Course.CourseOffering: a BasicOrgUnit of the semester
+ * with @semester_id, or null. */
+void        _cd_sandbox_units_add_semester     (CdSandbox           *self,
+                                                JsonBuilder         *builder,
+                                                const char          *member,
+                                                gint64               semester_id);
 void        _cd_sandbox_units_create           (CdSandbox           *self,
                                                 SoupServerMessage   *msg,
                                                 const char          *version);

@@ -156,6 +156,36 @@ cd_sandbox_add_semester (CdSandbox   *self,
                    TYPE_SEMESTER, spec, error);
 }
 
+gboolean
+cd_sandbox_set_offering_semester (CdSandbox   *self,
+                                  const char  *spec,
+                                  GError     **error)
+{
+  g_auto(GStrv) parts = NULL;
+  CdSandboxOffering *offering = NULL;
+  gint64 offering_id = 0, semester_id = 0;
+
+  g_return_val_if_fail (CD_IS_SANDBOX (self), FALSE);
+  g_return_val_if_fail (spec != NULL, FALSE);
+
+  parts = g_strsplit (spec, "=", 2);
+  if (g_strv_length (parts) == 2 &&
+      _cd_sandbox_parse_id (g_strstrip (parts[0]), &offering_id) &&
+      _cd_sandbox_parse_id (g_strstrip (parts[1]), &semester_id))
+    offering = g_hash_table_lookup (self->offerings, &offering_id);
+
+  if (offering == NULL || _cd_sandbox_units_find (self->org_units->semesters, semester_id) == NULL)
+    {
+      g_set_error (error, CD_SANDBOX_ERROR, CD_SANDBOX_ERROR_INVALID_ARGUMENT,
+                   "Offering semester “%s” is not OFFERING_ID=SEMESTER_ID of an offering "
+                   "and a semester the sandbox has", spec);
+      return FALSE;
+    }
+
+  offering->semester_id = semester_id;
+  return TRUE;
+}
+
 void
 _cd_sandbox_units_insert_offering (CdSandbox  *self,
                  gint64      id,

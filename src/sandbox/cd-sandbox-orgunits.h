@@ -17,6 +17,11 @@ gboolean    cd_sandbox_add_template            (CdSandbox   *self,
 gboolean    cd_sandbox_add_semester            (CdSandbox   *self,
                                                 const char  *spec,
                                                 GError     **error);
+/* "OFFERING_ID=SEMESTER_ID": the offering's details (GET courses/(id))
+ * name that semester; both must exist already. */
+gboolean    cd_sandbox_set_offering_semester   (CdSandbox   *self,
+                                                const char  *spec,
+                                                GError     **error);
 /* Adds @count offerings "Generated Course NNNNN" with codes "GEN-NNNNN"
  * (IDs from 100001), for tests and benchmarks of large tenants. */
 void        cd_sandbox_generate_offerings      (CdSandbox   *self,

@@ -20,6 +20,7 @@ typedef struct
   gint64  id;
   char   *name;
   char   *code;  /* (nullable) */
+  gint64  semester_id;  /* 0: none */
 } CdSandboxOffering;
 
 typedef struct

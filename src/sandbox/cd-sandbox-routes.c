@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "cd-sandbox-orgunits-private.h"
 #include "cd-sandbox-private.h"
 
 typedef struct
@@ -146,7 +147,7 @@ _cd_sandbox_handle_course (CdSandbox         *self,
   json_builder_set_member_name (builder, "Code");
   json_builder_add_string_value (builder, template_code);
   json_builder_end_object (builder);
-  add_null_member (builder, "Semester");
+  _cd_sandbox_units_add_semester (self, builder, "Semester", o->semester_id);
   add_null_member (builder, "Department");
   json_builder_set_member_name (builder, "Description");
   json_builder_begin_object (builder);

@@ -28,6 +28,7 @@ typedef struct
   gint64   tolerance;
   gint64   skew;
   char   **offerings;
+  char   **offering_semesters;
   char   **forbidden;
   char    *timeline;
   char   **offering_timelines;
@@ -61,6 +62,7 @@ options_clear (Options *o)
   g_free (o->user_id);
   g_free (o->user_key);
   g_strfreev (o->offerings);
+  g_strfreev (o->offering_semesters);
   g_strfreev (o->forbidden);
   g_free (o->timeline);
   g_strfreev (o->offering_timelines);
@@ -189,6 +191,10 @@ configure (CdSandbox  *sandbox,
   for (guint i = 0; o->offerings && o->offerings[i]; i++)
     if (!cd_sandbox_add_offering (sandbox, o->offerings[i], error))
       return FALSE;
+  /* After every offering: the first --offering replaces the defaults. */
+  for (guint i = 0; o->offering_semesters && o->offering_semesters[i]; i++)
+    if (!cd_sandbox_set_offering_semester (sandbox, o->offering_semesters[i], error))
+      return FALSE;
 
   for (guint i = 0; o->forbidden && o->forbidden[i]; i++)
     {
@@ -288,6 +294,8 @@ main (int   argc,
       N_("Shift the server clock by SECONDS (may be negative)"), N_("SECONDS") },
     { "offering", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.offerings,
       N_("Course offering (repeatable; replaces the defaults)"), N_("ID:NAME[;CODE]") },
+    { "offering-semester", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.offering_semesters,
+      N_("The semester in an offering’s details (repeatable)"), N_("ID=SEMESTER_ID") },
     { "forbidden", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.forbidden,
       N_("Answer 403 for this org unit (repeatable)"), N_("ID") },
     { "timeline", 0, 0, G_OPTION_ARG_STRING, &o.timeline,

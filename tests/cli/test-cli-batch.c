@@ -131,7 +131,8 @@ count_lines (const char *text,
 static void
 test_courses (void)
 {
-  CdTestSandbox *sandbox = start_sandbox (FAST_TIMELINE, NULL, NULL);
+  /* 7002 is one of the sandbox's default semesters, Spring Term. */
+  CdTestSandbox *sandbox = start_sandbox (FAST_TIMELINE, "--offering-semester", "6610=7002");
   g_autoptr(GSubprocessLauncher) launcher = cd_test_cli_launcher (sandbox);
   CdTestRun run = { 0 };
 
@@ -153,6 +154,25 @@ test_courses (void)
   cd_test_cli_run (launcher, &run, "courses", "--search", "nothing like it", NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_cmpstr (run.out, ==, "");
+  cd_test_run_clear (&run);
+
+  /* Listings carry no semester: --semester asks each offering for it, and
+   * prints it as a fourth column (empty for none). */
+  cd_test_cli_run (launcher, &run, "courses", "--search", "biology", "--semester", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpuint (count_lines (run.out, NULL), ==, 4);
+  g_assert_nonnull (strstr (run.out, "6610\tBIO102\tBiology 102\tSpring Term\n"));
+  g_assert_nonnull (strstr (run.out, "6606\tBIO101\tBiology 101\t\n"));
+  cd_test_run_clear (&run);
+
+  cd_test_cli_run (launcher, &run, "courses", "--code", "BIO", "--json", "--semester", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpuint (count_lines (run.out, "{\"id\":"), ==, 3);
+  g_assert_nonnull (strstr (run.out, "{\"id\":6610,\"code\":\"BIO102\",\"name\":\"Biology 102\","
+                                     "\"semester\":{\"id\":7002,\"code\":\"TERM-SPRING\","
+                                     "\"name\":\"Spring Term\"}}"));
+  g_assert_nonnull (strstr (run.out, "{\"id\":6620,\"code\":\"BIO201\",\"name\":\"Advanced Biology\","
+                                     "\"semester\":null}"));
   cd_test_run_clear (&run);
 
   cd_test_sandbox_stop (sandbox);

@@ -6,8 +6,9 @@
 # Xvfb with openbox, the accessibility bus).  Starts a sandbox with a few
 # offerings, templates and semesters (in pages of two, so that every search
 # follows bookmarks) and the real `coursedrop` against it; opens a package,
-# types part of a course name, picks a match with the arrow keys and
-# Return, and sees the course found and Import enabled.  Then New Course
+# types part of a course name, sees a match gain its semester, picks a
+# match with the arrow keys and Return, and sees the course found and
+# Import enabled.  Then New Course
 # Offering…: a template by its code, a code the rules refuse (the reason is
 # next to the field), a good one, Create; the pending import gets the new
 # offering, is imported, and its row completes.  The app must never log a
@@ -44,7 +45,9 @@ def start_sandbox(workdir):
          '--offering', '12345:Introduction to Chemistry;CHEM110',
          '--offering', '12346:Organic Chemistry;CHEM210',
          '--offering', '6650:History of Art;HIST1',
-         '--offering', '6660:Physics;PHYS1'],
+         '--offering', '6660:Physics;PHYS1',
+         # Listings carry no semester: the window fetches it per match.
+         '--offering-semester', '12345=7001'],
         stdout=subprocess.PIPE, stderr=stderr, text=True, cwd=workdir)
     stderr.close()
     first = process.stdout.readline().strip()
@@ -124,6 +127,16 @@ def find_by_name(run, wid):
     if not any(n.startswith('Introduction to Chemistry, code CHEM110, ID 12345') for n in names) or \
             not any(n.startswith('Organic Chemistry, code CHEM210, ID 12346') for n in names):
         raise Failure(f'unexpected matches for “chem”: {names}')
+
+    # The listing has no semester; the match gains it once its details come.
+    wait_for(lambda: label_matching(run.frame, lambda n: n == 'CHEM110 · ID 12345 · Fall Term'), 15,
+             'the semester “Fall Term” under Introduction to Chemistry')
+    wait_for(lambda: any(name(r).startswith('Introduction to Chemistry, code CHEM110, ID 12345, '
+                                            'semester Fall Term') for r in matches(run)), 15,
+             'the semester in the accessible name of Introduction to Chemistry')
+    if not label_matching(run.frame, lambda n: n == 'CHEM210 · ID 12346'):
+        raise Failure('Organic Chemistry, which has no semester, lost its code and ID')
+    log('ok: “chem”: Introduction to Chemistry shows its semester, Fall Term')
     check_accessible_names(run.frame, 'the window with matches')
     safe_screenshot('course-matches')
 
@@ -148,7 +161,7 @@ def find_by_name(run, wid):
     expect_found(run, 'Biology 101', 'BIO101 · Course offering 6606')
     log('ok: the exact code “bio101” finds Biology 101 without a choice')
     set_text(field, '12345')
-    expect_found(run, 'Introduction to Chemistry', 'CHEM110 · Course offering 12345')
+    expect_found(run, 'Introduction to Chemistry', 'CHEM110 · Course offering 12345 · Fall Term')
     log('ok: “12345” is still an ID')
 
 

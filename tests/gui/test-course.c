@@ -173,6 +173,94 @@ test_search (Fixture       *f,
   g_object_unref (widget);
 }
 
+/* The subtitle of the @index-th row. */
+static const char *
+subtitle_of (CdCourseSearch *widget,
+             int             index)
+{
+  GtkListBox *list = GTK_LIST_BOX (adw_bin_get_child (ADW_BIN (widget)));
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (list, index);
+
+  g_assert_true (ADW_IS_ACTION_ROW (row));
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+}
+
+/* Runs the main loop for @ms, for answers that must not change anything. */
+static void
+spin (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, g_main_context_pending (NULL));
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+test_search_semesters (Fixture       *f,
+                       gconstpointer  data)
+{
+  CdCourseSearch *widget = g_object_ref_sink (cd_course_search_new ());
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  /* Wakes the loops below, so that a semester that never comes fails at
+   * the deadline. */
+  guint tick = g_timeout_add (50, tick_cb, NULL);
+  g_autoptr(GError) error = NULL;
+  guint requests;
+
+  /* Listings have no semester; Introduction to Chemistry's details say
+   * Fall Term, and Organic Chemistry's may not be read by this account. */
+  g_assert_true (cd_sandbox_set_offering_semester (f->sandbox, "12345=7001", &error));
+  g_assert_no_error (error);
+  cd_sandbox_add_forbidden (f->sandbox, 12346);
+
+  g_signal_connect (widget, "finished", G_CALLBACK (finished_cb), f);
+  g_signal_connect (widget, "chosen", G_CALLBACK (chosen_cb), f);
+  cd_course_search_set_org_units (widget, f->units);
+
+  search (f, widget, "chem");
+  g_assert_cmpuint (f->n_matches, ==, 2);
+  requests = cd_sandbox_get_request_count (f->sandbox);
+  g_assert_cmpstr (subtitle_of (widget, 0), ==, "CHEM110 · ID 12345");
+  while (g_strcmp0 (subtitle_of (widget, 0), "CHEM110 · ID 12345 · Fall Term") != 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  /* The refused one stays as it was, without a word, and can be picked. */
+  while (cd_sandbox_get_request_count (f->sandbox) < requests + 2)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  spin (300);
+  g_assert_cmpstr (subtitle_of (widget, 1), ==, "CHEM210 · ID 12346");
+  g_assert_cmpuint (f->finished, ==, 1);
+  g_assert_no_error (f->error);
+
+  /* Typed again: the semester is there at once, and not asked again. */
+  search (f, widget, "chem");
+  g_assert_cmpstr (subtitle_of (widget, 0), ==, "CHEM110 · ID 12345 · Fall Term");
+  requests = cd_sandbox_get_request_count (f->sandbox);
+  spin (300);
+  g_assert_cmpuint (cd_sandbox_get_request_count (f->sandbox), ==, requests);
+
+  search (f, widget, "organic");
+  g_assert_cmpstr (subtitle_of (widget, 0), ==, "CHEM210 · ID 12346");
+  cd_course_search_choose (widget, cd_course_search_get_single (widget));
+  g_assert_nonnull (f->chosen);
+  g_assert_cmpint (f->chosen->id, ==, 12346);
+
+  g_source_remove (tick);
+  g_object_unref (widget);
+}
+
 static void
 test_search_error (Fixture       *f,
                    gconstpointer  data)
@@ -369,6 +457,7 @@ main (int   argc,
 
   ADD ("/course/search", test_search);
   ADD ("/course/search/error", test_search_error);
+  ADD ("/course/search/semesters", test_search_semesters);
   ADD ("/course/new-offering", test_new_offering);
 
 #undef ADD
