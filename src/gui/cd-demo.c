@@ -51,6 +51,9 @@ static const char * const sandbox_arguments[] = {
   "--offering", "6606:Biology 101;BIO101",
   "--offering", "12345:Introduction to Chemistry;CHEM110",
   "--offering", "777:Broken Course (demo failure);FAIL777",
+  /* The sandbox's own semesters: the course field's matches show them. */
+  "--offering-semester", "6606=7001",
+  "--offering-semester", "12345=7001",
   NULL
 };
 

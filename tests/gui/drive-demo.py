@@ -126,7 +126,8 @@ def drive(run):
     press(sample)
     wait_for(lambda: label_matching(run.frame, lambda n: n == 'coursedrop-demo.imscc'), 15,
              'the sample package’s card')
-    run.import_into('6606', 'Biology 101')
+    # The demo's courses have semesters, shown once the course is found.
+    run.import_into('6606', 'Biology 101', 'BIO101 · Course offering 6606 · Fall Term')
     wait_for(lambda: label_matching(run.frame, lambda n: n.startswith('Completed')), 90,
              'the sample import to complete')
     log('ok: the demo imported its sample package over OAuth 2.0 to Completed')

@@ -325,11 +325,14 @@ class Run(Processes):
         return find(self.frame, 'push button',
                     lambda n: 'Import' in n and 'Again' not in n)
 
-    def import_into(self, offering, course_name):
+    def import_into(self, offering, course_name, course_details=None):
         field = wait_for(self.offering_field, 15, 'the Course offering ID field')
         set_text(field, offering)
         wait_for(lambda: label_matching(self.frame, lambda n: n == course_name), 15,
                  f'the course “{course_name}” to be looked up')
+        if course_details is not None:
+            wait_for(lambda: label_matching(self.frame, lambda n: n == course_details), 15,
+                     f'“{course_details}” under the course')
         button = wait_for(lambda: (b := self.import_button()) and sensitive(b) and b, 90,
                           'the Import button to become sensitive')
         press(button)
