@@ -12,15 +12,18 @@
 
 #include <string.h>
 
+#include "cd-job-journal.h"
 #include "cd-test-proxy.h"
 #include "cd-test-util.h"
 
-/* Each import ends in the sandbox 5 s after its upload: while the proxy
- * refuses, both jobs are still being followed. */
-#define TIMELINE "UPLOADING:1,IMPORTING:4,COMPLETED"
-/* Longer than a poll's own retries inside the client (about 3.5 s), far
- * shorter than the job's patience for a server it cannot reach (5 polls). */
-#define OUTAGE_US (6 * G_USEC_PER_SEC)
+/* Each import ends in the sandbox 8 s after its upload: when the proxy
+ * starts refusing, both jobs are still being followed. */
+#define TIMELINE "UPLOADING:1,IMPORTING:7,COMPLETED"
+/* Long enough for each job to fail a poll (the next is at most 2.25 s
+ * away, and the client may retry it inside for 3.5 s); short of the job's
+ * patience with a server it cannot reach (5 failed polls in a row, with
+ * waits of 2.25, 3.4, 5 and 7.6 s between them). */
+#define OUTAGE_US (8 * G_USEC_PER_SEC)
 
 typedef struct
 {
@@ -69,12 +72,32 @@ fixture_tear_down (Fixture       *f,
   g_free (f->expected);
 }
 
-/* Runs `coursedrop-cli batch @args… PLAN` and cuts the proxy off for
- * OUTAGE_US once the sandbox has @uploads uploads and their answers went
- * back. */
+/* Jobs of the CLI's journal that have their tokens. */
+static guint
+count_tokens (void)
+{
+  g_autofree char *path = cd_test_journal_path ();
+  g_autoptr(CdJobJournal) journal = cd_job_journal_new (path);
+  g_autoptr(GPtrArray) records = NULL;
+  guint n = 0;
+
+  /* Not written yet, or being replaced: nothing known yet. */
+  if (!cd_job_journal_load (journal, NULL))
+    return 0;
+
+  records = cd_job_journal_get_records (journal);
+  g_ptr_array_set_free_func (records, (GDestroyNotify)cd_job_record_unref);
+  for (guint i = 0; i < records->len; i++)
+    n += ((CdJobRecord *)g_ptr_array_index (records, i))->token != NULL;
+
+  return n;
+}
+
+/* Runs `coursedrop-cli batch @arg PLAN` and cuts the proxy off for
+ * OUTAGE_US once the CLI has the tokens of @jobs uploads. */
 static void
 run_with_outage (Fixture    *f,
-                 guint       uploads,
+                 guint       jobs,
                  const char *arg,
                  CdTestRun  *run)
 {
@@ -83,11 +106,11 @@ run_with_outage (Fixture    *f,
 
   batch = cd_test_cli_spawn (f->launcher, "batch", arg, f->plan, NULL);
 
-  for (guint i = 0; i < 500 && cd_test_sandbox_count (f->sandbox, "uploads") < uploads; i++)
+  /* The jobs are followed by their tokens, no upload is under way. */
+  for (guint i = 0; i < 500 && count_tokens () < jobs; i++)
     g_usleep (20 * 1000);
-  g_assert_cmpuint (cd_test_sandbox_count (f->sandbox, "uploads"), ==, uploads);
-  /* The tokens reach the CLI: the jobs are followed, not uploaded. */
-  g_usleep (300 * 1000);
+  g_assert_cmpuint (count_tokens (), ==, jobs);
+  g_assert_cmpuint (cd_test_sandbox_count (f->sandbox, "uploads"), ==, jobs);
 
   cd_test_proxy_refuse (f->proxy);
   g_usleep (OUTAGE_US);
