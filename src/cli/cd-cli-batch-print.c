@@ -1,7 +1,8 @@
 /* cd-cli-batch-print.c: what coursedrop-cli batch prints, as text or JSON
  *
  * Standard output: one line (or JSON object) per row as it settles, then
- * the summary.  Standard error: problems, pauses and created offerings.
+ * the summary.  Standard error: problems, pauses, created offerings, and
+ * each retry of a row's job (also a JSON event).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -10,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "cd-cli-batch.h"
+#include "cd-cli-output.h"
 
 static void
 print_json (JsonBuilder *builder)
@@ -18,6 +20,8 @@ print_json (JsonBuilder *builder)
   g_autofree char *text = json_to_string (root, FALSE);
 
   g_print ("%s\n", text);
+  /* One event at a time reaches a pipeline, as it happens. */
+  fflush (stdout);
 }
 
 static void
@@ -210,6 +214,42 @@ cd_cli_batch_print_offering (CdCliBatch       *run,
   json_builder_add_boolean_value (builder, created);
   json_builder_end_object (builder);
   print_json (builder);
+}
+
+/* Once per attempt of a row's job that got no (good) answer: which row,
+ * what is wrong and when it tries again, in import's words. */
+void
+cd_cli_batch_print_retry (CdCliBatch       *run,
+                          const CdBatchRow *row,
+                          CdImportJob      *job)
+{
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autofree char *safe = NULL;
+  g_autofree char *package = NULL;
+
+  if (run->json)
+    {
+      builder = json_builder_new ();
+      json_builder_begin_object (builder);
+      add_string (builder, "event", "retrying");
+      add_int (builder, "row", row->index + 1);
+      add_int (builder, "line", row->plan_row->line);
+      add_string (builder, "package", row->plan_row->package);
+    }
+
+  if (!(safe = cd_cli_describe_retry (job, builder)))
+    return;
+
+  package = cd_cli_escape (row->package_name);
+  /* Translators: a line of the plan, its package, and what is wrong with
+   * its import, e.g. “Cannot reach HOST: connection refused. Retrying in 8 s…”. */
+  g_printerr (_("line %u: %s: %s\n"), row->plan_row->line, package, safe);
+
+  if (builder != NULL)
+    {
+      json_builder_end_object (builder);
+      print_json (builder);
+    }
 }
 
 void

@@ -34,6 +34,15 @@ offering_ready_cb (CdBatch    *batch,
 }
 
 static void
+job_retry_cb (CdBatch     *batch,
+              guint        index,
+              CdImportJob *job,
+              CdCliBatch  *run)
+{
+  cd_cli_batch_print_retry (run, cd_batch_get_row (batch, index), job);
+}
+
+static void
 paused_cb (CdBatch    *batch,
            guint       seconds,
            CdCliBatch *run)
@@ -261,6 +270,7 @@ cd_cli_batch (int    argc,
 
   g_signal_connect (run.batch, "row-changed", G_CALLBACK (row_changed_cb), &run);
   g_signal_connect (run.batch, "offering-ready", G_CALLBACK (offering_ready_cb), &run);
+  g_signal_connect (run.batch, "job-retry", G_CALLBACK (job_retry_cb), &run);
   g_signal_connect (run.batch, "paused", G_CALLBACK (paused_cb), &run);
   sigint = g_unix_signal_add (SIGINT, interrupted_cb, &run);
   sigterm = g_unix_signal_add (SIGTERM, interrupted_cb, &run);

@@ -27,6 +27,9 @@ void cd_cli_batch_print_row      (CdCliBatch       *run,
 void cd_cli_batch_print_offering (CdCliBatch       *run,
                                   const CdBatchRow *row,
                                   gboolean          created);
+void cd_cli_batch_print_retry    (CdCliBatch       *run,
+                                  const CdBatchRow *row,
+                                  CdImportJob      *job);
 void cd_cli_batch_print_paused   (CdCliBatch       *run,
                                   guint             seconds);
 void cd_cli_batch_print_summary  (CdCliBatch       *run,

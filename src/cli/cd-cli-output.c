@@ -260,35 +260,45 @@ cd_cli_output_uploaded (CdCliOutput *out,
     g_printerr (_("Uploaded %s in %.1f s (%s/s).\n"), size, seconds, rate);
 }
 
-/* Once per attempt: the job says what is wrong and when it tries again. */
-void
-cd_cli_output_retrying (CdCliOutput *out,
-                        CdImportJob *job)
+char *
+cd_cli_describe_retry (CdImportJob *job,
+                       JsonBuilder *builder)
 {
   gint64 now = g_get_monotonic_time ();
   g_autofree char *message = cd_import_job_dup_retry_message (job, now);
-  g_autofree char *safe = NULL;
   gint64 next = cd_import_job_get_retry_time (job);
 
   if (message == NULL)
-    return;
+    return NULL;
 
-  end_bar (out);
-  safe = cd_cli_escape (message);
-  g_printerr ("%s\n", safe);
-
-  if (out->json)
+  if (builder != NULL)
     {
-      g_autoptr(JsonBuilder) builder = event ("retrying");
-
       json_builder_set_member_name (builder, "reason");
       json_builder_add_string_value (builder, cd_import_job_get_retry_reason (job));
       json_builder_set_member_name (builder, "delay_ms");
       json_builder_add_int_value (builder, next > now ? (next - now) / 1000 : 0);
       json_builder_set_member_name (builder, "message");
       json_builder_add_string_value (builder, message);
-      emit (builder);
     }
+
+  return cd_cli_escape (message);
+}
+
+/* Once per attempt: the job says what is wrong and when it tries again. */
+void
+cd_cli_output_retrying (CdCliOutput *out,
+                        CdImportJob *job)
+{
+  g_autoptr(JsonBuilder) builder = out->json ? event ("retrying") : NULL;
+  g_autofree char *safe = cd_cli_describe_retry (job, builder);
+
+  if (safe == NULL)
+    return;
+
+  end_bar (out);
+  g_printerr ("%s\n", safe);
+  if (builder != NULL)
+    emit (builder);
 }
 
 void

@@ -23,6 +23,14 @@ char        *cd_cli_escape             (const char   *untrusted);
 /* The same, but line breaks stay, for multi-line messages. */
 char        *cd_cli_escape_lines       (const char   *untrusted);
 
+/* What a retrying job says, in the same words for import and batch: its
+ * message made safe for a terminal ("Cannot reach HOST: connection
+ * refused. Retrying in 8 s…"), and with @builder (an object being built)
+ * also the members of a "retrying" event: reason, delay_ms and message.
+ * NULL when @job is not retrying. (transfer full) */
+char        *cd_cli_describe_retry     (CdImportJob  *job,
+                                        JsonBuilder  *builder);
+
 CdCliOutput *cd_cli_output_new         (gboolean      json,
                                         gboolean      stderr_is_tty);
 void         cd_cli_output_free        (CdCliOutput  *out);

@@ -286,6 +286,16 @@ job_running_cb (CdImportJob *job,
 }
 
 static void
+job_retry_cb (CdImportJob *job,
+              CdBatch     *self)
+{
+  CdBatchRow *row = g_hash_table_lookup (self->jobs, job);
+
+  if (row != NULL)
+    g_signal_emit (self, _cd_batch_signals[CD_BATCH_SIGNAL_JOB_RETRY], 0, row->index, job);
+}
+
+static void
 start_row (CdBatch    *self,
            CdBatchRow *row)
 {
@@ -304,6 +314,7 @@ start_row (CdBatch    *self,
 
   g_hash_table_insert (self->jobs, job, row);
   g_signal_connect (job, "notify::running", G_CALLBACK (job_running_cb), self);
+  g_signal_connect (job, "retry", G_CALLBACK (job_retry_cb), self);
   self->running++;
   self->max_running = MAX (self->max_running, self->running);
 

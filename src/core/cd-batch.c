@@ -99,6 +99,9 @@ cd_batch_class_init (CdBatchClass *klass)
   _cd_batch_signals[CD_BATCH_SIGNAL_JOB_STARTED] =
     g_signal_new ("job-started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, CD_TYPE_IMPORT_JOB);
+  _cd_batch_signals[CD_BATCH_SIGNAL_JOB_RETRY] =
+    g_signal_new ("job-retry", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, CD_TYPE_IMPORT_JOB);
 }
 
 static GHashTable *

@@ -66,7 +66,10 @@ G_DECLARE_FINAL_TYPE (CdBatch, cd_batch, CD, BATCH, GObject)
  * offering exists; paused (guint seconds) when a 429 stops new work;
  * job-started (guint index, CdImportJob *job) just before a row's job
  * starts, for a window that shows the jobs too (it may keep a reference;
- * an upload refused with 429 puts its row back, a new job follows). */
+ * an upload refused with 429 puts its row back, a new job follows);
+ * job-retry (guint index, CdImportJob *job) once per attempt of a row's
+ * job that got no (good) answer, so that the row can say what is wrong
+ * and when it tries again (cd_import_job_dup_retry_message()). */
 CdBatch          *cd_batch_new            (CdClient      *client,
                                            CdJobJournal  *journal,
                                            CdPlan        *plan) G_GNUC_WARN_UNUSED_RESULT;

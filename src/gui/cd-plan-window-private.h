@@ -30,6 +30,7 @@ typedef struct
   GtkLabel     *status;
   GtkWidget    *log_button;
   CdImportJob  *job;         /* (owned) (nullable): the row's job in this batch */
+  guint         retry_source; /* counts down "Retrying in N s…" */
 } CdPlanRowView;
 
 struct _CdPlanWindow

@@ -31,6 +31,7 @@ _cd_plan_window_view_free (CdPlanRowView *view)
   if (view->job != NULL)
     g_signal_handlers_disconnect_by_data (view->job, view);
   g_clear_object (&view->job);
+  g_clear_handle_id (&view->retry_source, g_source_remove);
   g_free (view);
 }
 
@@ -139,18 +140,32 @@ describe_ready (CdPlanWindow     *self,
   return g_strdup_printf (_("Would import into %s"), target);
 }
 
-/* The icon (NULL for the spinner), its style class and the words. */
+/* Brightspace cannot be reached (or answers badly) while the row's job
+ * follows its import: what is wrong and when it tries again, as the main
+ * window's rows say it.  NULL when the job is not retrying. (transfer full) */
+static char *
+describe_retry (CdImportJob *job)
+{
+  if (job == NULL || cd_import_job_get_token (job) == NULL)
+    return NULL;
+  return cd_import_job_dup_retry_message (job, g_get_monotonic_time ());
+}
+
+/* The icon (NULL for the spinner), its style class and the words;
+ * *@retrying while they say when the job tries again. */
 static void
 describe_state (CdPlanRowView  *view,
                 const char    **icon,
                 const char    **style,
-                char          **words)
+                char          **words,
+                gboolean       *retrying)
 {
   CdPlanWindow *self = view->window;
   const CdBatchRow *row = batch_row (self, view->index);
   const char *message = row && row->message ? row->message : "";
 
   *style = NULL;
+  *retrying = FALSE;
   switch (row ? row->state : CD_BATCH_ROW_PENDING)
     {
     case CD_BATCH_ROW_INVALID:
@@ -171,7 +186,10 @@ describe_state (CdPlanRowView  *view,
       break;
     case CD_BATCH_ROW_RUNNING:
       *icon = NULL;
-      *words = describe_running (view->job);
+      *words = describe_retry (view->job);
+      *retrying = *words != NULL;
+      if (*words == NULL)
+        *words = describe_running (view->job);
       break;
     case CD_BATCH_ROW_IMPORTED:
       *icon = "emblem-ok-symbolic";
@@ -203,6 +221,30 @@ describe_state (CdPlanRowView  *view,
     }
 }
 
+static void update_view (CdPlanRowView *view);
+
+static gboolean
+retry_tick_cb (gpointer user_data)
+{
+  update_view (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+/* While the job waits to try again, its words count down the seconds. */
+static void
+watch_retry (CdPlanRowView *view,
+             gboolean       retrying)
+{
+  if (!retrying)
+    g_clear_handle_id (&view->retry_source, g_source_remove);
+  else if (view->retry_source == 0)
+    {
+      view->retry_source = g_timeout_add_seconds (1, retry_tick_cb, view);
+      g_source_set_static_name (g_main_context_find_source_by_id (NULL, view->retry_source),
+                                "[coursedrop] plan row retry");
+    }
+}
+
 static void
 update_view (CdPlanRowView *view)
 {
@@ -215,12 +257,17 @@ update_view (CdPlanRowView *view)
   g_autofree char *package = g_path_get_basename (plan->package);
   g_autofree char *log_name = NULL;
   const char *icon, *style;
-  gboolean ended;
+  gboolean ended, retrying;
 
-  describe_state (view, &icon, &style, &words);
+  describe_state (view, &icon, &style, &words, &retrying);
+  watch_retry (view, retrying);
 
   adw_action_row_set_subtitle (ADW_ACTION_ROW (view->row), target);
   gtk_label_set_label (view->status, words);
+  if (retrying)
+    gtk_widget_add_css_class (GTK_WIDGET (view->status), "warning");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (view->status), "warning");
   gtk_widget_set_visible (GTK_WIDGET (view->icon), icon != NULL);
   gtk_widget_set_visible (GTK_WIDGET (view->spinner), icon == NULL);
   gtk_spinner_set_spinning (view->spinner, icon == NULL);
@@ -384,6 +431,7 @@ _cd_plan_window_job_started (CdPlanWindow *self,
 {
   static const char * const notifications[] = {
     "notify::token", "notify::stage", "notify::bytes-total", "notify::bytes-sent",
+    "notify::retrying", "retry",
   };
   CdPlanRowView *view;
 
