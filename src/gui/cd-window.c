@@ -36,7 +36,8 @@ n_jobs (CdWindow *self)
 /* The status pages' icons are symbolic SVGs: the first of them loads the
  * SVG renderer, which costs the window's start-up some 25 ms when it is on
  * the first frame.  That frame shows the starting page, so the others get
- * their icons when they are first shown. */
+ * their icons when they are first shown on screen (the window passes
+ * through other pages while the application sets it up, unmapped). */
 static void
 show_page_icon (CdWindow   *self,
                 const char *page)
@@ -54,6 +55,12 @@ show_page_icon (CdWindow   *self,
       if (g_str_equal (page, icons[i].page) && adw_status_page_get_icon_name (status_page) == NULL)
         adw_status_page_set_icon_name (status_page, icons[i].icon);
     }
+}
+
+static void
+stack_mapped_cb (CdWindow *self)
+{
+  show_page_icon (self, gtk_stack_get_visible_child_name (self->stack));
 }
 
 static gboolean
@@ -106,7 +113,8 @@ _cd_window_update_page (CdWindow *self)
   gtk_widget_set_visible (self->pending_section, self->n_pending > 0);
   gtk_widget_set_visible (self->jobs_section, n_jobs (self) > 0);
   set_starting (self, g_str_equal (page, "starting"));
-  show_page_icon (self, page);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self->stack)))
+    show_page_icon (self, page);
   gtk_stack_set_visible_child_name (self->stack, page);
 }
 
@@ -703,6 +711,7 @@ cd_window_init (CdWindow *self)
         gtk_window_maximize (GTK_WINDOW (self));
     }
 
+  g_signal_connect_swapped (self->stack, "map", G_CALLBACK (stack_mapped_cb), self);
   _cd_window_files_init (self);
   _cd_window_update_page (self);
 }

@@ -44,6 +44,10 @@ test_window_no_account (LogCheck      *check,
 {
   CdWindow *window = g_object_ref (cd_window_new (NULL));
 
+  /* Not on screen yet: no icon is loaded for the page it would show. */
+  g_assert_cmpstr (visible_page (window), ==, "no-account");
+  g_assert_null (adw_status_page_get_icon_name (window->no_account_page));
+
   gtk_window_present (GTK_WINDOW (window));
   flush (GTK_WIDGET (window));
 
