@@ -30,9 +30,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import app_log  # noqa: E402
 from drive_util import (  # noqa: E402
-    Processes, APP, SANDBOX, Failure, find, make_package, safe, find_app, frames, label_matching, log, name, press,
-    safe_screenshot, screenshot, sensitive, set_text, wait_for, walk, role, xdotool,
-    window_id, expect_inline_error, check_app_stderr, focused, focus_in,
+    APP, Failure, Processes, SANDBOX, check_app_stderr, expect_inline_error, find, find_app,
+    focus_in, focused, frames, label_matching, log, log_files, make_package, name, press,
+    press_set_up_account, role, safe, safe_screenshot, screenshot, sensitive, set_text, wait_for,
+    walk, window_id, xdotool,
 )
 
 APP_ID = 'CoursedropDemoApp'
@@ -108,10 +109,7 @@ class AccountRun(Processes):
         return next(iter(frames(self.atspi_app, 'Account')), None)
 
     def open_account_window(self):
-        button = wait_for(lambda: find(self.frame, 'push button', lambda n: 'Set Up Account' in n),
-                          15, 'the Set Up Account button')
-        press(button)
-        return wait_for(self.account_window, 15, 'the Account window')
+        return press_set_up_account(self.frame, self.account_window)
 
 
 def named(label):
@@ -174,10 +172,7 @@ def main():
         drive(run)
     except Failure:
         safe_screenshot('account-failure')
-        for path in (run.app_stderr, os.path.join(run.tmp, 'sandbox.stderr'), run.browser_log):
-            if os.path.exists(path):
-                with open(path) as f:
-                    log(f'{os.path.basename(path)}:\n' + f.read().rstrip())
+        log_files(run.app_stderr, os.path.join(run.tmp, 'sandbox.stderr'), run.browser_log)
         raise
     finally:
         run.cleanup()
@@ -303,13 +298,10 @@ def drive(run):
     window = run.open_account_window() if connect is not None and safe(
         lambda: connect.get_state_set().contains(Atspi.StateType.SHOWING), False) else None
     if window is None:
-        menu = find(run.frame, 'toggle button', lambda n: n == 'Main Menu') or \
-            find(run.frame, 'push button', lambda n: n == 'Main Menu')
         subprocess.run(['gdbus', 'call', '--session', '--dest', 'io.github.coursedrop.Coursedrop',
                         '--object-path', '/io/github/coursedrop/Coursedrop',
                         '--method', 'org.gtk.Actions.Activate', 'account', '[]', '{}'],
                        env=run.env, timeout=15, capture_output=True)
-        del menu
         window = wait_for(run.account_window, 15, 'the Account window')
     press(button(window, 'Sign Out'))
     wait_for(lambda: label_matching(run.frame, lambda n: n == 'Connect to Brightspace'), 15,

@@ -30,9 +30,9 @@ from gi.repository import Atspi, GLib  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from drive_util import (  # noqa: E402
-    APP, SANDBOX, Failure, Run, check_accessible_names, check_app_stderr, find, find_all,
-    find_app, focus_in, frames, label_matching, log, make_package, name, press,
-    safe_screenshot, sensitive, set_text, wait_for, window_id, xdotool,
+    APP, Failure, Run, SANDBOX, check_accessible_names, check_app_stderr, find, find_all, find_app,
+    focus_in, frames, label_matching, log, make_package, name, press, run_driver, safe_screenshot,
+    sensitive, set_text, wait_for, window_id, xdotool,
 )
 
 
@@ -252,17 +252,7 @@ def drive(run):
 
 def main():
     run = Run()
-    try:
-        drive(run)
-    except Failure:
-        safe_screenshot('course-failure')
-        for path in (run.app_stderr, os.path.join(run.tmp, 'sandbox.stderr')):
-            if os.path.exists(path):
-                with open(path) as f:
-                    log(f'{os.path.basename(path)}:\n' + f.read().rstrip())
-        raise
-    finally:
-        run.cleanup()
+    run_driver(run, drive, 'course')
 
 
 if __name__ == '__main__':

@@ -40,8 +40,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import app_log  # noqa: E402
 from cd_proxy import Proxy  # noqa: E402
 from drive_util import (  # noqa: E402
-    APP, SANDBOX, Failure, NotificationServer, Processes, find, find_all, find_app, frames,
-    label_matching, log, make_package, name, press, safe, safe_screenshot, sensitive,
+    APP, Failure, NotificationServer, Processes, SANDBOX, find, find_all, find_app, frames,
+    label_matching, log, log_files, make_package, name, press, safe, safe_screenshot, sensitive,
     set_text, wait_for,
 )
 
@@ -171,10 +171,7 @@ def main():
         drive(run)
     except Failure:
         safe_screenshot('jobs-failure')
-        for path in (run.app_stderr, os.path.join(run.tmp, 'sandbox.stderr')):
-            if os.path.exists(path):
-                with open(path) as f:
-                    log(f'{os.path.basename(path)}:\n' + f.read().rstrip())
+        log_files(run.app_stderr, os.path.join(run.tmp, 'sandbox.stderr'))
         sandbox = getattr(run, 'sandbox', None)
         if sandbox is not None:
             log(f'the sandbox is {"running" if sandbox.poll() is None else f"gone ({sandbox.returncode})"}')

@@ -40,9 +40,10 @@ from gi.repository import Atspi  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from drive_util import (  # noqa: E402
-    Processes, APP, SANDBOX, Failure, find, make_package, find_app, frames, label_matching, log,
-    name, press, safe, safe_screenshot, screenshot, sensitive, set_text, wait_for, walk, role,
-    check_app_stderr, window_id, xdotool, NotificationServer, check_accessible_names,
+    APP, Failure, NotificationServer, Processes, SANDBOX, check_accessible_names, check_app_stderr,
+    find, find_app, frames, label_matching, log, log_files, make_package, name, press,
+    press_set_up_account, role, safe, safe_screenshot, screenshot, sensitive, set_text, wait_for,
+    walk, window_id, xdotool,
 )
 
 CLIENT_ID = 'coursedrop-test-client'
@@ -246,11 +247,8 @@ def main():
             if account is not None:
                 log('account window: ' + repr([name(n) for n in safe(lambda: list(walk(account)),
                                                                       []) if role(n) == 'label']))
-        for path in (run.app_stderr, os.path.join(run.tmp, 'sandbox.stderr'),
-                     os.path.join(run.tmp, 'scheme-sandbox.stderr'), run.browser_log):
-            if os.path.exists(path):
-                with open(path) as f:
-                    log(f'{os.path.basename(path)}:\n' + f.read().rstrip())
+        log_files(run.app_stderr, os.path.join(run.tmp, 'sandbox.stderr'),
+                  os.path.join(run.tmp, 'scheme-sandbox.stderr'), run.browser_log)
         raise
     finally:
         run.stop_processes()
@@ -281,9 +279,7 @@ def drive(run):
     # 1. A new account: OAuth 2.0 is the default; sign in through the
     # loopback redirect.
     run.start_app()
-    press(wait_for(lambda: find(run.frame, 'push button', lambda n: 'Set Up Account' in n), 15,
-                   'the Set Up Account button'))
-    window = wait_for(run.account_window, 15, 'the Account window')
+    window = press_set_up_account(run.frame, run.account_window)
     aid = window_id('Account')
     if aid:
         xdotool('windowmove', aid, 660, 0)

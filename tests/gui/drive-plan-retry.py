@@ -24,9 +24,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import app_log  # noqa: E402
 from cd_proxy import Proxy  # noqa: E402
-from drive import (  # noqa: E402
+from drive_util import (  # noqa: E402
     SANDBOX, Failure, NotificationServer, find_app, frames, label_matching, log, make_package,
-    name, press, safe_screenshot, sensitive, wait_for,
+    name, press, run_driver, safe_screenshot, sensitive, wait_for,
 )
 
 _spec = importlib.util.spec_from_file_location(
@@ -39,17 +39,7 @@ PACKAGES = ('Week 1.imscc', 'Week 2.imscc')
 
 def main():
     run = drive_plan.PlanRun()
-    try:
-        drive(run)
-    except Failure:
-        safe_screenshot('plan-retry-failure')
-        for path in (run.app_stderr, os.path.join(run.tmp, 'sandbox.stderr')):
-            if os.path.exists(path):
-                with open(path) as f:
-                    log(f'{os.path.basename(path)}:\n' + f.read().rstrip())
-        raise
-    finally:
-        run.cleanup()
+    run_driver(run, drive, 'plan-retry')
 
 
 def start_sandbox(run):

@@ -38,8 +38,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import app_log  # noqa: E402
 from drive_util import (  # noqa: E402
-    APP, SANDBOX, Failure, NotificationServer, Processes, check_accessible_names, find, find_all, find_app,
-    focused, frames, label_matching, log, make_package, name, press, safe_screenshot,
+    APP, Failure, NotificationServer, Processes, SANDBOX, check_accessible_names, find, find_all,
+    find_app, focused, frames, label_matching, log, make_package, name, press, run_driver,
     sensitive, set_text, wait_for, window_id, xdotool,
 )
 
@@ -129,17 +129,7 @@ def start_sandbox(run):
 
 def main():
     run = PlanRun()
-    try:
-        drive(run)
-    except Failure:
-        safe_screenshot('plan-failure')
-        for path in (run.app_stderr, os.path.join(run.tmp, 'sandbox.stderr')):
-            if os.path.exists(path):
-                with open(path) as f:
-                    log(f'{os.path.basename(path)}:\n' + f.read().rstrip())
-        raise
-    finally:
-        run.cleanup()
+    run_driver(run, drive, 'plan')
 
 
 def drive(run):

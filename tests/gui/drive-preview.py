@@ -29,8 +29,8 @@ import zipfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from drive_util import (  # noqa: E402
-    APP, SANDBOX, Failure, Run, check_accessible_names, check_app_stderr, find, find_all,
-    find_app, frames, label_matching, log, name, press, rows_titled, safe, safe_screenshot,
+    APP, Failure, Run, SANDBOX, check_accessible_names, check_app_stderr, find, find_all, find_app,
+    frames, label_matching, log, log_files, name, press, rows_titled, safe, safe_screenshot,
     sensitive, set_text, wait_for, window_id, xdotool,
 )
 
@@ -229,10 +229,7 @@ def main():
         for process in run.processes:
             if process.poll() is not None:
                 log(f'note: {process.args[0]} exited with status {process.returncode}')
-        for path in (run.app_stderr, os.path.join(run.tmp, 'sandbox.stderr')):
-            if os.path.exists(path):
-                with open(path) as f:
-                    log(f'{os.path.basename(path)}:\n' + f.read().rstrip())
+        log_files(run.app_stderr, os.path.join(run.tmp, 'sandbox.stderr'))
         raise
     finally:
         run.cleanup()

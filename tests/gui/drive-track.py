@@ -28,8 +28,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from cd_proxy import Proxy  # noqa: E402
 from drive_util import (  # noqa: E402
-    SANDBOX, Failure, find, find_all, frames, label_matching, log, make_package, name, press,
-    safe, safe_screenshot, sensitive, set_text, wait_for,
+    Failure, SANDBOX, find, find_all, frames, label_matching, log, make_package, name, press,
+    run_driver, safe, safe_screenshot, sensitive, set_text, wait_for,
 )
 
 _spec = importlib.util.spec_from_file_location(
@@ -43,17 +43,7 @@ BOGUS = '987654'
 
 def main():
     run = drive_jobs.JobsRun()
-    try:
-        drive(run)
-    except Failure:
-        safe_screenshot('track-failure')
-        for path in (run.app_stderr, os.path.join(run.tmp, 'sandbox.stderr')):
-            if os.path.exists(path):
-                with open(path) as f:
-                    log(f'{os.path.basename(path)}:\n' + f.read().rstrip())
-        raise
-    finally:
-        run.cleanup()
+    run_driver(run, drive, 'track')
 
 
 def start_sandbox(run):

@@ -30,8 +30,9 @@ from gi.repository import Atspi  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from drive_util import (  # noqa: E402
-    SANDBOX, Failure, window_id, xdotool, check_accessible_names, check_app_stderr, find, frames, label_matching,
-    log, name, press, role, safe, safe_screenshot, sensitive, set_text, wait_for, walk,
+    Failure, SANDBOX, check_accessible_names, check_app_stderr, find, frames, label_matching, log,
+    log_files, name, press, press_set_up_account, role, safe, safe_screenshot, sensitive, set_text,
+    wait_for, walk, window_id, xdotool,
 )
 
 _spec = importlib.util.spec_from_file_location(
@@ -111,9 +112,7 @@ def drive(run):
     log(f'sandbox: {url}, redirect {REDIRECT}')
 
     run.start_app()
-    press(wait_for(lambda: find(run.frame, 'push button', lambda n: 'Set Up Account' in n), 15,
-                   'the Set Up Account button'))
-    window = wait_for(run.account_window, 15, 'the Account window')
+    window = press_set_up_account(run.frame, run.account_window)
     set_text(field(window, 'Brightspace address'), url)
     set_text(field(window, 'Client ID'), CLIENT_ID)
     set_text(field(window, 'Client secret'), CLIENT_SECRET)
@@ -155,10 +154,7 @@ def main():
                 log(f'{frame_name}: ' + repr([(role(n), name(n))
                                              for n in safe(lambda: list(walk(frame)), [])
                                              if name(n)][:80]))
-        for path in (run.app_stderr, os.path.join(run.tmp, 'sandbox.stderr'), run.browser_log):
-            if os.path.exists(path):
-                with open(path) as f:
-                    log(f'{os.path.basename(path)}:\n' + f.read().rstrip()[-4000:])
+        log_files(run.app_stderr, os.path.join(run.tmp, 'sandbox.stderr'), run.browser_log, tail=4000)
         raise
     finally:
         run.stop_processes()

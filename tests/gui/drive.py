@@ -25,11 +25,10 @@ gi.require_version('Atspi', '2.0')
 from gi.repository import Atspi  # noqa: E402
 
 from drive_util import (  # noqa: E402
-    APP, Failure, NotificationServer, Run, check_accessible_names, check_app_stderr,
-    dismiss_toast, drag, expect_inline_error, failed_row_of, find, find_all, find_app, focus_in,
-    focused, frames, label_matching, log, make_package, name, press, role, rows_titled, safe,
-    safe_screenshot, screenshot, sensitive, set_text, start_sandbox, wait_for, window_id,
-    xdotool,
+    APP, Failure, NotificationServer, Run, check_accessible_names, check_app_stderr, dismiss_toast,
+    drag, expect_inline_error, failed_row_of, find, find_all, find_app, focus_in, focused, frames,
+    label_matching, log, log_files, make_package, name, press, role, rows_titled, safe,
+    safe_screenshot, screenshot, sensitive, set_text, start_sandbox, wait_for, window_id, xdotool,
 )
 
 DRAG_SOURCE = os.environ['CD_DRAG_SOURCE']
@@ -49,10 +48,7 @@ def main():
         for process in run.processes:
             if process.poll() is not None:
                 log(f'note: {process.args[0]} exited with status {process.returncode}')
-        for path in (run.app_stderr, os.path.join(run.tmp, 'sandbox.stderr')):
-            if os.path.exists(path):
-                with open(path) as f:
-                    log(f'{os.path.basename(path)}:\n' + f.read().rstrip())
+        log_files(run.app_stderr, os.path.join(run.tmp, 'sandbox.stderr'))
         raise
     finally:
         run.cleanup()

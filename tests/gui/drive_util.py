@@ -109,6 +109,23 @@ def sensitive(node):
     return safe(lambda: node.get_state_set().contains(Atspi.StateType.SENSITIVE), False)
 
 
+def press_set_up_account(frame, account_window):
+    """Presses the no-account page's Set Up Account… until @account_window()
+    finds the Account window.  The window shows its loading page first, and
+    the button of a page not yet shown is in the tree but ignores a press
+    (GTK 4.8's AT-SPI does not keep its SHOWING state up to date)."""
+    def pressed():
+        button = find(frame, 'push button', lambda n: 'Set Up Account' in n)
+        if button is None:
+            return None
+        press(button)
+        try:
+            return wait_for(account_window, 2, 'the Account window')
+        except Failure:
+            return None
+    return wait_for(pressed, 20, 'the Account window after Set Up Account…')
+
+
 def press(node):
     if not safe(lambda: node.do_action(0), False):
         raise Failure(f'could not press “{name(node)}”')
@@ -439,6 +456,28 @@ def rows_titled(run, title):
 def failed_row_of(run):
     return next(row for row in find_all(run.frame, 'list item', lambda n: True)
                 if label_matching(row, lambda n: n.startswith('Import failed: ')))
+
+
+def log_files(*paths, tail=None):
+    """Logs what each of @paths holds (its last @tail characters), if it exists."""
+    for path in paths:
+        if os.path.exists(path):
+            with open(path) as f:
+                text = f.read().rstrip()
+            log(f'{os.path.basename(path)}:\n' + (text[-tail:] if tail else text))
+
+
+def run_driver(run, drive, name_):
+    """Runs drive(@run); when it fails, logs a screenshot and what the app
+    and the sandbox said, and always cleans @run up."""
+    try:
+        drive(run)
+    except Failure:
+        safe_screenshot(f'{name_}-failure')
+        log_files(run.app_stderr, os.path.join(run.tmp, 'sandbox.stderr'))
+        raise
+    finally:
+        run.cleanup()
 
 
 def safe_screenshot(name_):
